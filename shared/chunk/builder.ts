@@ -1,0 +1,128 @@
+import { crc32 } from '../codec/checksum';
+import { serializeOrdinals } from '../codec/roaring';
+import type { BlockCompressor } from '../codec/zstd';
+import { frameSize } from '../event/limits';
+import type { TalesEvent } from '../event/types';
+import { DAY_MS, dayNumber } from '../layout/day';
+import { encodeBlock } from './block';
+import { type DirectoryInput, encodeDirectory, type Postings } from './directory';
+import { encodeHeader, HEADER_BYTES } from './header';
+import { type ChunkOptions, resolveChunkOptions } from './options';
+
+/** A built chunk object and the facts its manifest entry records. */
+export interface BuiltChunk {
+  readonly bytes: Uint8Array;
+  readonly day: number;
+  readonly entryCount: number;
+  readonly minTime: number;
+  readonly maxTime: number;
+  /** Header + directory: what one ranged GET fetches to open the chunk. */
+  readonly headSize: number;
+  /** Header + directory + bitmaps. */
+  readonly indexSize: number;
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * Builds one chunk from validated events of a single UTC day, in arrival order.
+ * Entries are sorted by (time, arrival) and numbered by ordinal.
+ */
+export function buildChunk(events: readonly TalesEvent[], zstd: BlockCompressor, options?: ChunkOptions): BuiltChunk {
+  const { blockSize, level, inlineMax } = resolveChunkOptions(options);
+  const first = events[0];
+  if (!first) throw new RangeError('a chunk needs at least one event');
+  const day = dayNumber(first.time);
+  const dayStart = day * DAY_MS;
+  for (const event of events) {
+    if (dayNumber(event.time) !== day) throw new RangeError(`event at ${event.time} is not in the chunk's day ${day}`);
+  }
+  const sorted = [...events].sort((a, b) => a.time - b.time);
+
+  const blocks: DirectoryInput['blocks'][number][] = [];
+  const blockBytes: Uint8Array[] = [];
+  let start = 0;
+  while (start < sorted.length) {
+    let end = start;
+    let bytes = 0;
+    do {
+      const entry = sorted[end] as TalesEvent;
+      bytes += frameSize(entry.actors.length, encoder.encode(entry.text).length);
+      end++;
+    } while (end < sorted.length && bytes < blockSize);
+    const entries = sorted.slice(start, end);
+    const minTime = (entries[0] as TalesEvent).time;
+    const raw = encodeBlock(entries, minTime);
+    const compressed = zstd.compress(raw, level);
+    blocks.push({
+      size: compressed.length,
+      rawSize: raw.length,
+      count: entries.length,
+      minTime: minTime - dayStart,
+      maxTime: (entries[entries.length - 1] as TalesEvent).time - dayStart,
+      crc: crc32(compressed),
+    });
+    blockBytes.push(compressed);
+    start = end;
+  }
+
+  const { actors, bitmaps } = buildPostings(sorted, inlineMax);
+  const directoryRaw = encodeDirectory({ inlineMax, blocks, actors });
+  const directory = zstd.compress(directoryRaw, level);
+  const postingsSize = sum(bitmaps);
+  const blocksSize = sum(blockBytes);
+  const header = encodeHeader({
+    day,
+    entryCount: sorted.length,
+    directorySize: directory.length,
+    directoryRawSize: directoryRaw.length,
+    postingsSize,
+    blocksSize,
+    directoryCrc: crc32(directory),
+  });
+  const headSize = HEADER_BYTES + directory.length;
+  const indexSize = headSize + postingsSize;
+  const bytes = new Uint8Array(indexSize + blocksSize);
+  let at = 0;
+  for (const part of [header, directory, ...bitmaps, ...blockBytes]) {
+    bytes.set(part, at);
+    at += part.length;
+  }
+  return {
+    bytes,
+    day,
+    entryCount: sorted.length,
+    minTime: (sorted[0] as TalesEvent).time,
+    maxTime: (sorted[sorted.length - 1] as TalesEvent).time,
+    headSize,
+    indexSize,
+  };
+}
+
+function buildPostings(sorted: readonly TalesEvent[], inlineMax: number) {
+  const byActor = new Map<number, number[]>();
+  sorted.forEach((event, ordinal) => {
+    for (const actor of event.actors) {
+      const list = byActor.get(actor);
+      if (list) list.push(ordinal);
+      else byActor.set(actor, [ordinal]);
+    }
+  });
+  const ids = [...byActor.keys()].sort((a, b) => a - b);
+  const bitmaps: Uint8Array[] = [];
+  let offset = 0;
+  const actors = ids.map((id) => {
+    const ordinals = Uint32Array.from(byActor.get(id) as number[]);
+    if (ordinals.length <= inlineMax) return { id, postings: { kind: 'inline', ordinals } as Postings };
+    const bitmap = serializeOrdinals(ordinals);
+    bitmaps.push(bitmap);
+    const postings: Postings = { kind: 'bitmap', cardinality: ordinals.length, offset, size: bitmap.length, crc: crc32(bitmap) };
+    offset += bitmap.length;
+    return { id, postings };
+  });
+  return { actors, bitmaps };
+}
+
+function sum(parts: readonly Uint8Array[]): number {
+  return parts.reduce((total, part) => total + part.length, 0);
+}

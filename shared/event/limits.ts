@@ -1,0 +1,15 @@
+/** Largest encoded event frame, as in kelindar/tales: time, actor count, actors and text together. */
+export const MAX_FRAME_BYTES = 65_536;
+/** Most distinct actors one event may carry. */
+export const MAX_ACTORS_PER_EVENT = 32;
+/** Largest actor id: actors are uint32. */
+export const MAX_ACTOR_ID = 0xffff_ffff;
+/** Latest representable time (the ECMAScript Date range), epoch ms. */
+export const MAX_TIME_MS = 8.64e15;
+/** Bytes of a frame besides the text: u64 time, u8 actor count, u16 text length. */
+export const FRAME_OVERHEAD_BYTES = 8 + 1 + 2;
+
+/** Size of an event's frame: the unit the 64 KiB limit and the block size are measured in. */
+export function frameSize(actorCount: number, textBytes: number): number {
+  return FRAME_OVERHEAD_BYTES + 4 * actorCount + textBytes;
+}

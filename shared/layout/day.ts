@@ -1,0 +1,21 @@
+export const DAY_MS = 86_400_000;
+
+const DAY_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** Days since 1970-01-01 of a UTC time. */
+export function dayNumber(time: number): number {
+  return Math.floor(time / DAY_MS);
+}
+
+/** 'YYYY-MM-DD' of a day number. */
+export function dayName(day: number): string {
+  return new Date(day * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** Day number of a 'YYYY-MM-DD' name; throws a RangeError for anything else. */
+export function parseDayName(name: string): number {
+  const match = DAY_PATTERN.exec(name);
+  const time = match ? Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])) : Number.NaN;
+  if (!match || Number.isNaN(time) || dayName(time / DAY_MS) !== name) throw new RangeError(`not a UTC day name: "${name}"`);
+  return time / DAY_MS;
+}

@@ -1,0 +1,76 @@
+import { dayName, parseDayName } from './day';
+
+/** Version of the key layout; every key the system writes starts with it (or `rejected/`). */
+export const LAYOUT_VERSION = 'v1';
+
+const WRITER_PATTERN = /^[A-Za-z0-9_.-]{1,128}$/;
+const SEQUENCE_DIGITS = 20;
+
+/** Key names under a configurable prefix ('' or ending in '/'). */
+export class KeyLayout {
+  readonly prefix: string;
+
+  constructor(prefix = '') {
+    if (prefix !== '' && !prefix.endsWith('/')) throw new RangeError(`key prefix must be empty or end with "/" (given "${prefix}")`);
+    this.prefix = prefix;
+  }
+
+  /** Folder of one UTC day: `v1/YYYY-MM-DD/`. */
+  dayPrefix(day: number): string {
+    return `${this.prefix}${LAYOUT_VERSION}/${dayName(day)}/`;
+  }
+
+  /** Folder holding the writers of a day; list it with delimiter '/' to find them. */
+  writersPrefix(day: number): string {
+    return `${this.dayPrefix(day)}w/`;
+  }
+
+  writerPrefix(day: number, writer: string): string {
+    return `${this.writersPrefix(day)}${checkWriter(writer)}/`;
+  }
+
+  manifestKey(day: number, writer: string): string {
+    return `${this.writerPrefix(day, writer)}manifest.json`;
+  }
+
+  chunkKey(day: number, writer: string, sequence: number): string {
+    return `${this.writerPrefix(day, writer)}${formatSequence(sequence)}.tale`;
+  }
+
+  compactPrefix(day: number): string {
+    return `${this.dayPrefix(day)}compact/`;
+  }
+
+  rejectedKey(day: number, writer: string, sequence: string): string {
+    return `${this.prefix}rejected/${dayName(day)}/${checkWriter(writer)}/${sequence}.ndjson`;
+  }
+
+  /** The writer named by a common prefix that a list of `writersPrefix(day)` returned. */
+  writerOfPrefix(day: number, commonPrefix: string): string {
+    const base = this.writersPrefix(day);
+    if (!commonPrefix.startsWith(base) || !commonPrefix.endsWith('/')) {
+      throw new RangeError(`"${commonPrefix}" is not a writer folder of ${dayName(day)}`);
+    }
+    return checkWriter(commonPrefix.slice(base.length, -1));
+  }
+
+  /** Day number of a key below this layout's day folders. */
+  dayOfKey(key: string): number {
+    const rest = key.startsWith(this.prefix) ? key.slice(this.prefix.length) : '';
+    const [version, day] = rest.split('/');
+    if (version !== LAYOUT_VERSION || day === undefined) throw new RangeError(`"${key}" is not a ${LAYOUT_VERSION} data key`);
+    return parseDayName(day);
+  }
+}
+
+/** A writer id is a Kinesis shard id; anything else that could escape its folder is refused. */
+export function checkWriter(writer: string): string {
+  if (!WRITER_PATTERN.test(writer)) throw new RangeError(`invalid writer id "${writer}" (letters, digits, _ . - only)`);
+  return writer;
+}
+
+export function formatSequence(sequence: number): string {
+  if (!Number.isSafeInteger(sequence) || sequence < 0)
+    throw new RangeError(`chunk sequence must be a non-negative integer (given ${sequence})`);
+  return String(sequence).padStart(SEQUENCE_DIGITS, '0');
+}

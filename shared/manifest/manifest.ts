@@ -1,0 +1,130 @@
+import { CorruptError } from '../codec/errors';
+import { DAY_MS, dayName, parseDayName } from '../layout/day';
+import { checkWriter } from '../layout/keys';
+import { compareSequenceNumbers, isSequenceNumber } from './sequence-number';
+
+export const MANIFEST_FORMAT = 'tales.manifest';
+export const MANIFEST_VERSION = 1;
+
+/** One chunk of a writer-day, as its manifest records it. */
+export interface ChunkRecord {
+  readonly seq: number;
+  readonly entries: number;
+  readonly minTime: number;
+  readonly maxTime: number;
+  /** Bytes of header + directory: the first ranged GET. */
+  readonly headSize: number;
+  /** Bytes of header + directory + bitmaps: where blocks start. */
+  readonly indexSize: number;
+  readonly size: number;
+  readonly etag: string;
+  /** Highest Kinesis sequence number whose event this chunk (or an earlier one) holds. */
+  readonly watermark: string;
+}
+
+/** The writer-day manifest: the only mutable object, rewritten by its single writer. */
+export interface Manifest {
+  readonly writer: string;
+  readonly day: number;
+  readonly chunks: readonly ChunkRecord[];
+}
+
+/** Highest Kinesis sequence number already durable for this writer-day; undefined when none. */
+export function watermarkOf(manifest: Manifest | undefined): string | undefined {
+  return manifest?.chunks[manifest.chunks.length - 1]?.watermark;
+}
+
+export function nextSequence(manifest: Manifest | undefined): number {
+  return manifest?.chunks.length ?? 0;
+}
+
+/** The manifest with one more chunk; the chunk must carry the next sequence and a watermark not below the last. */
+export function appendChunk(manifest: Manifest, chunk: ChunkRecord): Manifest {
+  const next = { ...manifest, chunks: [...manifest.chunks, chunk] };
+  checkChunks(next);
+  return next;
+}
+
+export function encodeManifest(manifest: Manifest): string {
+  return JSON.stringify({
+    format: MANIFEST_FORMAT,
+    version: MANIFEST_VERSION,
+    writer: manifest.writer,
+    day: dayName(manifest.day),
+    chunks: manifest.chunks,
+  });
+}
+
+/** Parses and validates a stored manifest; any fault is a CorruptError naming `key`. */
+export function decodeManifest(text: string, key: string): Manifest {
+  try {
+    return parse(text);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new CorruptError(`invalid manifest: ${reason}`, key);
+  }
+}
+
+function parse(text: string): Manifest {
+  const value: unknown = JSON.parse(text);
+  const root = record(value, 'manifest');
+  if (root.format !== MANIFEST_FORMAT) throw new Error(`format is ${JSON.stringify(root.format)}, expected "${MANIFEST_FORMAT}"`);
+  if (root.version !== MANIFEST_VERSION) throw new Error(`unsupported version ${JSON.stringify(root.version)}`);
+  if (typeof root.writer !== 'string') throw new Error('writer must be a string');
+  if (typeof root.day !== 'string') throw new Error('day must be a string');
+  if (!Array.isArray(root.chunks)) throw new Error('chunks must be an array');
+  const manifest: Manifest = {
+    writer: checkWriter(root.writer),
+    day: parseDayName(root.day),
+    chunks: root.chunks.map((chunk, i) => parseChunk(chunk, i)),
+  };
+  checkChunks(manifest);
+  return manifest;
+}
+
+function parseChunk(value: unknown, i: number): ChunkRecord {
+  const chunk = record(value, `chunk ${i}`);
+  const int = (name: string) => {
+    const field = chunk[name];
+    if (typeof field !== 'number' || !Number.isSafeInteger(field) || field < 0) {
+      throw new Error(`chunk ${i} ${name} must be a non-negative integer`);
+    }
+    return field;
+  };
+  if (typeof chunk.etag !== 'string') throw new Error(`chunk ${i} etag must be a string`);
+  if (!isSequenceNumber(chunk.watermark)) throw new Error(`chunk ${i} watermark must be a Kinesis sequence number`);
+  return {
+    seq: int('seq'),
+    entries: int('entries'),
+    minTime: int('minTime'),
+    maxTime: int('maxTime'),
+    headSize: int('headSize'),
+    indexSize: int('indexSize'),
+    size: int('size'),
+    etag: chunk.etag,
+    watermark: chunk.watermark,
+  };
+}
+
+function checkChunks(manifest: Manifest): void {
+  const dayStart = manifest.day * DAY_MS;
+  manifest.chunks.forEach((chunk, i) => {
+    if (chunk.seq !== i) throw new Error(`chunk ${i} has sequence ${chunk.seq}; sequences must count up from 0`);
+    if (chunk.entries < 1) throw new Error(`chunk ${i} has no entries`);
+    if (chunk.minTime < dayStart || chunk.maxTime >= dayStart + DAY_MS || chunk.minTime > chunk.maxTime) {
+      throw new Error(`chunk ${i} times ${chunk.minTime}..${chunk.maxTime} are not within ${dayName(manifest.day)}`);
+    }
+    if (!(chunk.headSize <= chunk.indexSize && chunk.indexSize < chunk.size)) {
+      throw new Error(`chunk ${i} sizes are inconsistent (head ${chunk.headSize}, index ${chunk.indexSize}, object ${chunk.size})`);
+    }
+    const previous = manifest.chunks[i - 1];
+    if (previous && compareSequenceNumbers(chunk.watermark, previous.watermark) < 0) {
+      throw new Error(`chunk ${i} watermark goes backwards`);
+    }
+  });
+}
+
+function record(value: unknown, what: string): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error(`${what} must be an object`);
+  return value as Record<string, unknown>;
+}
