@@ -1,0 +1,34 @@
+import { KinesisClient } from '@aws-sdk/client-kinesis';
+import { S3Client } from '@aws-sdk/client-s3';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+
+/** Where to reach S3 and Kinesis: AWS itself (no endpoint) or a local server speaking their protocols. */
+export interface AwsEndpoint {
+  readonly region?: string;
+  /** A local server's URL (s3rver, kinesalite); unset in AWS. */
+  readonly endpoint?: string;
+}
+
+const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
+
+/**
+ * An S3 client. Against a local server it uses path-style URLs and sends checksums only when
+ * required, since s3rver would store the aws-chunked framing of streamed bodies as data.
+ */
+export function createS3Client({ region = 'us-east-1', endpoint }: AwsEndpoint = {}): S3Client {
+  if (!endpoint) return new S3Client({ region });
+  return new S3Client({
+    region,
+    endpoint,
+    forcePathStyle: true,
+    credentials: LOCAL_CREDENTIALS,
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
+}
+
+/** A Kinesis client; a local server gets HTTP/1.1, since kinesalite fails the SDK's HTTP/2. */
+export function createKinesisClient({ region = 'us-east-1', endpoint }: AwsEndpoint = {}): KinesisClient {
+  if (!endpoint) return new KinesisClient({ region });
+  return new KinesisClient({ region, endpoint, credentials: LOCAL_CREDENTIALS, requestHandler: new NodeHttpHandler() });
+}
