@@ -3,12 +3,10 @@ import { CorruptError } from '../codec/errors';
 import { MAX_ACTOR_ID, MAX_ACTORS_PER_EVENT } from '../event/limits';
 import type { TalesEvent } from '../event/types';
 
-const encoder = new TextEncoder();
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** Columnar body of one block, before compression; entries ascend by time. */
-export function encodeBlock(entries: readonly TalesEvent[], minTime: number): Uint8Array {
-  const texts = entries.map((entry) => encoder.encode(entry.text));
+export function encodeBlock(entries: readonly TalesEvent[], texts: readonly Uint8Array[], minTime: number): Uint8Array {
   const out = new ByteWriter(64 * 1024);
   out.varint(entries.length);
   let previous = minTime;
@@ -65,8 +63,8 @@ export class BlockRows {
     return new BlockRows(times, actorStart, actors, textStart, texts);
   }
 
-  /** Row `i` of the block as an event. */
-  row(i: number): TalesEvent {
+  /** Row `i` of the block as an event; `ordinal` is its number in the chunk. */
+  row(i: number, ordinal: number): TalesEvent & { readonly ordinal: number } {
     const text = this.texts.subarray(this.textStart[i], this.textStart[i + 1]);
     let decoded: string;
     try {
@@ -78,6 +76,7 @@ export class BlockRows {
       time: this.times[i] as number,
       actors: Array.from(this.actors.subarray(this.actorStart[i], this.actorStart[i + 1])),
       text: decoded,
+      ordinal,
     };
   }
 }

@@ -29,7 +29,7 @@ const encoder = new TextEncoder();
  * Entries are sorted by (time, arrival) and numbered by ordinal.
  */
 export function buildChunk(events: readonly TalesEvent[], zstd: BlockCompressor, options?: ChunkOptions): BuiltChunk {
-  const { blockSize, level, inlineMax } = resolveChunkOptions(options);
+  const { blockSize, level, inlineMax, dictionarySize } = resolveChunkOptions(options);
   const first = events[0];
   if (!first) throw new RangeError('a chunk needs at least one event');
   const day = dayNumber(first.time);
@@ -38,6 +38,8 @@ export function buildChunk(events: readonly TalesEvent[], zstd: BlockCompressor,
     if (dayNumber(event.time) !== day) throw new RangeError(`event at ${event.time} is not in the chunk's day ${day}`);
   }
   const sorted = [...events].sort((a, b) => a.time - b.time);
+  const texts = sorted.map((event) => encoder.encode(event.text));
+  const dictionary = sampleDictionary(texts, dictionarySize);
 
   const blocks: DirectoryInput['blocks'][number][] = [];
   const blockBytes: Uint8Array[] = [];
@@ -46,14 +48,13 @@ export function buildChunk(events: readonly TalesEvent[], zstd: BlockCompressor,
     let end = start;
     let bytes = 0;
     do {
-      const entry = sorted[end] as TalesEvent;
-      bytes += frameSize(entry.actors.length, encoder.encode(entry.text).length);
+      bytes += frameSize((sorted[end] as TalesEvent).actors.length, (texts[end] as Uint8Array).length);
       end++;
     } while (end < sorted.length && bytes < blockSize);
     const entries = sorted.slice(start, end);
     const minTime = (entries[0] as TalesEvent).time;
-    const raw = encodeBlock(entries, minTime);
-    const compressed = zstd.compress(raw, level);
+    const raw = encodeBlock(entries, texts.slice(start, end), minTime);
+    const compressed = zstd.compress(raw, level, dictionary);
     blocks.push({
       size: compressed.length,
       rawSize: raw.length,
@@ -67,7 +68,7 @@ export function buildChunk(events: readonly TalesEvent[], zstd: BlockCompressor,
   }
 
   const { actors, bitmaps } = buildPostings(sorted, inlineMax);
-  const directoryRaw = encodeDirectory({ inlineMax, blocks, actors });
+  const directoryRaw = encodeDirectory({ inlineMax, dictionary, blocks, actors });
   const directory = zstd.compress(directoryRaw, level);
   const postingsSize = sum(bitmaps);
   const blocksSize = sum(blockBytes);
@@ -121,6 +122,25 @@ function buildPostings(sorted: readonly TalesEvent[], inlineMax: number) {
     return { id, postings };
   });
   return { actors, bitmaps };
+}
+
+/**
+ * Texts sampled evenly across the chunk, concatenated up to `size` bytes: a raw-content zstd
+ * dictionary that lets each small block compress as if it saw the whole chunk. Chunks with too
+ * little text to repay it get none.
+ */
+function sampleDictionary(texts: readonly Uint8Array[], size: number): Uint8Array {
+  const total = texts.reduce((n, text) => n + text.length, 0);
+  if (size === 0 || total < size * 4) return new Uint8Array(0);
+  const dictionary = new Uint8Array(size);
+  const stride = Math.max(1, Math.floor(total / size));
+  let at = 0;
+  for (let i = 0; i < texts.length && at < size; i += stride) {
+    const text = (texts[i] as Uint8Array).subarray(0, size - at);
+    dictionary.set(text, at);
+    at += text.length;
+  }
+  return dictionary.subarray(0, at);
 }
 
 function sum(parts: readonly Uint8Array[]): number {

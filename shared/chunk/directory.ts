@@ -3,6 +3,9 @@ import { CorruptError } from '../codec/errors';
 import { MAX_ACTOR_ID } from '../event/limits';
 import { DAY_MS } from '../layout/day';
 
+/** Largest block dictionary a directory may hold. */
+export const MAX_DICTIONARY_BYTES = 65_536;
+
 /** One block-table row; `offset` is from the start of the blocks region, times are ms of the day. */
 export interface BlockEntry {
   readonly offset: number;
@@ -22,6 +25,8 @@ export type Postings =
 
 export interface DirectoryInput {
   readonly inlineMax: number;
+  /** zstd raw-content dictionary the blocks were compressed with; empty for none. */
+  readonly dictionary: Uint8Array;
   readonly blocks: readonly Omit<BlockEntry, 'offset' | 'first'>[];
   readonly actors: readonly { readonly id: number; readonly postings: Postings }[];
 }
@@ -29,6 +34,8 @@ export interface DirectoryInput {
 export function encodeDirectory(input: DirectoryInput): Uint8Array {
   const out = new ByteWriter(16 * 1024);
   out.varint(input.inlineMax);
+  out.varint(input.dictionary.length);
+  out.bytes(input.dictionary);
   out.varint(input.blocks.length);
   for (const block of input.blocks) {
     out.varint(block.size);
@@ -63,6 +70,7 @@ export function encodeDirectory(input: DirectoryInput): Uint8Array {
 export class Directory {
   private constructor(
     readonly blocks: readonly BlockEntry[],
+    readonly dictionary: Uint8Array,
     private readonly raw: Uint8Array,
     readonly inlineMax: number,
     readonly actorIds: Uint32Array,
@@ -76,6 +84,7 @@ export class Directory {
   static decode(raw: Uint8Array, entryCount: number, postingsSize: number, blocksSize: number): Directory {
     const reader = new ByteReader(raw);
     const inlineMax = reader.varint('inline maximum', entryCount);
+    const dictionary = reader.take(reader.varint('dictionary size', MAX_DICTIONARY_BYTES), 'dictionary');
     const blocks = decodeBlockTable(reader, entryCount, blocksSize);
     const actorCount = reader.varint('actor count', MAX_ACTOR_ID + 1);
     if (actorCount > reader.remaining) throw new CorruptError(`actor count ${actorCount} exceeds the ${reader.remaining} bytes left`);
@@ -108,7 +117,7 @@ export class Directory {
     }
     if (postingsOffset !== postingsSize) throw new CorruptError(`bitmaps total ${postingsOffset} bytes, header says ${postingsSize}`);
     if (reader.remaining !== 0) throw new CorruptError(`directory has ${reader.remaining} trailing bytes`);
-    return new Directory(blocks, raw, inlineMax, ids, cardinality, position, bitmapSize, bitmapCrc);
+    return new Directory(blocks, dictionary, raw, inlineMax, ids, cardinality, position, bitmapSize, bitmapCrc);
   }
 
   /** Index of `actor` in the sorted directory, or -1 when the chunk never names it. */

@@ -2,15 +2,17 @@
 export interface ChunkOptions {
   /** Uncompressed frame bytes per block before a new block starts. @default 65536 */
   readonly blockSize?: number;
-  /** zstd level for blocks and the directory. @default 3 */
+  /** zstd level for blocks and the directory. @default 5 */
   readonly level?: number;
-  /** Actors with at most this many entries keep their ordinals in the directory instead of a bitmap. @default 32 */
+  /** Actors with at most this many entries keep their ordinals in the directory instead of a bitmap. @default 64 */
   readonly inlineMax?: number;
+  /** Bytes of sampled text kept as the blocks' shared zstd dictionary; 0 for none. @default 8192 */
+  readonly dictionarySize?: number;
 }
 
-export const CHUNK_DEFAULTS = { blockSize: 65_536, level: 3, inlineMax: 32 } as const;
+export const CHUNK_DEFAULTS = { blockSize: 65_536, level: 5, inlineMax: 64, dictionarySize: 8192 } as const;
 
-const LIMITS = { blockSize: [1024, 1_048_576], level: [1, 19], inlineMax: [0, 4096] } as const;
+const LIMITS = { blockSize: [1024, 1_048_576], level: [1, 19], inlineMax: [0, 4096], dictionarySize: [0, 65_536] } as const;
 
 /** Fills defaults and rejects out-of-range values, naming the option and the value given. */
 export function resolveChunkOptions(options: ChunkOptions = {}): Required<ChunkOptions> {

@@ -98,8 +98,8 @@ export async function* readEntries(
       const entry = index.blocks[block] as BlockEntry;
       const order = options.descending ? [...inBlock].reverse() : inBlock;
       for (const ordinal of order) {
-        const row = decoded.row(ordinal - entry.first);
-        if (row.time >= from && row.time <= to) yield { ...row, ordinal };
+        const time = decoded.times[ordinal - entry.first] as number;
+        if (time >= from && time <= to) yield decoded.row(ordinal - entry.first, ordinal);
       }
     }
   }
@@ -148,7 +148,7 @@ async function readBlocks(
         const entry = index.blocks[block] as BlockEntry;
         const compressed = bytes.subarray(entry.offset - range.offset, entry.offset - range.offset + entry.size);
         verifyCrc32(compressed, entry.crc, `block ${block}`);
-        const raw = zstd.decompress(compressed, entry.rawSize);
+        const raw = zstd.decompress(compressed, entry.rawSize, index.directory.dictionary);
         rows.set(block, BlockRows.decode(raw, entry.count, index.dayStart + entry.minTime, index.dayStart + entry.maxTime));
       }
     });
