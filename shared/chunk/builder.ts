@@ -16,9 +16,9 @@ export interface BuiltChunk {
   readonly entryCount: number;
   readonly minTime: number;
   readonly maxTime: number;
-  /** Header + directory: what one ranged GET fetches to open the chunk. */
+  /** Header + directory + dictionary: what one ranged GET fetches to open the chunk. */
   readonly headSize: number;
-  /** Header + directory + bitmaps. */
+  /** Header + directory + dictionary + bitmaps: where the blocks start. */
   readonly indexSize: number;
 }
 
@@ -61,6 +61,7 @@ export function buildChunk(events: readonly TalesEvent[], zstd: BlockCompressor,
       count: entries.length,
       minTime: minTime - dayStart,
       maxTime: (entries[entries.length - 1] as TalesEvent).time - dayStart,
+      dictionary: dictionary.length > 0 ? 0 : -1,
       crc: crc32(compressed),
     });
     blockBytes.push(compressed);
@@ -68,7 +69,12 @@ export function buildChunk(events: readonly TalesEvent[], zstd: BlockCompressor,
   }
 
   const { actors, bitmaps } = buildPostings(sorted, inlineMax);
-  const directoryRaw = encodeDirectory({ inlineMax, dictionary, blocks, actors });
+  const directoryRaw = encodeDirectory({
+    inlineMax,
+    dictionaries: dictionary.length > 0 ? [{ size: dictionary.length, crc: crc32(dictionary) }] : [],
+    blocks,
+    actors,
+  });
   const directory = zstd.compress(directoryRaw, level);
   const postingsSize = sum(bitmaps);
   const blocksSize = sum(blockBytes);
@@ -81,11 +87,11 @@ export function buildChunk(events: readonly TalesEvent[], zstd: BlockCompressor,
     blocksSize,
     directoryCrc: crc32(directory),
   });
-  const headSize = HEADER_BYTES + directory.length;
+  const headSize = HEADER_BYTES + directory.length + dictionary.length;
   const indexSize = headSize + postingsSize;
   const bytes = new Uint8Array(indexSize + blocksSize);
   let at = 0;
-  for (const part of [header, directory, ...bitmaps, ...blockBytes]) {
+  for (const part of [header, directory, dictionary, ...bitmaps, ...blockBytes]) {
     bytes.set(part, at);
     at += part.length;
   }

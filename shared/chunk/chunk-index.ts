@@ -2,32 +2,46 @@ import { verifyCrc32 } from '../codec/checksum';
 import { TruncatedError, withKey } from '../codec/errors';
 import type { BlockCompressor } from '../codec/zstd';
 import { DAY_MS } from '../layout/day';
-import { type BlockEntry, Directory, type Postings } from './directory';
+import { type BlockEntry, type DictionaryEntry, Directory, type Postings } from './directory';
 import { type ChunkHeader, decodeHeader, HEADER_BYTES } from './header';
+import type { ByteSource } from './source';
 
-/** What a query needs to know about a chunk, from one read of its head (header + directory); immutable. */
+/**
+ * What a query needs to know about a chunk, from one read of its head (header + directory, and
+ * the dictionaries when the read covered them). Immutable but for the dictionaries it loads.
+ */
 export class ChunkIndex {
   readonly dayStart: number;
+  readonly minTime: number;
+  readonly maxTime: number;
+  private readonly dictionaries: (Uint8Array | undefined)[];
 
   private constructor(
     readonly key: string,
     readonly header: ChunkHeader,
     readonly directory: Directory,
+    head: Uint8Array,
   ) {
     this.dayStart = header.day * DAY_MS;
+    this.minTime = this.dayStart + Math.min(...directory.blocks.map((block) => block.minTime));
+    this.maxTime = this.dayStart + Math.max(...directory.blocks.map((block) => block.maxTime));
+    this.dictionaries = directory.dictionaries.map((entry) => {
+      const start = this.dictionariesOffset + entry.offset;
+      return head.length >= start + entry.size ? checkedDictionary(head.subarray(start, start + entry.size).slice(), entry) : undefined;
+    });
   }
 
-  /** Parses the head of a chunk: at least `headSize(header)` bytes from offset 0. */
+  /** Parses the head of a chunk: at least header + directory, from offset 0. */
   static parse(key: string, head: Uint8Array, zstd: BlockCompressor): ChunkIndex {
     return withKey(key, () => {
       const header = decodeHeader(head);
-      const end = headSize(header);
+      const end = HEADER_BYTES + header.directorySize;
       if (head.length < end) throw new TruncatedError(`chunk head needs ${end} bytes, got ${head.length}`);
       const compressed = head.subarray(HEADER_BYTES, end);
       verifyCrc32(compressed, header.directoryCrc, 'directory');
       const raw = zstd.decompress(compressed, header.directoryRawSize);
       const directory = Directory.decode(raw, header.entryCount, header.postingsSize, header.blocksSize);
-      return new ChunkIndex(key, header, directory);
+      return new ChunkIndex(key, header, directory, head);
     });
   }
 
@@ -35,11 +49,20 @@ export class ChunkIndex {
     return this.header.entryCount;
   }
 
-  /** Header + directory + bitmaps: where the blocks region starts in a writer chunk. */
-  get indexSize(): number {
-    return headSize(this.header) + this.header.postingsSize;
+  get dictionariesOffset(): number {
+    return HEADER_BYTES + this.header.directorySize;
   }
 
+  get postingsOffset(): number {
+    return this.dictionariesOffset + this.directory.dictionariesSize;
+  }
+
+  /** Header + directory + dictionaries + bitmaps: where the blocks region starts in a writer chunk. */
+  get indexSize(): number {
+    return this.postingsOffset + this.header.postingsSize;
+  }
+
+  /** Size of a writer chunk object: its index followed by its blocks. */
   get objectSize(): number {
     return this.indexSize + this.header.blocksSize;
   }
@@ -48,21 +71,34 @@ export class ChunkIndex {
     return this.directory.blocks;
   }
 
-  get minTime(): number {
-    return this.dayStart + (this.blocks[0] as BlockEntry).minTime;
-  }
-
-  get maxTime(): number {
-    return this.dayStart + (this.blocks[this.blocks.length - 1] as BlockEntry).maxTime;
-  }
-
   /** Postings of `actor`, or undefined when the chunk never names it. */
   postings(actor: number): Postings | undefined {
     const at = this.directory.find(actor);
     return at < 0 ? undefined : this.directory.postings(at);
   }
+
+  /** The dictionary a block needs: from the head when it held it, else one ranged read of `source`, then kept. */
+  async dictionary(block: BlockEntry, source: ByteSource): Promise<Uint8Array | undefined> {
+    if (block.dictionary < 0) return undefined;
+    const cached = this.dictionaries[block.dictionary];
+    if (cached) return cached;
+    const entry = this.directory.dictionaries[block.dictionary] as DictionaryEntry;
+    const bytes = await source.read(this.dictionariesOffset + entry.offset, entry.size);
+    const dictionary = withKey(source.key, () => {
+      if (bytes.length !== entry.size) throw new TruncatedError(`dictionary needs ${entry.size} bytes, the object gave ${bytes.length}`);
+      return checkedDictionary(bytes, entry);
+    });
+    this.dictionaries[block.dictionary] = dictionary;
+    return dictionary;
+  }
 }
 
-export function headSize(header: ChunkHeader): number {
+/** Bytes of header + directory: the least a head read must return. */
+export function directoryEnd(header: ChunkHeader): number {
   return HEADER_BYTES + header.directorySize;
+}
+
+function checkedDictionary(bytes: Uint8Array, entry: DictionaryEntry): Uint8Array {
+  verifyCrc32(bytes, entry.crc, 'dictionary');
+  return bytes;
 }

@@ -3,8 +3,15 @@ import { CorruptError } from '../codec/errors';
 import { MAX_ACTOR_ID } from '../event/limits';
 import { DAY_MS } from '../layout/day';
 
-/** Largest block dictionary a directory may hold. */
+/** Largest block dictionary. */
 export const MAX_DICTIONARY_BYTES = 65_536;
+
+/** A zstd dictionary in the dictionaries section; `offset` is from the start of that section. */
+export interface DictionaryEntry {
+  readonly offset: number;
+  readonly size: number;
+  readonly crc: number;
+}
 
 /** One block-table row; `offset` is from the start of the blocks region, times are ms of the day. */
 export interface BlockEntry {
@@ -15,6 +22,8 @@ export interface BlockEntry {
   readonly count: number;
   readonly minTime: number;
   readonly maxTime: number;
+  /** Index of the dictionary the block was compressed with, or -1 for none. */
+  readonly dictionary: number;
   readonly crc: number;
 }
 
@@ -25,8 +34,7 @@ export type Postings =
 
 export interface DirectoryInput {
   readonly inlineMax: number;
-  /** zstd raw-content dictionary the blocks were compressed with; empty for none. */
-  readonly dictionary: Uint8Array;
+  readonly dictionaries: readonly Omit<DictionaryEntry, 'offset'>[];
   readonly blocks: readonly Omit<BlockEntry, 'offset' | 'first'>[];
   readonly actors: readonly { readonly id: number; readonly postings: Postings }[];
 }
@@ -34,8 +42,11 @@ export interface DirectoryInput {
 export function encodeDirectory(input: DirectoryInput): Uint8Array {
   const out = new ByteWriter(16 * 1024);
   out.varint(input.inlineMax);
-  out.varint(input.dictionary.length);
-  out.bytes(input.dictionary);
+  out.varint(input.dictionaries.length);
+  for (const dictionary of input.dictionaries) {
+    out.varint(dictionary.size);
+    out.u32(dictionary.crc);
+  }
   out.varint(input.blocks.length);
   for (const block of input.blocks) {
     out.varint(block.size);
@@ -43,6 +54,7 @@ export function encodeDirectory(input: DirectoryInput): Uint8Array {
     out.varint(block.count);
     out.varint(block.minTime);
     out.varint(block.maxTime - block.minTime);
+    out.varint(block.dictionary + 1);
     out.u32(block.crc);
   }
   out.varint(input.actors.length);
@@ -70,7 +82,7 @@ export function encodeDirectory(input: DirectoryInput): Uint8Array {
 export class Directory {
   private constructor(
     readonly blocks: readonly BlockEntry[],
-    readonly dictionary: Uint8Array,
+    readonly dictionaries: readonly DictionaryEntry[],
     private readonly raw: Uint8Array,
     readonly inlineMax: number,
     readonly actorIds: Uint32Array,
@@ -84,8 +96,8 @@ export class Directory {
   static decode(raw: Uint8Array, entryCount: number, postingsSize: number, blocksSize: number): Directory {
     const reader = new ByteReader(raw);
     const inlineMax = reader.varint('inline maximum', entryCount);
-    const dictionary = reader.take(reader.varint('dictionary size', MAX_DICTIONARY_BYTES), 'dictionary');
-    const blocks = decodeBlockTable(reader, entryCount, blocksSize);
+    const dictionaries = decodeDictionaries(reader);
+    const blocks = decodeBlockTable(reader, entryCount, blocksSize, dictionaries.length);
     const actorCount = reader.varint('actor count', MAX_ACTOR_ID + 1);
     if (actorCount > reader.remaining) throw new CorruptError(`actor count ${actorCount} exceeds the ${reader.remaining} bytes left`);
     const ids = new Uint32Array(actorCount);
@@ -117,7 +129,7 @@ export class Directory {
     }
     if (postingsOffset !== postingsSize) throw new CorruptError(`bitmaps total ${postingsOffset} bytes, header says ${postingsSize}`);
     if (reader.remaining !== 0) throw new CorruptError(`directory has ${reader.remaining} trailing bytes`);
-    return new Directory(blocks, dictionary, raw, inlineMax, ids, cardinality, position, bitmapSize, bitmapCrc);
+    return new Directory(blocks, dictionaries, raw, inlineMax, ids, cardinality, position, bitmapSize, bitmapCrc);
   }
 
   /** Index of `actor` in the sorted directory, or -1 when the chunk never names it. */
@@ -156,6 +168,12 @@ export class Directory {
     return { kind: 'inline', ordinals };
   }
 
+  /** Bytes of the dictionaries section. */
+  get dictionariesSize(): number {
+    const last = this.dictionaries[this.dictionaries.length - 1];
+    return last ? last.offset + last.size : 0;
+  }
+
   /** Block holding `ordinal` (binary search over first ordinals). */
   blockOf(ordinal: number): number {
     let lo = 0;
@@ -169,27 +187,37 @@ export class Directory {
   }
 }
 
-function decodeBlockTable(reader: ByteReader, entryCount: number, blocksSize: number): BlockEntry[] {
+function decodeDictionaries(reader: ByteReader): DictionaryEntry[] {
+  const count = reader.varint('dictionary count', reader.remaining);
+  const dictionaries: DictionaryEntry[] = [];
+  let offset = 0;
+  for (let d = 0; d < count; d++) {
+    const size = reader.varint('dictionary size', MAX_DICTIONARY_BYTES);
+    dictionaries.push({ offset, size, crc: reader.u32('dictionary checksum') });
+    offset += size;
+  }
+  return dictionaries;
+}
+
+function decodeBlockTable(reader: ByteReader, entryCount: number, blocksSize: number, dictionaryCount: number): BlockEntry[] {
   const count = reader.varint('block count', entryCount);
   if (count === 0) throw new CorruptError('block table is empty');
   const blocks: BlockEntry[] = [];
   let offset = 0;
   let first = 0;
-  let previousMax = 0;
   for (let b = 0; b < count; b++) {
     const size = reader.varint('block size', blocksSize);
     const rawSize = reader.varint('block raw size', 0xffff_ffff);
     const entries = reader.varint('block entry count', entryCount);
     const minTime = reader.varint('block minimum time', DAY_MS - 1);
     const maxTime = minTime + reader.varint('block time span', DAY_MS - 1);
+    const dictionary = reader.varint('block dictionary', dictionaryCount) - 1;
     const crc = reader.u32('block checksum');
     if (entries === 0) throw new CorruptError(`block ${b} holds no entries`);
     if (maxTime >= DAY_MS) throw new CorruptError(`block ${b} ends at ${maxTime} ms, past the end of its day`);
-    if (minTime < previousMax) throw new CorruptError(`block ${b} starts before the previous block ends`);
-    blocks.push({ offset, size, rawSize, first, count: entries, minTime, maxTime, crc });
+    blocks.push({ offset, size, rawSize, first, count: entries, minTime, maxTime, dictionary, crc });
     offset += size;
     first += entries;
-    previousMax = maxTime;
   }
   if (first !== entryCount) throw new CorruptError(`blocks hold ${first} entries, header says ${entryCount}`);
   if (offset !== blocksSize) throw new CorruptError(`blocks total ${offset} bytes, header says ${blocksSize}`);

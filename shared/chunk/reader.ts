@@ -6,7 +6,7 @@ import type { TalesEvent } from '../event/types';
 import { mapLimit } from '../util/map-limit';
 import { coalesce } from '../util/ranges';
 import { BlockRows } from './block';
-import { ChunkIndex, headSize } from './chunk-index';
+import { ChunkIndex, directoryEnd } from './chunk-index';
 import type { BlockEntry } from './directory';
 import { decodeHeader, HEADER_BYTES } from './header';
 import type { ByteSource } from './source';
@@ -22,20 +22,23 @@ export interface ReadOptions {
   readonly to?: number;
   /** Newest first. @default false */
   readonly descending?: boolean;
-  /** Where the blocks region starts in `blocks` source. @default - right after the index, in the same object */
-  readonly blocksBase?: number;
+  /** Where the blocks live when not right after the index in the chunk object (a compacted day's data object). */
+  readonly blocksAt?: { readonly source: ByteSource; readonly offset: number };
   /** Neighbouring blocks closer than this many bytes are read in one request. @default 65536 */
   readonly maxGap?: number;
   /** Block reads in flight at once. @default 4 */
   readonly concurrency?: number;
 }
 
-/** Reads a chunk's head: one ranged GET when its size is known (from the manifest), else two. */
+/**
+ * Reads a chunk's head: one ranged GET when its size is known (from the manifest), else two
+ * (the header, then the directory; dictionaries then load when a block needs them).
+ */
 export async function openChunk(source: ByteSource, zstd: BlockCompressor, knownHeadSize?: number): Promise<ChunkIndex> {
   let head = await source.read(0, knownHeadSize ?? HEADER_BYTES);
   if (knownHeadSize === undefined) {
     const header = withKey(source.key, () => decodeHeader(head));
-    const rest = await source.read(HEADER_BYTES, headSize(header) - HEADER_BYTES);
+    const rest = await source.read(HEADER_BYTES, directoryEnd(header) - HEADER_BYTES);
     head = concat(head, rest);
   }
   return ChunkIndex.parse(source.key, head, zstd);
@@ -58,7 +61,7 @@ export async function matchOrdinals(index: ChunkIndex, source: ByteSource, actor
   const firstBitmap = wanted[0];
   const lastBitmap = wanted[wanted.length - 1];
   if (firstBitmap && lastBitmap) {
-    const base = headSize(index.header) + firstBitmap.offset;
+    const base = index.postingsOffset + firstBitmap.offset;
     const span = lastBitmap.offset + lastBitmap.size - firstBitmap.offset;
     const bytes = await readExactly(source, base, span, 'bitmaps');
     bitmaps = withKey(source.key, () =>
@@ -88,11 +91,11 @@ export async function* readEntries(
   const to = options.to ?? Number.POSITIVE_INFINITY;
   const wanted = blocksFor(index, ordinals, from, to);
   if (options.descending) wanted.reverse();
-  const base = options.blocksBase ?? index.indexSize;
+  const blocks = options.blocksAt ?? { source, offset: index.indexSize };
   let wave = 1;
   for (let at = 0; at < wanted.length; at += wave, wave = Math.min(wave * 2, 16)) {
     const batch = wanted.slice(at, at + wave);
-    const rows = await readBlocks(index, source, zstd, batch, base, options);
+    const rows = await readBlocks(index, source, blocks, zstd, batch, options);
     for (const { block, ordinals: inBlock } of batch) {
       const decoded = rows.get(block) as BlockRows;
       const entry = index.blocks[block] as BlockEntry;
@@ -126,10 +129,10 @@ function blocksFor(index: ChunkIndex, ordinals: Uint32Array, from: number, to: n
 
 async function readBlocks(
   index: ChunkIndex,
-  source: ByteSource,
+  indexSource: ByteSource,
+  blocks: { readonly source: ByteSource; readonly offset: number },
   zstd: BlockCompressor,
   batch: readonly BlockWant[],
-  base: number,
   options: ReadOptions,
 ): Promise<Map<number, BlockRows>> {
   const parts = batch
@@ -142,15 +145,16 @@ async function readBlocks(
   const ranges = coalesce(parts, options.maxGap ?? 65_536);
   const rows = new Map<number, BlockRows>();
   await mapLimit(ranges, options.concurrency ?? 4, async (range) => {
-    const bytes = await readExactly(source, base + range.offset, range.length, 'blocks');
-    withKey(source.key, () => {
-      for (const block of range.items) {
+    const bytes = await readExactly(blocks.source, blocks.offset + range.offset, range.length, 'blocks');
+    const dictionaries = await Promise.all(range.items.map((block) => index.dictionary(index.blocks[block] as BlockEntry, indexSource)));
+    withKey(blocks.source.key, () => {
+      range.items.forEach((block, i) => {
         const entry = index.blocks[block] as BlockEntry;
         const compressed = bytes.subarray(entry.offset - range.offset, entry.offset - range.offset + entry.size);
         verifyCrc32(compressed, entry.crc, `block ${block}`);
-        const raw = zstd.decompress(compressed, entry.rawSize, index.directory.dictionary);
+        const raw = zstd.decompress(compressed, entry.rawSize, dictionaries[i]);
         rows.set(block, BlockRows.decode(raw, entry.count, index.dayStart + entry.minTime, index.dayStart + entry.maxTime));
-      }
+      });
     });
   });
   return rows;
