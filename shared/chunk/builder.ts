@@ -70,7 +70,8 @@ export function buildChunk(events: readonly TalesEvent[], zstd: BlockCompressor,
 
   const { actors, bitmaps } = buildPostings(sorted, inlineMax);
   const directoryRaw = encodeDirectory({
-    inlineMax,
+    // The format bounds inlineMax by the entry count; no actor of a smaller chunk can exceed it anyway.
+    inlineMax: Math.min(inlineMax, sorted.length),
     dictionaries: dictionary.length > 0 ? [{ size: dictionary.length, crc: crc32(dictionary) }] : [],
     blocks,
     actors,
