@@ -12,13 +12,13 @@ export interface ChunkOptions {
 
 export const CHUNK_DEFAULTS = { blockSize: 65_536, level: 5, inlineMax: 64, dictionarySize: 8192 } as const;
 
-const LIMITS = { blockSize: [1024, 1_048_576], level: [1, 19], inlineMax: [0, 4096], dictionarySize: [0, 65_536] } as const;
+export const CHUNK_LIMITS = { blockSize: [1024, 1_048_576], level: [1, 19], inlineMax: [0, 4096], dictionarySize: [0, 65_536] } as const;
 
 /** Fills defaults and rejects out-of-range values, naming the option and the value given. */
 export function resolveChunkOptions(options: ChunkOptions = {}): Required<ChunkOptions> {
   const resolved = { ...CHUNK_DEFAULTS, ...options };
-  for (const [name, [min, max]] of Object.entries(LIMITS)) {
-    const value = resolved[name as keyof typeof LIMITS];
+  for (const [name, [min, max]] of Object.entries(CHUNK_LIMITS)) {
+    const value = resolved[name as keyof typeof CHUNK_LIMITS];
     if (!Number.isInteger(value) || value < min || value > max) {
       throw new RangeError(`${name} must be an integer in ${min}..${max} (given ${value})`);
     }

@@ -1,0 +1,27 @@
+import { GetObjectCommand, NoSuchKey, type S3Client } from '@aws-sdk/client-s3';
+import { CorruptError } from '../codec/errors';
+import { dayName } from '../layout/day';
+import { decodeManifest, type Manifest } from './manifest';
+
+/**
+ * Reads the manifest of one writer-day; undefined when it does not exist yet. A manifest that does
+ * not decode, or that names another writer or day than its key, is a CorruptError naming the key.
+ */
+export async function readManifest(s3: S3Client, bucket: string, key: string, writer: string, day: number): Promise<Manifest | undefined> {
+  let text: string;
+  try {
+    const response = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    text = response.Body ? await response.Body.transformToString('utf-8') : '';
+  } catch (error) {
+    if (error instanceof NoSuchKey || (error as Error).name === 'NoSuchKey') return undefined;
+    throw error;
+  }
+  const manifest = decodeManifest(text, key);
+  if (manifest.writer !== writer || manifest.day !== day) {
+    throw new CorruptError(
+      `manifest is for writer ${manifest.writer} on ${dayName(manifest.day)}, expected ${writer} on ${dayName(day)}`,
+      key,
+    );
+  }
+  return manifest;
+}

@@ -1,0 +1,47 @@
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { ChunkOptions } from '../chunk/options';
+import type { BlockCompressor } from '../codec/zstd';
+import type { KeyLayout } from '../layout/keys';
+
+/** What the writer needs: its S3 client and bucket, the key layout, and how to build chunks. */
+export interface WriterContext {
+  readonly s3: S3Client;
+  readonly bucket: string;
+  readonly layout: KeyLayout;
+  readonly zstd: BlockCompressor;
+  readonly chunkOptions?: ChunkOptions;
+  /** Clock for the phase timings, in ms. @default performance.now */
+  readonly now?: () => number;
+}
+
+/** One S3 object that could not be read or written; the batch retries from `retryFrom`. */
+export interface WriteFailure {
+  readonly key: string;
+  readonly error: unknown;
+}
+
+export interface BatchResult {
+  /** The shard id; undefined for an empty batch. */
+  readonly writer: string | undefined;
+  /**
+   * Sequence number of the first record Lambda must deliver again (the batch item failure);
+   * undefined when every record of the batch is durable.
+   */
+  readonly retryFrom: string | undefined;
+  readonly failures: readonly WriteFailure[];
+  readonly records: number;
+  /** Events newly made durable in chunks by this call. */
+  readonly eventsWritten: number;
+  /** Events skipped because a manifest watermark shows them already durable (a retry). */
+  readonly eventsSkipped: number;
+  /** Rejected records written under `rejected/` by this call. */
+  readonly rejected: number;
+  readonly chunks: number;
+  readonly chunkBytes: number;
+  readonly puts: number;
+  readonly bytesPut: number;
+  readonly decodeMs: number;
+  readonly buildMs: number;
+  /** Time spent in S3 calls, summed (days are written in parallel, so it can exceed the wall time). */
+  readonly s3Ms: number;
+}
