@@ -1,12 +1,11 @@
 import { crc32 } from '../codec/checksum';
-import { serializeOrdinals } from '../codec/roaring';
 import type { BlockCompressor } from '../codec/zstd';
 import { frameSize } from '../event/limits';
 import type { TalesEvent } from '../event/types';
 import { DAY_MS, dayNumber } from '../layout/day';
 import { encodeBlock } from './block';
-import { type DirectoryInput, encodeDirectory, type Postings } from './directory';
-import { encodeHeader, HEADER_BYTES } from './header';
+import type { DirectoryInput } from './directory';
+import { concat, writeIndex } from './index-writer';
 import { type ChunkOptions, resolveChunkOptions } from './options';
 
 /** A built chunk object and the facts its manifest entry records. */
@@ -68,46 +67,31 @@ export function buildChunk(events: readonly TalesEvent[], zstd: BlockCompressor,
     start = end;
   }
 
-  const { actors, bitmaps } = buildPostings(sorted, inlineMax);
-  const directoryRaw = encodeDirectory({
-    // The format bounds inlineMax by the entry count; no actor of a smaller chunk can exceed it anyway.
-    inlineMax: Math.min(inlineMax, sorted.length),
-    dictionaries: dictionary.length > 0 ? [{ size: dictionary.length, crc: crc32(dictionary) }] : [],
-    blocks,
-    actors,
-  });
-  const directory = zstd.compress(directoryRaw, level);
-  const postingsSize = sum(bitmaps);
-  const blocksSize = sum(blockBytes);
-  const header = encodeHeader({
-    day,
-    entryCount: sorted.length,
-    directorySize: directory.length,
-    directoryRawSize: directoryRaw.length,
-    postingsSize,
-    blocksSize,
-    directoryCrc: crc32(directory),
-  });
-  const headSize = HEADER_BYTES + directory.length + dictionary.length;
-  const indexSize = headSize + postingsSize;
-  const bytes = new Uint8Array(indexSize + blocksSize);
-  let at = 0;
-  for (const part of [header, directory, dictionary, ...bitmaps, ...blockBytes]) {
-    bytes.set(part, at);
-    at += part.length;
-  }
+  const index = writeIndex(
+    {
+      day,
+      entryCount: sorted.length,
+      inlineMax,
+      level,
+      dictionaries: dictionary.length > 0 ? [dictionary] : [],
+      blocks,
+      blocksSize: blockBytes.reduce((total, block) => total + block.length, 0),
+      postings: postingsOf(sorted),
+    },
+    zstd,
+  );
   return {
-    bytes,
+    bytes: concat([index.bytes, ...blockBytes]),
     day,
     entryCount: sorted.length,
     minTime: (sorted[0] as TalesEvent).time,
     maxTime: (sorted[sorted.length - 1] as TalesEvent).time,
-    headSize,
-    indexSize,
+    headSize: index.headSize,
+    indexSize: index.indexSize,
   };
 }
 
-function buildPostings(sorted: readonly TalesEvent[], inlineMax: number) {
+function postingsOf(sorted: readonly TalesEvent[]): Map<number, Uint32Array> {
   const byActor = new Map<number, number[]>();
   sorted.forEach((event, ordinal) => {
     for (const actor of event.actors) {
@@ -116,19 +100,7 @@ function buildPostings(sorted: readonly TalesEvent[], inlineMax: number) {
       else byActor.set(actor, [ordinal]);
     }
   });
-  const ids = [...byActor.keys()].sort((a, b) => a - b);
-  const bitmaps: Uint8Array[] = [];
-  let offset = 0;
-  const actors = ids.map((id) => {
-    const ordinals = Uint32Array.from(byActor.get(id) as number[]);
-    if (ordinals.length <= inlineMax) return { id, postings: { kind: 'inline', ordinals } as Postings };
-    const bitmap = serializeOrdinals(ordinals);
-    bitmaps.push(bitmap);
-    const postings: Postings = { kind: 'bitmap', cardinality: ordinals.length, offset, size: bitmap.length, crc: crc32(bitmap) };
-    offset += bitmap.length;
-    return { id, postings };
-  });
-  return { actors, bitmaps };
+  return new Map([...byActor].map(([actor, ordinals]) => [actor, Uint32Array.from(ordinals)]));
 }
 
 /**
@@ -148,8 +120,4 @@ function sampleDictionary(texts: readonly Uint8Array[], size: number): Uint8Arra
     at += text.length;
   }
   return dictionary.subarray(0, at);
-}
-
-function sum(parts: readonly Uint8Array[]): number {
-  return parts.reduce((total, part) => total + part.length, 0);
 }
