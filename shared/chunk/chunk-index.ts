@@ -77,18 +77,17 @@ export class ChunkIndex {
     return at < 0 ? undefined : this.directory.postings(at);
   }
 
-  /** The dictionary a block needs: from the head when it held it, else one ranged read of `source`, then kept. */
-  async dictionary(block: BlockEntry, source: ByteSource): Promise<Uint8Array | undefined> {
-    if (block.dictionary < 0) return undefined;
-    const cached = this.dictionaries[block.dictionary];
+  /** Dictionary `number`: from the head when it held it, else one ranged read of `source`, then kept. */
+  async dictionary(number: number, source: ByteSource): Promise<Uint8Array> {
+    const cached = this.dictionaries[number];
     if (cached) return cached;
-    const entry = this.directory.dictionaries[block.dictionary] as DictionaryEntry;
+    const entry = this.directory.dictionaries[number] as DictionaryEntry;
     const bytes = await source.read(this.dictionariesOffset + entry.offset, entry.size);
     const dictionary = withKey(source.key, () => {
       if (bytes.length !== entry.size) throw new TruncatedError(`dictionary needs ${entry.size} bytes, the object gave ${bytes.length}`);
       return checkedDictionary(bytes, entry);
     });
-    this.dictionaries[block.dictionary] = dictionary;
+    this.dictionaries[number] = dictionary;
     return dictionary;
   }
 }

@@ -146,7 +146,12 @@ async function readBlocks(
   const rows = new Map<number, BlockRows>();
   await mapLimit(ranges, options.concurrency ?? 4, async (range) => {
     const bytes = await readExactly(blocks.source, blocks.offset + range.offset, range.length, 'blocks');
-    const dictionaries = await Promise.all(range.items.map((block) => index.dictionary(index.blocks[block] as BlockEntry, indexSource)));
+    const dictionaries = await Promise.all(
+      range.items.map((block) => {
+        const { dictionary } = index.blocks[block] as BlockEntry;
+        return dictionary < 0 ? undefined : index.dictionary(dictionary, indexSource);
+      }),
+    );
     withKey(blocks.source.key, () => {
       range.items.forEach((block, i) => {
         const entry = index.blocks[block] as BlockEntry;

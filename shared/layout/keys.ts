@@ -41,6 +41,19 @@ export class KeyLayout {
     return `${this.dayPrefix(day)}compact/`;
   }
 
+  /** The compacted day's metadata: written last, so its presence is the commit. */
+  compactMetaKey(day: number): string {
+    return `${this.compactPrefix(day)}meta.json`;
+  }
+
+  compactIndexKey(day: number, generation: string): string {
+    return `${this.compactPrefix(day)}${checkGeneration(generation)}.index.tale`;
+  }
+
+  compactDataKey(day: number, generation: string): string {
+    return `${this.compactPrefix(day)}${checkGeneration(generation)}.blocks`;
+  }
+
   rejectedKey(day: number, writer: string, sequence: string): string {
     return `${this.prefix}rejected/${dayName(day)}/${checkWriter(writer)}/${sequence}.ndjson`;
   }
@@ -67,6 +80,11 @@ export class KeyLayout {
 export function checkWriter(writer: string): string {
   if (!WRITER_PATTERN.test(writer)) throw new RangeError(`invalid writer id "${writer}" (letters, digits, _ . - only)`);
   return writer;
+}
+
+function checkGeneration(generation: string): string {
+  if (!/^[0-9a-f]{16}$/.test(generation)) throw new RangeError(`invalid compaction generation "${generation}" (16 hex digits)`);
+  return generation;
 }
 
 export function formatSequence(sequence: number): string {
