@@ -50,7 +50,7 @@ export function parseTime(value: unknown): number {
   let ms: number;
   if (typeof value === 'number') {
     ms = value;
-  } else if (typeof value === 'string' && ISO_8601.test(value)) {
+  } else if (typeof value === 'string' && ISO_8601.test(value) && isCalendarDate(value)) {
     ms = Date.parse(value);
   } else {
     throw new EventValidationError('time_invalid', `time must be epoch milliseconds or an ISO-8601 string (got ${describe(value)})`);
@@ -62,6 +62,13 @@ export function parseTime(value: unknown): number {
 }
 
 const ISO_8601 = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2}))?$/;
+
+/** V8's Date.parse rolls days 29..31 over into the next month ('2026-02-30' is 2 March): refuse dates that do not exist. */
+function isCalendarDate(iso: string): boolean {
+  const date = iso.slice(0, 10);
+  const ms = Date.parse(date);
+  return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 10) === date;
+}
 
 function validateActors(value: unknown): number[] {
   if (value === undefined) throw new EventValidationError('actors_missing', 'actors is required: an array of uint32 ids');
