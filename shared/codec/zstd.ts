@@ -22,6 +22,7 @@ export function loadZstd(): Promise<BlockCompressor> {
 
 function zstdCompressor(zstd: ZstdBinding): BlockCompressor {
   const simple = new zstd.Simple();
+  const frame = new zstd.Generic();
   // Dictionaries live in the small wasm heap: keep only the last one of each kind, since a chunk's
   // blocks are compressed, and usually read, one chunk at a time.
   const compression = lastOnly((bytes: Uint8Array, level: number) => new zstd.Dict.Compression(bytes, level));
@@ -37,6 +38,9 @@ function zstdCompressor(zstd: ZstdBinding): BlockCompressor {
     },
     decompress(data, rawSize, dictionary) {
       if (rawSize > MAX_COMPRESS_INPUT_BYTES) throw new CorruptError(`block raw size ${rawSize} exceeds ${MAX_COMPRESS_INPUT_BYTES}`);
+      // zstd-codec allocates the content size the frame header declares: a hostile header would abort the wasm heap.
+      const declared = data.length > 0 ? frame.contentSize(data) : null;
+      if (declared !== rawSize) throw new CorruptError(`zstd frame declares ${declared ?? 'no'} content bytes, index says ${rawSize}`);
       let out: Uint8Array | null = null;
       if (data.length > 0) {
         out = dictionary?.length ? simple.decompressUsingDict(data, decompression(dictionary, 0)) : simple.decompress(data);
