@@ -78,7 +78,8 @@ export class KeyLayout {
 
 /** A writer id is a Kinesis shard id; anything else that could escape its folder is refused. */
 export function checkWriter(writer: string): string {
-  if (!WRITER_PATTERN.test(writer)) throw new RangeError(`invalid writer id "${writer}" (letters, digits, _ . - only)`);
+  if (!WRITER_PATTERN.test(writer) || writer === '.' || writer === '..')
+    throw new RangeError(`invalid writer id "${writer}" (letters, digits, _ . - only)`);
   return writer;
 }
 
