@@ -1,0 +1,78 @@
+import { decodeUtf8 } from '../event/decode-utf8';
+import { HttpError } from '../http/errors';
+import type { IngestRequest, IngestSettings } from './types';
+
+const NDJSON = 'application/x-ndjson';
+
+/**
+ * The raw events of a request body: one JSON object, a JSON array, or NDJSON (one event per non-blank
+ * line) when the Content-Type says so. Limits are checked before parsing. Anything that is not a
+ * readable body is an HttpError (400, or 413 over a limit); each item is validated later on its own.
+ */
+export function parseBody(request: IngestRequest, limits: Pick<IngestSettings, 'maxBodyBytes' | 'maxEvents'>): unknown[] {
+  const text = bodyText(request, limits.maxBodyBytes);
+  if (text.trim() === '') throw noEvents();
+  return isNdjson(request.contentType) ? parseNdjson(text, limits.maxEvents) : parseJson(text, limits.maxEvents);
+}
+
+function bodyText({ body = '', isBase64Encoded }: IngestRequest, maxBodyBytes: number): string {
+  const size = isBase64Encoded ? base64Size(body) : Buffer.byteLength(body, 'utf8');
+  if (size > maxBodyBytes) throw new HttpError(413, 'body_too_large', `request body is ${size} bytes, over the ${maxBodyBytes}-byte limit`);
+  if (!isBase64Encoded) return body;
+  try {
+    return decodeUtf8(Buffer.from(body, 'base64'), 'request body');
+  } catch {
+    throw new HttpError(400, 'invalid_utf8', 'request body is not valid UTF-8');
+  }
+}
+
+/** Decoded size of base64 text, known before allocating it. */
+function base64Size(body: string): number {
+  const trimmed = body.replace(/=+$/, '');
+  return Math.floor((trimmed.length * 3) / 4);
+}
+
+function isNdjson(contentType: string | undefined): boolean {
+  return contentType?.split(';')[0]?.trim().toLowerCase() === NDJSON;
+}
+
+function parseJson(text: string, maxEvents: number): unknown[] {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new HttpError(400, 'invalid_json', `request body is not valid JSON: ${(error as Error).message}`);
+  }
+  if (Array.isArray(value)) {
+    if (value.length === 0) throw noEvents();
+    checkCount(value.length, maxEvents);
+    return value;
+  }
+  if (typeof value === 'object' && value !== null) return [value];
+  throw new HttpError(
+    400,
+    'invalid_body',
+    `request body must be an event object or an array of events (got ${value === null ? 'null' : typeof value})`,
+  );
+}
+
+function parseNdjson(text: string, maxEvents: number): unknown[] {
+  const lines = text.split('\n');
+  const numbered = lines.map((line, i) => ({ line, number: i + 1 })).filter(({ line }) => line.trim() !== '');
+  checkCount(numbered.length, maxEvents);
+  return numbered.map(({ line, number }) => {
+    try {
+      return JSON.parse(line);
+    } catch (error) {
+      throw new HttpError(400, 'invalid_json', `line ${number} is not valid JSON: ${(error as Error).message}`);
+    }
+  });
+}
+
+function checkCount(count: number, maxEvents: number): void {
+  if (count > maxEvents) throw new HttpError(413, 'too_many_events', `request holds ${count} events, over the limit of ${maxEvents}`);
+}
+
+function noEvents(): HttpError {
+  return new HttpError(400, 'empty_body', 'request body holds no events: send an event object, a JSON array of events, or NDJSON');
+}
