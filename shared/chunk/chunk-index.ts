@@ -23,8 +23,8 @@ export class ChunkIndex {
     head: Uint8Array,
   ) {
     this.dayStart = header.day * DAY_MS;
-    this.minTime = this.dayStart + Math.min(...directory.blocks.map((block) => block.minTime));
-    this.maxTime = this.dayStart + Math.max(...directory.blocks.map((block) => block.maxTime));
+    this.minTime = this.dayStart + directory.blocks.reduce((min, block) => Math.min(min, block.minTime), DAY_MS);
+    this.maxTime = this.dayStart + directory.blocks.reduce((max, block) => Math.max(max, block.maxTime), 0);
     this.dictionaries = directory.dictionaries.map((entry) => {
       const start = this.dictionariesOffset + entry.offset;
       return head.length >= start + entry.size ? checkedDictionary(head.subarray(start, start + entry.size).slice(), entry) : undefined;
