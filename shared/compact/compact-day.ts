@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { listFolders } from '../aws/list-folders';
 import type { DirectoryInput } from '../chunk/directory';
 import { writeIndex } from '../chunk/index-writer';
 import type { BlockCompressor } from '../codec/zstd';
-import { listFolders } from '../aws/list-folders';
 import { DAY_MS } from '../layout/day';
 import type { KeyLayout } from '../layout/keys';
 import type { ChunkRecord } from '../manifest/manifest';
@@ -105,13 +105,16 @@ interface SourceRef {
 /** Every chunk of the day's writers, in (writer, seq) order. */
 async function writerChunks(ctx: CompactContext, day: number, concurrency: number): Promise<SourceRef[]> {
   const writers: string[] = [];
-  for await (const folder of listFolders(ctx.s3, ctx.bucket, ctx.layout.writersPrefix(day))) writers.push(ctx.layout.writerOfPrefix(day, folder));
+  for await (const folder of listFolders(ctx.s3, ctx.bucket, ctx.layout.writersPrefix(day)))
+    writers.push(ctx.layout.writerOfPrefix(day, folder));
   writers.sort();
   const manifests = await mapLimit(writers, concurrency, (writer) =>
     readManifest(ctx.s3, ctx.bucket, ctx.layout.manifestKey(day, writer), writer, day),
   );
   return manifests.flatMap((manifest) =>
-    manifest ? manifest.chunks.map((record) => ({ writer: manifest.writer, key: ctx.layout.chunkKey(day, manifest.writer, record.seq), record })) : [],
+    manifest
+      ? manifest.chunks.map((record) => ({ writer: manifest.writer, key: ctx.layout.chunkKey(day, manifest.writer, record.seq), record }))
+      : [],
   );
 }
 

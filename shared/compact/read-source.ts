@@ -29,7 +29,10 @@ export async function readSourceIndex(
   const bytes = await getRange(s3, bucket, key, record.etag, 0, record.indexSize);
   const index = ChunkIndex.parse(key, bytes, zstd);
   if (index.entryCount !== record.entries || index.indexSize !== record.indexSize || index.objectSize !== record.size) {
-    throw new CompactionError(`chunk does not match its manifest entry (entries ${index.entryCount}/${record.entries}, size ${index.objectSize}/${record.size})`, key);
+    throw new CompactionError(
+      `chunk does not match its manifest entry (entries ${index.entryCount}/${record.entries}, size ${index.objectSize}/${record.size})`,
+      key,
+    );
   }
   const { directory } = index;
   const postings = new Map<number, Uint32Array>();
@@ -53,7 +56,14 @@ export async function readSourceIndex(
 }
 
 /** Bytes `offset..offset+length-1` of an object that must still have `etag`. */
-export async function getRange(s3: S3Client, bucket: string, key: string, etag: string, offset: number, length: number): Promise<Uint8Array> {
+export async function getRange(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+  etag: string,
+  offset: number,
+  length: number,
+): Promise<Uint8Array> {
   let bytes: Uint8Array;
   try {
     const response = await s3.send(

@@ -20,7 +20,8 @@ export async function sweepCompactedChunks(ctx: CompactContext, day: number, now
       new DeleteObjectsCommand({ Bucket: ctx.bucket, Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true } }),
     );
     const failed = result.Errors ?? [];
-    if (failed.length > 0) throw new Error(`deleting compacted chunks failed for ${failed.length} keys, first ${failed[0]?.Key}: ${failed[0]?.Message}`);
+    if (failed.length > 0)
+      throw new Error(`deleting compacted chunks failed for ${failed.length} keys, first ${failed[0]?.Key}: ${failed[0]?.Message}`);
   }
   return { status: 'swept', deleted: keys.length };
 }
