@@ -1,4 +1,4 @@
-import { type _Record, GetRecordsCommand, GetShardIteratorCommand, PutRecordsCommand } from '@aws-sdk/client-kinesis';
+import { type _Record, DeleteStreamCommand, GetRecordsCommand, GetShardIteratorCommand, PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import type { KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
 import type { LocalKinesis } from './local-kinesis';
 
@@ -20,7 +20,7 @@ let streams = 0;
 /**
  * Publishes `payloads` (in order) to a new stream on a local Kinesis with PutRecords, reads them
  * back with GetShardIterator/GetRecords, and returns them as the event source mapping would deliver
- * them, per shard in sequence order.
+ * them, per shard in sequence order. The stream is deleted afterwards.
  */
 export async function publishAndRead(
   local: LocalKinesis,
@@ -48,6 +48,8 @@ export async function publishAndRead(
     }
     byShard.set(shardId, records);
   }
+  // kinesalite limits the shards open at once; tests publish many small workloads.
+  await local.kinesis.send(new DeleteStreamCommand({ StreamName: stream }));
   return byShard;
 }
 
