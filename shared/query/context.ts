@@ -1,0 +1,40 @@
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { ChunkIndex } from '../chunk/chunk-index';
+import type { BlockCompressor } from '../codec/zstd';
+import type { KeyLayout } from '../layout/keys';
+import { LruCache } from '../util/lru';
+
+/** Everything a query reads with, shared across the queries of one warm Lambda. */
+export interface QueryContext {
+  readonly s3: S3Client;
+  readonly bucket: string;
+  readonly layout: KeyLayout;
+  readonly zstd: BlockCompressor;
+  /** Opened chunk heads by key and ETag: chunks are immutable, so an entry never goes stale. */
+  readonly heads: LruCache<string, ChunkIndex>;
+  /** S3 requests in flight at once for one step (manifests, chunk heads, blocks of a chunk). */
+  readonly concurrency: number;
+  /** Needed blocks closer than this many bytes are read in one ranged GET. */
+  readonly maxGap: number;
+}
+
+export interface QueryContextOptions {
+  readonly s3: S3Client;
+  readonly bucket: string;
+  readonly layout: KeyLayout;
+  readonly zstd: BlockCompressor;
+  /** Chunk heads kept in memory. @default 2000 */
+  readonly cacheEntries?: number;
+  /** @default 8 */
+  readonly concurrency?: number;
+  /** @default 65536 (a 64 KiB gap costs less than another S3 request) */
+  readonly maxGap?: number;
+}
+
+export function createQueryContext(options: QueryContextOptions): QueryContext {
+  const { cacheEntries = 2000, concurrency = 8, maxGap = 65_536, ...rest } = options;
+  if (!Number.isInteger(concurrency) || concurrency < 1)
+    throw new RangeError(`concurrency must be a positive integer (given ${concurrency})`);
+  if (!Number.isInteger(maxGap) || maxGap < 0) throw new RangeError(`maxGap must be a non-negative integer (given ${maxGap})`);
+  return { ...rest, heads: new LruCache(cacheEntries), concurrency, maxGap };
+}

@@ -1,0 +1,84 @@
+import { createHash } from 'node:crypto';
+import { MAX_TIME_MS } from '../event/limits';
+import { checkWriter } from '../layout/keys';
+import { QueryInputError } from './errors';
+import { MAX_CURSOR_CHARS } from './limits';
+import type { Position } from './order';
+
+export const CURSOR_VERSION = 1;
+
+/** What a cursor carries: the bounds and actors of the query it belongs to, and where the last page ended. */
+export interface CursorState {
+  readonly from: number;
+  readonly to: number;
+  /** Digest of the query's actors (order-free). */
+  readonly actors: string;
+  readonly after: Position;
+}
+
+/** Order-free digest of a set of actors: the same set gives the same digest whatever order it was given in. */
+export function actorsDigest(actors: readonly number[]): string {
+  return digest([...actors].sort((a, b) => a - b).join(','), 16);
+}
+
+/**
+ * `<base64url JSON>.<check>`: URL-safe, opaque to callers, versioned. The check is a digest of the
+ * body, so a cursor damaged in transit or edited by hand is refused instead of resuming elsewhere.
+ */
+export function encodeCursor(query: { readonly actors: readonly number[]; readonly from: number; readonly to: number }, after: Position) {
+  const json = JSON.stringify([
+    CURSOR_VERSION,
+    query.from,
+    query.to,
+    actorsDigest(query.actors),
+    after.time,
+    after.writer,
+    after.seq,
+    after.ordinal,
+  ]);
+  return `${Buffer.from(json).toString('base64url')}.${digest(json, 11)}`;
+}
+
+export function decodeCursor(text: string): CursorState {
+  if (text.length > MAX_CURSOR_CHARS) invalid(`it is ${text.length} characters long, over ${MAX_CURSOR_CHARS}`);
+  const match = /^([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]{11})$/.exec(text);
+  if (!match) invalid('it is not of the form <data>.<check>');
+  const json = Buffer.from(match[1] as string, 'base64url').toString('utf8');
+  if (digest(json, 11) !== match[2]) invalid('its check does not match its data (was it changed?)');
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    invalid('its data is not JSON');
+  }
+  if (!Array.isArray(value) || value[0] !== CURSOR_VERSION) invalid(`it is not a version ${CURSOR_VERSION} cursor`);
+  const [, from, to, actors, time, writer, seq, ordinal] = value as unknown[];
+  if (value.length !== 8) invalid(`it has ${value.length} fields, expected 8`);
+  if (!isInt(from, MAX_TIME_MS) || !isInt(to, MAX_TIME_MS)) invalid('its bounds are not epoch milliseconds');
+  if (typeof actors !== 'string' || !/^[A-Za-z0-9_-]{16}$/.test(actors)) invalid('its actor digest is malformed');
+  if (!isInt(time, MAX_TIME_MS) || time < Math.min(from, to) || time > Math.max(from, to)) invalid('its position is outside its bounds');
+  if (typeof writer !== 'string' || !isWriter(writer)) invalid('its writer is not a writer id');
+  if (!isInt(seq, Number.MAX_SAFE_INTEGER) || !isInt(ordinal, 0xffff_ffff)) invalid('its chunk sequence or ordinal is malformed');
+  return { from, to, actors, after: { time, writer, seq, ordinal } };
+}
+
+function digest(text: string, chars: number): string {
+  return createHash('sha256').update(text).digest('base64url').slice(0, chars);
+}
+
+function isInt(value: unknown, max: number): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 && value <= max;
+}
+
+function isWriter(value: string): boolean {
+  try {
+    checkWriter(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function invalid(reason: string): never {
+  throw new QueryInputError('cursor_invalid', `cursor is invalid: ${reason}; pass the "next" value of a previous page unchanged`);
+}

@@ -1,0 +1,116 @@
+import { EventValidationError } from '../event/errors';
+import { MAX_ACTOR_ID } from '../event/limits';
+import { parseTime } from '../event/validate';
+import { DAY_MS } from '../layout/day';
+import { actorsDigest, decodeCursor } from './cursor';
+import { QueryInputError } from './errors';
+import { DEFAULT_LIMIT, DEFAULT_WINDOW_MS, MAX_LIMIT, MAX_QUERY_ACTORS } from './limits';
+import type { Position } from './order';
+
+/** A validated query: distinct actors (AND), inclusive bounds (descending when from > to), page size, resume point. */
+export interface QueryRequest {
+  readonly actors: readonly number[];
+  readonly from: number;
+  readonly to: number;
+  readonly limit: number;
+  /** Resume strictly after this position (from a cursor). @default - the start of the range */
+  readonly after?: Position;
+}
+
+export interface RequestOptions {
+  /** Server time: the default `to`. */
+  readonly now: number;
+  /** Widest accepted |to - from|, in days. */
+  readonly maxSpanDays: number;
+}
+
+export type QueryParameters = Readonly<Record<string, string | undefined>>;
+
+const PARAMETERS = ['actors', 'from', 'to', 'limit', 'cursor'];
+
+/**
+ * Validates the query string of `GET /events`. Omitted bounds: `to` = now, `from` = `to` - 24 h
+ * (ascending); with a cursor, omitted bounds are the cursor's and given ones must equal them.
+ */
+export function parseQueryRequest(params: QueryParameters, options: RequestOptions): QueryRequest {
+  for (const name of Object.keys(params)) {
+    if (!PARAMETERS.includes(name)) {
+      throw new QueryInputError('parameter_unknown', `unknown parameter "${name}" (allowed: ${PARAMETERS.join(', ')})`);
+    }
+  }
+  const actors = parseActors(params.actors);
+  const limit = parseLimit(params.limit);
+  let from = optionalTime(params, 'from');
+  let to = optionalTime(params, 'to');
+  let after: Position | undefined;
+  if (params.cursor !== undefined) {
+    const cursor = decodeCursor(params.cursor);
+    if (cursor.actors !== actorsDigest(actors)) {
+      throw new QueryInputError('cursor_mismatch', 'cursor belongs to a query for other actors');
+    }
+    if ((from !== undefined && from !== cursor.from) || (to !== undefined && to !== cursor.to)) {
+      throw new QueryInputError(
+        'cursor_mismatch',
+        `cursor belongs to a query with other bounds (from ${cursor.from}, to ${cursor.to}); omit from and to, or repeat them`,
+      );
+    }
+    from = cursor.from;
+    to = cursor.to;
+    after = cursor.after;
+  }
+  to ??= options.now;
+  from ??= Math.max(0, to - DEFAULT_WINDOW_MS);
+  const span = Math.abs(to - from);
+  if (span > options.maxSpanDays * DAY_MS) {
+    throw new QueryInputError(
+      'span_too_large',
+      `from..to spans ${(span / DAY_MS).toFixed(1)} days, over the maximum of ${options.maxSpanDays} days`,
+    );
+  }
+  return after ? { actors, from, to, limit, after } : { actors, from, to, limit };
+}
+
+function parseActors(value: string | undefined): number[] {
+  if (value === undefined || value === '') {
+    throw new QueryInputError('actors_missing', 'actors is required: comma-separated uint32 ids, e.g. actors=12345,67890');
+  }
+  const items = value.split(',');
+  if (items.length > MAX_QUERY_ACTORS) {
+    throw new QueryInputError('actors_too_many', `a query may name at most ${MAX_QUERY_ACTORS} actors (got ${items.length})`);
+  }
+  const seen = new Set<number>();
+  for (const item of items) {
+    const actor = Number(item);
+    if (!/^\d{1,10}$/.test(item) || actor > MAX_ACTOR_ID) {
+      throw new QueryInputError('actor_invalid', `actor must be an integer in 0..${MAX_ACTOR_ID} (got "${clip(item)}")`);
+    }
+    if (seen.has(actor)) throw new QueryInputError('actor_duplicate', `actor ${actor} is named twice`);
+    seen.add(actor);
+  }
+  return [...seen];
+}
+
+function parseLimit(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_LIMIT;
+  const limit = Number(value);
+  if (!/^\d{1,7}$/.test(value) || limit < 1 || limit > MAX_LIMIT) {
+    throw new QueryInputError('limit_invalid', `limit must be an integer in 1..${MAX_LIMIT} (got "${clip(value)}")`);
+  }
+  return limit;
+}
+
+/** Epoch milliseconds (digits only) or an ISO-8601 string, as events accept. */
+function optionalTime(params: QueryParameters, name: 'from' | 'to'): number | undefined {
+  const value = params[name];
+  if (value === undefined) return undefined;
+  try {
+    return parseTime(/^\d{1,16}$/.test(value) ? Number(value) : value);
+  } catch (error) {
+    if (error instanceof EventValidationError) throw new QueryInputError('time_invalid', `${name}: ${error.message}`);
+    throw error;
+  }
+}
+
+function clip(text: string): string {
+  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
+}

@@ -1,0 +1,48 @@
+import type { ReadCounter } from '../aws/s3-source';
+
+/** What one query cost in S3 requests and bytes, by kind: the figures that must stay proportional to matches. */
+export class QueryStats implements ReadCounter {
+  /** All S3 requests (lists and GETs) and the bytes of every GET body. */
+  requests = 0;
+  bytes = 0;
+  lists = 0;
+  manifests = 0;
+  heads = 0;
+  headCacheHits = 0;
+  bitmaps = 0;
+  blocks = 0;
+  blockBytes = 0;
+  chunksOpened = 0;
+
+  constructor(private readonly counter?: ReadCounter) {}
+
+  countList(): void {
+    this.lists++;
+    this.add(0);
+  }
+
+  countGet(kind: 'manifest' | 'head' | 'bitmap' | 'block', bytes: number): void {
+    if (kind === 'manifest') this.manifests++;
+    else if (kind === 'head') this.heads++;
+    else if (kind === 'bitmap') this.bitmaps++;
+    else {
+      this.blocks++;
+      this.blockBytes += bytes;
+    }
+    this.add(bytes);
+  }
+
+  toJSON() {
+    const { requests, bytes, lists, manifests, heads, headCacheHits, bitmaps, blocks, blockBytes, chunksOpened } = this;
+    return { requests, bytes, lists, manifests, heads, headCacheHits, bitmaps, blocks, blockBytes, chunksOpened };
+  }
+
+  private add(bytes: number): void {
+    this.requests++;
+    this.bytes += bytes;
+    if (this.counter) {
+      this.counter.requests++;
+      this.counter.bytes += bytes;
+    }
+  }
+}

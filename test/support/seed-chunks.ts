@@ -1,0 +1,78 @@
+import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { buildChunk } from '../../shared/chunk/builder';
+import type { ChunkOptions } from '../../shared/chunk/options';
+import type { BlockCompressor } from '../../shared/codec/zstd';
+import type { TalesEvent } from '../../shared/event/types';
+import { dayNumber } from '../../shared/layout/day';
+import type { KeyLayout } from '../../shared/layout/keys';
+import { appendChunk, encodeManifest, type Manifest } from '../../shared/manifest/manifest';
+import type { Position } from '../../shared/query/order';
+
+export interface SeedTarget {
+  readonly s3: S3Client;
+  readonly bucket: string;
+  readonly layout: KeyLayout;
+  readonly zstd: BlockCompressor;
+  readonly chunkOptions?: ChunkOptions;
+}
+
+/** An event as stored, with its place in the query order. */
+export interface StoredEvent {
+  readonly event: TalesEvent;
+  readonly position: Position;
+}
+
+export interface SeededWriter {
+  readonly keys: string[];
+  readonly stored: StoredEvent[];
+}
+
+/**
+ * Stores a writer's events as the writer does: each batch (events in arrival order) becomes one
+ * chunk per UTC day at the next sequence, then that writer-day's manifest is rewritten to list it.
+ * Returns the chunk keys and each event's position (ordinals number a chunk's events by time, then arrival).
+ */
+export async function seedWriter(target: SeedTarget, writer: string, batches: readonly (readonly TalesEvent[])[]): Promise<SeededWriter> {
+  const { s3, bucket, layout, zstd } = target;
+  const manifests = new Map<number, Manifest>();
+  const keys: string[] = [];
+  const stored: StoredEvent[] = [];
+  let watermark = 1000;
+  for (const batch of batches) {
+    const byDay = new Map<number, TalesEvent[]>();
+    for (const event of batch) {
+      const day = dayNumber(event.time);
+      const list = byDay.get(day);
+      if (list) list.push(event);
+      else byDay.set(day, [event]);
+    }
+    watermark += batch.length;
+    for (const [day, events] of byDay) {
+      const manifest = manifests.get(day) ?? { writer, day, chunks: [] };
+      const seq = manifest.chunks.length;
+      const built = buildChunk(events, zstd, target.chunkOptions);
+      const key = layout.chunkKey(day, writer, seq);
+      const put = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: built.bytes }));
+      const next = appendChunk(manifest, {
+        seq,
+        entries: built.entryCount,
+        minTime: built.minTime,
+        maxTime: built.maxTime,
+        headSize: built.headSize,
+        indexSize: built.indexSize,
+        size: built.bytes.length,
+        etag: put.ETag ?? '',
+        watermark: String(watermark),
+      });
+      manifests.set(day, next);
+      keys.push(key);
+      [...events]
+        .sort((a, b) => a.time - b.time)
+        .forEach((event, ordinal) => {
+          stored.push({ event, position: { time: event.time, writer, seq, ordinal } });
+        });
+      await s3.send(new PutObjectCommand({ Bucket: bucket, Key: layout.manifestKey(day, writer), Body: encodeManifest(next) }));
+    }
+  }
+  return { keys, stored };
+}
