@@ -102,7 +102,7 @@ export async function* readEntries(
       const order = options.descending ? [...inBlock].reverse() : inBlock;
       for (const ordinal of order) {
         const time = decoded.times[ordinal - entry.first] as number;
-        if (time >= from && time <= to) yield decoded.row(ordinal - entry.first, ordinal);
+        if (time >= from && time <= to) yield withKey(blocks.source.key, () => decoded.row(ordinal - entry.first, ordinal));
       }
     }
   }

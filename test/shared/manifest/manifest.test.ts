@@ -195,21 +195,21 @@ describe('decodeManifest rejects, naming the key', () => {
     [
       'chunks that are not an array',
       stored((j) => {
-        j.chunks = {};
+        Object.assign(j, { chunks: {} });
       }),
       'chunks must be an array',
     ],
     [
       'a chunk that is not an object',
       stored((j) => {
-        j.chunks = [5];
+        Object.assign(j, { chunks: [5] });
       }),
       'chunk 0 must be an object',
     ],
     [
       'a chunk that is null',
       stored((j) => {
-        j.chunks = [null];
+        Object.assign(j, { chunks: [null] });
       }),
       'chunk 0 must be an object',
     ],
