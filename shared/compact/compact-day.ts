@@ -54,10 +54,10 @@ export const CLOSE_AFTER_MS = 26 * 3_600_000;
  */
 export async function compactDay(ctx: CompactContext, day: number, options: CompactOptions): Promise<CompactOutcome> {
   const { closeAfterMs = CLOSE_AFTER_MS, force = false, inlineMax = 4, level = 5, concurrency = 8 } = options;
-  if (!force && (day + 1) * DAY_MS + closeAfterMs > options.now) return { status: 'not-closed' };
   if (await readCompactMeta(ctx.s3, ctx.bucket, ctx.layout, day)) return { status: 'already-compacted' };
   const refs = await writerChunks(ctx, day, concurrency);
   if (refs.length === 0) return { status: 'empty' };
+  if (!force && (day + 1) * DAY_MS + closeAfterMs > options.now) return { status: 'not-closed' };
   const generation = generationOf(day, refs);
   const sources = await mapLimit(refs, concurrency, (ref) => readSourceIndex(ctx.s3, ctx.bucket, ctx.zstd, ref));
 
