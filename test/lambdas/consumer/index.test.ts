@@ -1,0 +1,46 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { loadZstd } from '../../../shared/codec/zstd';
+import { dayNumber } from '../../../shared/layout/day';
+import { KeyLayout } from '../../../shared/layout/keys';
+import { lambdaContext } from '../../support/function-url';
+import { type LocalS3, startLocalS3 } from '../../support/local-s3';
+import { readWriterDay } from '../../support/read-back';
+import { jsonPayload, kinesisEvent, syntheticRecords } from '../../support/stream-records';
+
+describe('consumer Lambda entry point', () => {
+  let s3: LocalS3;
+  beforeAll(async () => {
+    s3 = await startLocalS3();
+  });
+  afterAll(() => s3.stop());
+  afterEach(() => {
+    vi.unstubAllEnvs();
+    vi.resetModules();
+    vi.restoreAllMocks();
+  });
+
+  it('reads its settings at cold start and writes below the configured prefix', async () => {
+    vi.stubEnv('TALES_BUCKET', s3.bucket);
+    vi.stubEnv('TALES_PREFIX', 'cold/');
+    vi.stubEnv('TALES_S3_ENDPOINT', s3.endpoint);
+    vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
+    vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    const { handler } = await import('../../../lambdas/consumer/index');
+    const time = Date.UTC(2026, 6, 1, 8);
+
+    const response = await handler(kinesisEvent(syntheticRecords([jsonPayload({ actors: [5], text: 'hi', time })])), lambdaContext());
+
+    expect(response).toEqual({ batchItemFailures: [] });
+    const stored = await readWriterDay(s3.s3, s3.bucket, new KeyLayout('cold/'), await loadZstd(), 'shardId-000000000000', dayNumber(time));
+    expect(stored.events).toEqual([{ time, actors: [5], text: 'hi' }]);
+  });
+
+  it.each([
+    ['TALES_BUCKET', '', 'Environment variable TALES_BUCKET is required'],
+    ['TALES_ZSTD_LEVEL', 'fast', 'Environment variable TALES_ZSTD_LEVEL must be an integer in 1..19 (given "fast")'],
+  ])('fails the cold start when %s is "%s"', async (name, value, message) => {
+    vi.stubEnv('TALES_BUCKET', 'b');
+    vi.stubEnv(name, value);
+    await expect(import('../../../lambdas/consumer/index')).rejects.toThrow(message);
+  });
+});
