@@ -1,4 +1,5 @@
 import { GetObjectCommand, NoSuchKey, type S3Client } from '@aws-sdk/client-s3';
+import type { ReadCounter } from '../aws/s3-source';
 import { CorruptError } from '../codec/errors';
 import { dayName } from '../layout/day';
 import { decodeManifest, type Manifest } from './manifest';
@@ -6,15 +7,30 @@ import { decodeManifest, type Manifest } from './manifest';
 /**
  * Reads the manifest of one writer-day; undefined when it does not exist yet. A manifest that does
  * not decode, or that names another writer or day than its key, is a CorruptError naming the key.
+ * `counter` counts the GET (a missing manifest too) and its bytes.
  */
-export async function readManifest(s3: S3Client, bucket: string, key: string, writer: string, day: number): Promise<Manifest | undefined> {
+export async function readManifest(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+  writer: string,
+  day: number,
+  counter?: ReadCounter,
+): Promise<Manifest | undefined> {
   let text: string;
   try {
     const response = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
     text = response.Body ? await response.Body.transformToString('utf-8') : '';
   } catch (error) {
-    if (error instanceof NoSuchKey || (error as Error).name === 'NoSuchKey') return undefined;
+    if (error instanceof NoSuchKey || (error as Error).name === 'NoSuchKey') {
+      if (counter) counter.requests++;
+      return undefined;
+    }
     throw error;
+  }
+  if (counter) {
+    counter.requests++;
+    counter.bytes += Buffer.byteLength(text);
   }
   const manifest = decodeManifest(text, key);
   if (manifest.writer !== writer || manifest.day !== day) {

@@ -1,0 +1,92 @@
+import { createHash } from 'node:crypto';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { actorsDigest, decodeCursor, encodeCursor } from '../../../shared/query/cursor';
+import { QueryInputError } from '../../../shared/query/errors';
+
+/** A cursor with a valid check around any JSON: to reach the field checks behind the checksum. */
+function forged(fields: unknown): string {
+  const json = JSON.stringify(fields);
+  return `${Buffer.from(json).toString('base64url')}.${createHash('sha256').update(json).digest('base64url').slice(0, 11)}`;
+}
+
+function reason(text: string): string {
+  try {
+    decodeCursor(text);
+  } catch (error) {
+    if (error instanceof QueryInputError && error.code === 'cursor_invalid')
+      return error.message.replace(/^cursor is invalid: |; pass.*$/g, '');
+    throw error;
+  }
+  throw new Error('expected the cursor to be refused');
+}
+
+describe('cursor', () => {
+  it('round-trips any position within its bounds, URL-safe', () => {
+    const time = fc.integer({ min: 0, max: 8.64e15 });
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.integer({ min: 0, max: 0xffff_ffff }), { minLength: 1, maxLength: 32 }),
+        time,
+        time,
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.stringMatching(/^[A-Za-z0-9_.-]{1,128}$/).filter((w) => w !== '.' && w !== '..'),
+        fc.nat(),
+        fc.integer({ min: 0, max: 0xffff_ffff }),
+        (actors, from, to, at, writer, seq, ordinal) => {
+          const lo = Math.min(from, to);
+          const position = { time: lo + Math.floor(at * (Math.max(from, to) - lo)), writer, seq, ordinal };
+          const cursor = encodeCursor({ actors, from, to }, position);
+          expect(cursor).toMatch(/^[A-Za-z0-9_.-]+$/);
+          expect(cursor.length).toBeLessThanOrEqual(512);
+          expect(decodeCursor(cursor)).toEqual({ from, to, actors: actorsDigest(actors), after: position });
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('digests actors as a set', () => {
+    expect(actorsDigest([3, 1, 2])).toBe(actorsDigest([1, 2, 3]));
+    expect(actorsDigest([1, 2])).not.toBe(actorsDigest([1, 2, 3]));
+    expect(actorsDigest([12])).not.toBe(actorsDigest([1, 2]));
+  });
+
+  const valid = [1, 1000, 9000, actorsDigest([1]), 5000, 'w', 0, 0];
+  const hostile: [string, unknown, string][] = [
+    ['a version it does not know', [2, ...valid.slice(1)], 'it is not a version 1 cursor'],
+    ['an object', { v: 1 }, 'it is not a version 1 cursor'],
+    ['a missing field', valid.slice(0, 7), 'it has 7 fields, expected 8'],
+    ['an extra field', [...valid, 1], 'it has 9 fields, expected 8'],
+    ['a bound that is not a time', [1, -1, ...valid.slice(2)], 'its bounds are not epoch milliseconds'],
+    ['a string bound', [1, '1000', ...valid.slice(2)], 'its bounds are not epoch milliseconds'],
+    ['a short actor digest', [1, 1000, 9000, 'abc', ...valid.slice(4)], 'its actor digest is malformed'],
+    ['a position before its bounds', [1, 1000, 9000, valid[3], 999, 'w', 0, 0], 'its position is outside its bounds'],
+    ['a position after its bounds', [1, 9000, 1000, valid[3], 9001, 'w', 0, 0], 'its position is outside its bounds'],
+    ['a writer that escapes its folder', [1, 1000, 9000, valid[3], 5000, '../x', 0, 0], 'its writer is not a writer id'],
+    ['a __proto__ writer object', [1, 1000, 9000, valid[3], 5000, { __proto__: 1 }, 0, 0], 'its writer is not a writer id'],
+    ['a fractional sequence', [1, 1000, 9000, valid[3], 5000, 'w', 0.5, 0], 'its chunk sequence or ordinal is malformed'],
+    ['an ordinal past uint32', [1, 1000, 9000, valid[3], 5000, 'w', 0, 2 ** 32], 'its chunk sequence or ordinal is malformed'],
+  ];
+  it.each(hostile)('refuses %s, even with a valid check', (_name, fields, expected) => {
+    expect(reason(forged(fields))).toBe(expected);
+  });
+
+  it('refuses data that is not JSON, and a check that does not match', () => {
+    expect(reason(`${Buffer.from('{').toString('base64url')}.${createHash('sha256').update('{').digest('base64url').slice(0, 11)}`)).toBe(
+      'its data is not JSON',
+    );
+    const good = forged(valid);
+    const changed = `${good.slice(0, -1)}${good.endsWith('A') ? 'B' : 'A'}`;
+    expect(reason(changed)).toBe('its check does not match its data (was it changed?)');
+  });
+
+  it('refuses random text with a cursor_invalid error, never another error (fuzz)', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.base64String(), fc.stringMatching(/^[A-Za-z0-9_-]{1,80}\.[A-Za-z0-9_-]{11}$/)), (text) => {
+        expect(() => decodeCursor(text)).toThrow(QueryInputError);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
