@@ -8,6 +8,8 @@ type Section = () => Promise<BenchTable[]>;
 
 const sections: Record<string, () => Promise<Section>> = {
   format: async () => (await import('./format')).benchFormat,
+  consumer: async () => (await import('./consumer')).benchConsumer,
+  ingest: async () => (await import('./ingest')).benchIngest,
 };
 
 async function main(): Promise<void> {
