@@ -226,6 +226,35 @@ describe('writeBatch under S3 faults', () => {
     await expectExactlyOnce(ctx, oracle);
   });
 
+  it('survives a crash after the last write followed by bisected halves, rejected lines included', async () => {
+    const ctx = context();
+    const items: Item[] = Array.from({ length: 10 }, (_, i) =>
+      i === 2 || i === 7 ? { invalid: INVALID[i % 3] as Payload } : event(i, DAY * DAY_MS + i),
+    );
+    const { records, oracle } = await publish(items);
+    // Rejected object keyed by record 2 holds records 2 and 7; then the chunk, then the manifest,
+    // whose answer is lost as the Lambda dies.
+    faulty.arm({ call: 3, lost: 'response', crash: true, command: 'PutObjectCommand' });
+    await writeBatch(ctx, records);
+    expect(faulty.crashed).toBe(true);
+
+    faulty.arm();
+    // The first half rewrites the rejected object with record 2 only; the second keys record 7 anew.
+    expect(await writeBatch(ctx, records.slice(0, 5))).toMatchObject({
+      eventsWritten: 0,
+      eventsSkipped: 4,
+      rejected: 1,
+      retryFrom: undefined,
+    });
+    expect(await writeBatch(ctx, records.slice(5))).toMatchObject({
+      eventsWritten: 0,
+      eventsSkipped: 4,
+      rejected: 1,
+      retryFrom: undefined,
+    });
+    await expectExactlyOnce(ctx, oracle);
+  });
+
   it('fails the day whose manifest is corrupt, naming its key, and leaves that manifest alone', async () => {
     const ctx = context();
     const { records } = await publish([event(0, DAY * DAY_MS), event(1, (DAY + 1) * DAY_MS)]);
