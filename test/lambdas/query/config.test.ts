@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { readQueryConfig } from '../../../lambdas/query/config';
+
+describe('readQueryConfig', () => {
+  it('applies the documented defaults', () => {
+    expect(readQueryConfig({ TALES_BUCKET: 'data' })).toEqual({
+      region: 'us-east-1',
+      bucket: 'data',
+      prefix: '',
+      maxSpanDays: 366,
+      cacheEntries: 2000,
+    });
+  });
+
+  it('reads every variable', () => {
+    expect(
+      readQueryConfig({
+        AWS_REGION: 'eu-west-1',
+        TALES_BUCKET: 'data',
+        TALES_PREFIX: 'tales/',
+        TALES_MAX_SPAN_DAYS: '31',
+        TALES_CACHE_ENTRIES: '0',
+        TALES_S3_ENDPOINT: 'http://127.0.0.1:4568',
+      }),
+    ).toEqual({
+      region: 'eu-west-1',
+      bucket: 'data',
+      prefix: 'tales/',
+      maxSpanDays: 31,
+      cacheEntries: 0,
+      s3Endpoint: 'http://127.0.0.1:4568',
+    });
+  });
+
+  it('fails naming the missing or bad variable', () => {
+    expect(() => readQueryConfig({})).toThrow('Environment variable TALES_BUCKET is required');
+    expect(() => readQueryConfig({ TALES_BUCKET: 'b', TALES_MAX_SPAN_DAYS: '0' })).toThrow(
+      'Environment variable TALES_MAX_SPAN_DAYS must be an integer in 1..36600 (given "0")',
+    );
+    expect(() => readQueryConfig({ TALES_BUCKET: 'b', TALES_CACHE_ENTRIES: 'lots' })).toThrow(
+      'Environment variable TALES_CACHE_ENTRIES must be an integer in 0..1000000 (given "lots")',
+    );
+  });
+});

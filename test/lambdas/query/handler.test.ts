@@ -1,0 +1,202 @@
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createQueryHandler } from '../../../lambdas/query/handler';
+import { type BlockCompressor, loadZstd } from '../../../shared/codec/zstd';
+import { DAY_MS } from '../../../shared/layout/day';
+import { KeyLayout } from '../../../shared/layout/keys';
+import { createQueryContext } from '../../../shared/query/context';
+import { encodeCursor } from '../../../shared/query/cursor';
+import { functionUrlEvent, lambdaContext } from '../../support/function-url';
+import { type LocalS3, startLocalS3 } from '../../support/local-s3';
+import { seedWriter } from '../../support/seed-chunks';
+
+const T0 = Date.UTC(2026, 6, 1);
+const NOW = T0 + 2 * DAY_MS;
+
+interface Logged {
+  level: 'info' | 'error';
+  message: string;
+  attributes: Record<string, unknown>;
+}
+
+describe('query Lambda handler', () => {
+  let local: LocalS3;
+  let zstd: BlockCompressor;
+  let chunkKey: string;
+  const logged: Logged[] = [];
+  const layout = new KeyLayout('handler/');
+  let handler: ReturnType<typeof createQueryHandler>;
+
+  beforeAll(async () => {
+    [local, zstd] = await Promise.all([startLocalS3(), loadZstd()]);
+    const target = { s3: local.s3, bucket: local.bucket, layout, zstd, chunkOptions: { blockSize: 1024 } };
+    // Two writers, two days: 30 events each, one every hour from T0 + 30 min; actor 5 in every third.
+    const events = (writer: number) =>
+      Array.from({ length: 30 }, (_, i) => ({
+        time: T0 + 1_800_000 + i * 3_600_000,
+        actors: i % 3 === 0 ? [writer, 5] : [writer],
+        text: `w${writer} e${i}`,
+      }));
+    chunkKey = (await seedWriter(target, 'shardId-000000000000', [events(0)])).keys[0] as string;
+    await seedWriter(target, 'shardId-000000000001', [events(1)]);
+    const context = createQueryContext({ s3: local.s3, bucket: local.bucket, layout, zstd });
+    handler = createQueryHandler({
+      context: async () => context,
+      maxSpanDays: 366,
+      clock: () => NOW,
+      logger: {
+        info: (message, attributes) => logged.push({ level: 'info', message, attributes }),
+        error: (message, attributes) => logged.push({ level: 'error', message, attributes }),
+      },
+    });
+  });
+  afterAll(() => local.stop());
+
+  async function get(path: string, query?: Record<string, string>, method = 'GET') {
+    const response = await handler(functionUrlEvent({ method, path, ...(query ? { query } : {}) }), lambdaContext());
+    return { status: response.statusCode, headers: response.headers ?? {}, body: JSON.parse(response.body ?? 'null') };
+  }
+
+  it('GET /health answers ok', async () => {
+    expect(await get('/health')).toMatchObject({ status: 200, body: { ok: true } });
+  });
+
+  it('other routes are 404, other methods 405 with the allowed method', async () => {
+    expect(await get('/event')).toMatchObject({ status: 404, body: { error: { code: 'not_found', message: 'no route GET /event' } } });
+    expect(await get('/events/')).toMatchObject({ status: 404 });
+    expect(await get('/events', undefined, 'POST')).toMatchObject({
+      status: 405,
+      headers: { allow: 'GET' },
+      body: { error: { code: 'method_not_allowed', message: 'POST is not allowed on /events (allowed: GET)' } },
+    });
+    expect(await get('/health', undefined, 'DELETE')).toMatchObject({ status: 405 });
+  });
+
+  it('answers events as {time, actors, text} with time in epoch ms, and logs the query with its costs', async () => {
+    logged.length = 0;
+    const { status, body, headers } = await get('/events', { actors: '0,5', from: String(T0), to: String(T0 + 7 * 3_600_000) });
+    expect(status).toBe(200);
+    expect(headers['content-type']).toBe('application/json');
+    expect(body).toEqual({
+      events: [
+        { time: T0 + 1_800_000, actors: [0, 5], text: 'w0 e0' },
+        { time: T0 + 1_800_000 + 3 * 3_600_000, actors: [0, 5], text: 'w0 e3' },
+        { time: T0 + 1_800_000 + 6 * 3_600_000, actors: [0, 5], text: 'w0 e6' },
+      ],
+    });
+    expect(logged).toEqual([
+      {
+        level: 'info',
+        message: 'query',
+        attributes: expect.objectContaining({
+          actors: [0, 5],
+          rows: 3,
+          more: false,
+          requests: expect.any(Number),
+          bytes: expect.any(Number),
+        }),
+      },
+    ]);
+  });
+
+  it('pages with next until it is absent, newest first when from > to', async () => {
+    const seen: string[] = [];
+    let next: string | undefined;
+    let pages = 0;
+    do {
+      const query: Record<string, string> = next
+        ? { actors: '5', cursor: next, limit: '4' }
+        : { actors: '5', from: String(NOW), to: String(T0), limit: '4' };
+      const { status, body } = await get('/events', query);
+      expect(status).toBe(200);
+      seen.push(...body.events.map((e: { text: string }) => e.text));
+      next = body.next;
+      pages++;
+    } while (next);
+    const expected = Array.from({ length: 10 }, (_, k) => 27 - 3 * k).flatMap((i) => [`w1 e${i}`, `w0 e${i}`]);
+    expect(seen).toEqual(expected);
+    expect(pages).toBe(5);
+  });
+
+  it('takes the last 24 hours by default', async () => {
+    const { body } = await get('/events', { actors: '5' });
+    // NOW - 24 h .. NOW is the second day, which holds events 24..29 of each writer; actor 5 is in 24 and 27.
+    expect(body.events.map((e: { text: string }) => e.text)).toEqual(['w0 e24', 'w1 e24', 'w0 e27', 'w1 e27']);
+  });
+
+  const otherCursor = encodeCursor({ actors: [6], from: T0, to: NOW }, { time: T0, writer: 'w', seq: 0, ordinal: 0 });
+  const badInput: [string, Record<string, string>, string, string][] = [
+    ['missing actors', {}, 'actors_missing', 'actors is required: comma-separated uint32 ids, e.g. actors=12345,67890'],
+    ['a non-integer actor', { actors: '1.5' }, 'actor_invalid', 'actor must be an integer in 0..4294967295 (got "1.5")'],
+    ['an actor over 2^32-1', { actors: '4294967296' }, 'actor_invalid', 'actor must be an integer in 0..4294967295 (got "4294967296")'],
+    ['a negative actor', { actors: '-3' }, 'actor_invalid', 'actor must be an integer in 0..4294967295 (got "-3")'],
+    [
+      'too many actors',
+      { actors: Array.from({ length: 40 }, (_, i) => i).join(',') },
+      'actors_too_many',
+      'a query may name at most 32 actors (got 40)',
+    ],
+    ['a duplicate actor', { actors: '5,5' }, 'actor_duplicate', 'actor 5 is named twice'],
+    [
+      'an invalid from',
+      { actors: '5', from: 'noon' },
+      'time_invalid',
+      'from: time must be epoch milliseconds or an ISO-8601 string (got "noon")',
+    ],
+    [
+      'an invalid to',
+      { actors: '5', to: '2026-07-01T25:00Z' },
+      'time_invalid',
+      'to: time must be an integer epoch ms in 0..8640000000000000 (got 2026-07-01T25:00Z)',
+    ],
+    [
+      'a span too large',
+      { actors: '5', from: '0', to: String(NOW) },
+      'span_too_large',
+      'from..to spans 20637.0 days, over the maximum of 366 days',
+    ],
+    ['limit 0', { actors: '5', limit: '0' }, 'limit_invalid', 'limit must be an integer in 1..1000 (got "0")'],
+    ['limit 1001', { actors: '5', limit: '1001' }, 'limit_invalid', 'limit must be an integer in 1..1000 (got "1001")'],
+    ['a non-integer limit', { actors: '5', limit: 'ten' }, 'limit_invalid', 'limit must be an integer in 1..1000 (got "ten")'],
+    [
+      'a malformed cursor',
+      { actors: '5', cursor: 'abc' },
+      'cursor_invalid',
+      'cursor is invalid: it is not of the form <data>.<check>; pass the "next" value of a previous page unchanged',
+    ],
+    ['a cursor from another query', { actors: '5', cursor: otherCursor }, 'cursor_mismatch', 'cursor belongs to a query for other actors'],
+    [
+      'an unknown parameter',
+      { actors: '5', order: 'desc' },
+      'parameter_unknown',
+      'unknown parameter "order" (allowed: actors, from, to, limit, cursor)',
+    ],
+  ];
+  it.each(badInput)('answers 400 for %s', async (_name, query, code, message) => {
+    logged.length = 0;
+    expect(await get('/events', query)).toMatchObject({ status: 400, body: { error: { code, message } } });
+    expect(logged.filter((entry) => entry.level === 'error')).toEqual([]);
+  });
+
+  it('a corrupt chunk fails the request with 500 "internal error" and logs its key', async () => {
+    const response = await local.s3.send(new GetObjectCommand({ Bucket: local.bucket, Key: chunkKey }));
+    const original = await (response.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray();
+    const damaged = original.slice();
+    damaged[damaged.length - 3] = (damaged[damaged.length - 3] as number) ^ 0x40;
+    await local.s3.send(new PutObjectCommand({ Bucket: local.bucket, Key: chunkKey, Body: damaged }));
+    try {
+      logged.length = 0;
+      // The damage is in a block: the cached head is still right, and the block's checksum catches it.
+      const result = await get('/events', { actors: '0', from: String(T0), to: String(NOW), limit: '1000' });
+      expect(result).toEqual({
+        status: 500,
+        headers: { 'content-type': 'application/json' },
+        body: { error: { code: 'internal', message: 'internal error' } },
+      });
+      expect(logged).toEqual([{ level: 'error', message: 'query failed', attributes: expect.objectContaining({ key: chunkKey }) }]);
+      expect(logged[0]?.attributes.error).toMatchObject({ name: 'CorruptError', message: expect.stringMatching(/checksum mismatch/) });
+    } finally {
+      await local.s3.send(new PutObjectCommand({ Bucket: local.bucket, Key: chunkKey, Body: original }));
+    }
+  });
+});
