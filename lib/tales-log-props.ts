@@ -1,0 +1,219 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Schedule } from 'aws-cdk-lib/aws-events';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import { FunctionUrlAuthType } from 'aws-cdk-lib/aws-lambda';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import { KeyLayout } from '../shared/layout/keys';
+
+export interface TalesLogProps {
+  /**
+   * Key prefix of everything Tales writes in its bucket: '' or a path ending in '/', e.g. 'tales/'.
+   * Every S3 grant is scoped below it.
+   * @default '' - keys start at the bucket root (`v1/…`, `rejected/…`)
+   */
+  readonly prefix?: string;
+
+  /**
+   * Shards of a provisioned stream, 1..500; each shard is one writer (≈ 1 MB/s or 1,000 records/s in).
+   * @default - on-demand capacity mode (shards follow the traffic)
+   */
+  readonly shardCount?: number;
+
+  /**
+   * How long the stream keeps records, 24 hours..365 days: the time an outage of the consumer may last
+   * before events are lost.
+   * @default Duration.hours(24)
+   */
+  readonly streamRetention?: Duration;
+
+  /**
+   * A customer-managed KMS key for the stream's encryption at rest.
+   * @default - the AWS-managed key `alias/aws/kinesis` (no key policy to manage, no KMS charges, and
+   * producers in the account need no KMS permissions)
+   */
+  readonly streamEncryptionKey?: kms.IKey;
+
+  /**
+   * Keep object versions. Manifests are rewritten on every batch, so noncurrent versions expire after 30 days.
+   * @default false
+   */
+  readonly versioned?: boolean;
+
+  /**
+   * Delete objects below the prefix this many days after they were written (1..36500).
+   * @default - objects are kept forever
+   */
+  readonly retentionDays?: number;
+
+  /**
+   * What happens to the bucket when it leaves the stack. With DESTROY, CloudFormation deletes it only
+   * once it is empty (there is no auto-delete: the data outlives a careless `cdk destroy`).
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * A bucket that receives the data bucket's server access logs.
+   * @default - no server access logs
+   */
+  readonly serverAccessLogsBucket?: s3.IBucket;
+
+  /**
+   * Key prefix of the server access logs in `serverAccessLogsBucket`.
+   * @default 'tales-access-logs/'
+   */
+  readonly serverAccessLogsPrefix?: string;
+
+  /**
+   * Records per consumer batch, 1..10000.
+   * @default 10000
+   */
+  readonly batchSize?: number;
+
+  /**
+   * How long the event source gathers records before invoking the consumer (at most 5 minutes):
+   * the chunk interval. Longer windows make fewer, larger chunks; shorter ones make events queryable sooner.
+   * @default Duration.minutes(5)
+   */
+  readonly maxBatchingWindow?: Duration;
+
+  /**
+   * Retries of a failing consumer batch (0..10000) before it goes to the dead-letter queue.
+   * @default 10
+   */
+  readonly retryAttempts?: number;
+
+  /**
+   * Run the compactor on `compactionSchedule`: it merges each closed day's writer chunks into one indexed
+   * object and then deletes the merged chunks. Without it, queries read every chunk of every day.
+   * @default true
+   */
+  readonly enableCompaction?: boolean;
+
+  /**
+   * When the compactor runs (it compacts every closed day of its lookback window).
+   * @default Schedule.cron({ minute: '30', hour: '1' }) - daily at 01:30 UTC
+   */
+  readonly compactionSchedule?: Schedule;
+
+  /**
+   * Authentication of the ingest and query Function URLs. NONE makes both public: choose it only on purpose.
+   * @default FunctionUrlAuthType.AWS_IAM
+   */
+  readonly urlAuthType?: FunctionUrlAuthType;
+
+  /**
+   * Origins allowed to call the Function URLs from a browser (CORS), e.g. ['https://explorer.example.com'].
+   * @default - no CORS configuration (browsers on other origins are refused)
+   */
+  readonly corsAllowedOrigins?: string[];
+
+  /**
+   * Retention of each function's log group.
+   * @default RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: RetentionDays;
+
+  /**
+   * The consumer's iterator age (how far it lags behind the stream) that raises an alarm.
+   * A healthy consumer lags up to one batching window.
+   * @default Duration.minutes(30)
+   */
+  readonly iteratorAgeAlarmThreshold?: Duration;
+
+  /**
+   * Errors of one function within 5 minutes that raise its alarm (1 or more).
+   * @default 1
+   */
+  readonly errorsAlarmThreshold?: number;
+
+  /**
+   * Throttled invocations of one function within 5 minutes that raise its alarm (1 or more).
+   * @default 1
+   */
+  readonly throttlesAlarmThreshold?: number;
+
+  /**
+   * A topic notified when any alarm changes to ALARM or back to OK.
+   * @default - alarms have no actions
+   */
+  readonly alarmTopic?: sns.ITopic;
+}
+
+/** The props with every default applied. */
+export type ResolvedTalesLogProps = Required<
+  Omit<TalesLogProps, 'shardCount' | 'streamEncryptionKey' | 'retentionDays' | 'serverAccessLogsBucket' | 'alarmTopic'>
+> &
+  Pick<TalesLogProps, 'shardCount' | 'streamEncryptionKey' | 'retentionDays' | 'serverAccessLogsBucket' | 'alarmTopic'>;
+
+/** Lambda's limits for a Kinesis event source mapping. */
+const MAX_BATCH_SIZE = 10_000;
+const MAX_RETRY_ATTEMPTS = 10_000;
+/** Characters that mean something in an IAM resource or condition (`*`, `?`, `${…}`) are refused in the prefix. */
+const SAFE_PREFIX = /^[A-Za-z0-9!_.'()/-]*$/;
+
+/** Applies the defaults and throws, naming the prop and the bad value, for anything out of range. */
+export function resolveTalesLogProps(props: TalesLogProps): ResolvedTalesLogProps {
+  const prefix = props.prefix ?? '';
+  new KeyLayout(prefix);
+  if (!SAFE_PREFIX.test(prefix) || prefix.startsWith('/') || prefix.includes('//')) {
+    throw new RangeError(`prefix may hold only letters, digits and !_.'()/- without empty segments (given "${prefix}")`);
+  }
+  checkInteger('shardCount', props.shardCount, 1, 500);
+  checkInteger('retentionDays', props.retentionDays, 1, 36_500);
+  checkInteger('batchSize', props.batchSize, 1, MAX_BATCH_SIZE);
+  checkInteger('retryAttempts', props.retryAttempts, 0, MAX_RETRY_ATTEMPTS);
+  checkInteger('errorsAlarmThreshold', props.errorsAlarmThreshold, 1, Number.MAX_SAFE_INTEGER);
+  checkInteger('throttlesAlarmThreshold', props.throttlesAlarmThreshold, 1, Number.MAX_SAFE_INTEGER);
+
+  const streamRetention = props.streamRetention ?? Duration.hours(24);
+  const retentionHours = streamRetention.toHours({ integral: false });
+  if (retentionHours < 24 || retentionHours > 8760) {
+    throw new RangeError(`streamRetention must be 24 hours..365 days (given ${streamRetention.toHumanString()})`);
+  }
+  const maxBatchingWindow = props.maxBatchingWindow ?? Duration.minutes(5);
+  if (maxBatchingWindow.toMilliseconds() > Duration.minutes(5).toMilliseconds()) {
+    throw new RangeError(`maxBatchingWindow must be at most 5 minutes (given ${maxBatchingWindow.toHumanString()})`);
+  }
+  const iteratorAgeAlarmThreshold = props.iteratorAgeAlarmThreshold ?? Duration.minutes(30);
+  if (iteratorAgeAlarmThreshold.toMilliseconds() <= 0) {
+    throw new RangeError(`iteratorAgeAlarmThreshold must be positive (given ${iteratorAgeAlarmThreshold.toHumanString()})`);
+  }
+  const corsAllowedOrigins = props.corsAllowedOrigins ?? [];
+  for (const origin of corsAllowedOrigins) {
+    if (origin !== '*' && !/^https?:\/\/[^/\s]+$/.test(origin)) {
+      throw new RangeError(`corsAllowedOrigins must be '*' or scheme://host[:port] without a path (given "${origin}")`);
+    }
+  }
+
+  return {
+    ...props,
+    prefix,
+    streamRetention,
+    versioned: props.versioned ?? false,
+    removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+    serverAccessLogsPrefix: props.serverAccessLogsPrefix ?? 'tales-access-logs/',
+    batchSize: props.batchSize ?? MAX_BATCH_SIZE,
+    maxBatchingWindow,
+    retryAttempts: props.retryAttempts ?? 10,
+    enableCompaction: props.enableCompaction ?? true,
+    compactionSchedule: props.compactionSchedule ?? Schedule.cron({ minute: '30', hour: '1' }),
+    urlAuthType: props.urlAuthType ?? FunctionUrlAuthType.AWS_IAM,
+    corsAllowedOrigins,
+    logRetention: props.logRetention ?? RetentionDays.ONE_MONTH,
+    iteratorAgeAlarmThreshold,
+    errorsAlarmThreshold: props.errorsAlarmThreshold ?? 1,
+    throttlesAlarmThreshold: props.throttlesAlarmThreshold ?? 1,
+  };
+}
+
+function checkInteger(name: string, value: number | undefined, min: number, max: number): void {
+  if (value === undefined) return;
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new RangeError(
+      `${name} must be ${max === Number.MAX_SAFE_INTEGER ? `an integer of at least ${min}` : `${min}..${max}`} (given ${value})`,
+    );
+  }
+}

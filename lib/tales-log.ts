@@ -1,0 +1,340 @@
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as events from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kinesis from 'aws-cdk-lib/aws-kinesis';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { KinesisEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { LAYOUT_VERSION } from '../shared/layout/keys';
+import { createHandlerFunction } from './handler-function';
+import { type ResolvedTalesLogProps, resolveTalesLogProps, type TalesLogProps } from './tales-log-props';
+
+export type { TalesLogProps } from './tales-log-props';
+
+/** The period of every alarm's metric. */
+const ALARM_PERIOD = Duration.minutes(5);
+
+/** Headers a browser sends with a SigV4-signed request. */
+const SIGNED_REQUEST_HEADERS = ['authorization', 'content-type', 'x-amz-content-sha256', 'x-amz-date', 'x-amz-security-token'];
+
+/**
+ * Tales on AWS: a Kinesis stream that producers (or the ingest Function URL) write events to, a consumer
+ * Lambda that turns each shard's batches into indexed chunks in S3, a query Function URL that reads them,
+ * and a scheduled compactor that merges each closed day.
+ *
+ * Construct ids are a contract (renaming one replaces the resource, and the bucket is retained):
+ * Stream, Bucket, DeadLetterQueue, Ingest, Consumer, Query, Compactor (each with its Role and LogGroup),
+ * CompactionSchedule, and the alarms.
+ */
+export class TalesLog extends Construct {
+  /** Key prefix of everything Tales writes in the bucket ('' or ending in '/'). */
+  readonly prefix: string;
+  readonly stream: kinesis.Stream;
+  readonly bucket: s3.Bucket;
+  /** Consumer batches that failed every retry (their shard, sequence range and reason; not the records). */
+  readonly deadLetterQueue: sqs.Queue;
+  readonly ingestFunction: NodejsFunction;
+  readonly consumerFunction: NodejsFunction;
+  readonly queryFunction: NodejsFunction;
+  /** Undefined when `enableCompaction` is false. */
+  readonly compactorFunction?: NodejsFunction;
+  /** `POST <url>events` */
+  readonly ingestUrl: lambda.FunctionUrl;
+  /** `GET <url>events?actors=…` */
+  readonly queryUrl: lambda.FunctionUrl;
+  readonly alarms: cloudwatch.Alarm[] = [];
+
+  private readonly props: ResolvedTalesLogProps;
+
+  constructor(scope: Construct, id: string, props: TalesLogProps = {}) {
+    super(scope, id);
+    this.props = resolveTalesLogProps(props);
+    this.prefix = this.props.prefix;
+
+    this.stream = this.createStream();
+    this.bucket = this.createBucket();
+    this.deadLetterQueue = this.createDeadLetterQueue();
+
+    this.ingestFunction = this.createIngest();
+    this.consumerFunction = this.createConsumer();
+    this.queryFunction = this.createQuery();
+    if (this.props.enableCompaction) this.compactorFunction = this.createCompactor();
+    this.ingestUrl = this.addUrl(this.ingestFunction, lambda.HttpMethod.POST);
+    this.queryUrl = this.addUrl(this.queryFunction, lambda.HttpMethod.GET);
+
+    this.addConsumerAlarms();
+    this.addFunctionAlarms('Ingest', this.ingestFunction);
+    this.addFunctionAlarms('Consumer', this.consumerFunction);
+    this.addFunctionAlarms('Query', this.queryFunction);
+    if (this.compactorFunction) this.addFunctionAlarms('Compactor', this.compactorFunction);
+  }
+
+  /**
+   * Lets `grantee` call the query Function URL: `lambda:InvokeFunctionUrl` and, as Function URLs created
+   * since October 2025 require, `lambda:InvokeFunction` (only through the URL).
+   */
+  grantQuery(grantee: iam.IGrantable): iam.Grant {
+    return this.queryFunction.grantInvokeUrl(grantee);
+  }
+
+  /** Lets `grantee` call the ingest Function URL (both invoke actions, as `grantQuery`). */
+  grantIngest(grantee: iam.IGrantable): iam.Grant {
+    return this.ingestFunction.grantInvokeUrl(grantee);
+  }
+
+  /** Lets an SDK producer put records on the stream (and use its key when it is customer-managed); nothing else. */
+  grantPutRecords(grantee: iam.IGrantable): iam.Grant {
+    const grant = this.stream.grant(grantee, 'kinesis:PutRecord', 'kinesis:PutRecords');
+    this.stream.encryptionKey?.grant(grantee, 'kms:GenerateDataKey');
+    return grant;
+  }
+
+  private createStream(): kinesis.Stream {
+    const { shardCount, streamEncryptionKey, streamRetention } = this.props;
+    const stream = new kinesis.Stream(this, 'Stream', {
+      ...(shardCount === undefined
+        ? { streamMode: kinesis.StreamMode.ON_DEMAND }
+        : { streamMode: kinesis.StreamMode.PROVISIONED, shardCount }),
+      retentionPeriod: streamRetention,
+      ...(streamEncryptionKey
+        ? { encryption: kinesis.StreamEncryption.KMS, encryptionKey: streamEncryptionKey }
+        : { encryption: kinesis.StreamEncryption.MANAGED }),
+    });
+    if (!streamEncryptionKey) {
+      Validations.of(stream).acknowledge({
+        id: 'AwsSolutions-KDS3',
+        reason:
+          'Encrypted at rest with the AWS-managed key by default: no key policy to get wrong, no KMS charge per producer ' +
+          'call; a customer-managed key is one prop away (streamEncryptionKey).',
+      });
+    }
+    return stream;
+  }
+
+  private createBucket(): s3.Bucket {
+    const { versioned, retentionDays, removalPolicy, serverAccessLogsBucket, serverAccessLogsPrefix, prefix } = this.props;
+    const lifecycleRules: s3.LifecycleRule[] = [
+      // The compactor writes with multipart uploads; parts of one that died must not be billed forever.
+      { id: 'AbortIncompleteUploads', abortIncompleteMultipartUploadAfter: Duration.days(7) },
+    ];
+    if (retentionDays !== undefined) {
+      lifecycleRules.push({ id: 'Retention', ...(prefix ? { prefix } : {}), expiration: Duration.days(retentionDays) });
+    }
+    if (versioned) {
+      lifecycleRules.push({ id: 'NoncurrentVersions', noncurrentVersionExpiration: Duration.days(30) });
+    }
+    const bucket = new s3.Bucket(this, 'Bucket', {
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      versioned,
+      lifecycleRules,
+      removalPolicy,
+      ...(serverAccessLogsBucket ? { serverAccessLogsBucket, serverAccessLogsPrefix } : {}),
+    });
+    if (!serverAccessLogsBucket) {
+      Validations.of(bucket).acknowledge({
+        id: 'AwsSolutions-S1',
+        reason:
+          'Server access logs need a second bucket the stack would have to own; they are opt-in (serverAccessLogsBucket). ' +
+          'Every write comes from the consumer role and every read from the query role, both logged in CloudWatch.',
+      });
+    }
+    return bucket;
+  }
+
+  private createDeadLetterQueue(): sqs.Queue {
+    const queue = new sqs.Queue(this, 'DeadLetterQueue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(queue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: "This queue is the consumer's on-failure destination: a dead-letter queue of a dead-letter queue would add nothing.",
+    });
+    return queue;
+  }
+
+  private createIngest(): NodejsFunction {
+    const fn = createHandlerFunction(this, 'Ingest', {
+      name: 'ingest',
+      description: 'Tales ingest: validates events posted to its Function URL and puts them on the stream',
+      memorySize: 512,
+      timeout: Duration.seconds(30),
+      environment: { TALES_STREAM_NAME: this.stream.streamName },
+      logRetention: this.props.logRetention,
+    });
+    this.grantPutRecords(fn);
+    return fn;
+  }
+
+  private createConsumer(): NodejsFunction {
+    const { batchSize, maxBatchingWindow, retryAttempts } = this.props;
+    // A 10,000-record batch (up to 6 MB) decoded, sorted, indexed and compressed per UTC day, then a few S3 writes.
+    const fn = createHandlerFunction(this, 'Consumer', {
+      name: 'consumer',
+      description: 'Tales consumer: writes each shard batch as indexed chunks and manifests in S3',
+      memorySize: 1024,
+      timeout: Duration.minutes(2),
+      environment: this.dataEnvironment(),
+      logRetention: this.props.logRetention,
+    });
+    fn.addEventSource(
+      new KinesisEventSource(this.stream, {
+        startingPosition: lambda.StartingPosition.TRIM_HORIZON,
+        batchSize,
+        maxBatchingWindow,
+        // One batch per shard at a time: each writer's objects (chunks, manifest, watermark) must have exactly
+        // one author, which is what makes the exactly-once write safe without locks. Never raise it.
+        parallelizationFactor: 1,
+        bisectBatchOnError: true,
+        reportBatchItemFailures: true,
+        retryAttempts,
+        onFailure: new SqsDlq(this.deadLetterQueue),
+      }),
+    );
+    this.grantObjects(fn, ['s3:PutObject'], [`${LAYOUT_VERSION}/*`, 'rejected/*']);
+    this.grantObjects(fn, ['s3:GetObject'], [`${LAYOUT_VERSION}/*`]);
+    // A writer-day's first batch finds no manifest: S3 answers NoSuchKey only to a caller that may list it.
+    this.grantList(fn, `${LAYOUT_VERSION}/*`);
+    return fn;
+  }
+
+  private createQuery(): NodejsFunction {
+    const fn = createHandlerFunction(this, 'Query', {
+      name: 'query',
+      description: 'Tales query: answers actor-scoped queries from the chunks in S3',
+      memorySize: 1024,
+      timeout: Duration.seconds(30),
+      environment: this.dataEnvironment(),
+      logRetention: this.props.logRetention,
+    });
+    this.grantObjects(fn, ['s3:GetObject'], [`${LAYOUT_VERSION}/*`]);
+    this.grantList(fn, `${LAYOUT_VERSION}/*`);
+    return fn;
+  }
+
+  private createCompactor(): NodejsFunction {
+    // A day of chunks merged into one index over day ordinals, blocks moved by server-side copy where parts allow.
+    const fn = createHandlerFunction(this, 'Compactor', {
+      name: 'compactor',
+      description: "Tales compactor: merges each closed day's writer chunks into one indexed object",
+      memorySize: 2048,
+      timeout: Duration.minutes(15),
+      environment: this.dataEnvironment(),
+      logRetention: this.props.logRetention,
+    });
+    this.grantObjects(fn, ['s3:GetObject'], [`${LAYOUT_VERSION}/*`]);
+    this.grantList(fn, `${LAYOUT_VERSION}/*`);
+    // It writes only a day's compact/ folder (multipart, so it may abort its own uploads), and deletes only
+    // writer chunks (`*.tale` below w/): never a manifest, which the consumer continues from.
+    this.grantObjects(fn, ['s3:PutObject', 's3:AbortMultipartUpload'], [`${LAYOUT_VERSION}/*/compact/*`]);
+    this.grantObjects(fn, ['s3:DeleteObject'], [`${LAYOUT_VERSION}/*/w/*.tale`]);
+    new events.Rule(this, 'CompactionSchedule', {
+      description: 'Runs the Tales compactor over the closed days of its lookback window',
+      schedule: this.props.compactionSchedule,
+      targets: [new LambdaFunction(fn, { retryAttempts: 2 })],
+    });
+    return fn;
+  }
+
+  private dataEnvironment(): Record<string, string> {
+    return { TALES_BUCKET: this.bucket.bucketName, TALES_PREFIX: this.prefix };
+  }
+
+  /** Object actions on keys below the prefix only; `patterns` are relative to it. */
+  private grantObjects(fn: NodejsFunction, actions: string[], patterns: string[]): void {
+    iam.Grant.addToPrincipal({
+      grantee: fn,
+      actions,
+      resourceArns: patterns.map((pattern) => this.bucket.arnForObjects(`${this.prefix}${pattern}`)),
+    });
+    const bucketId = Stack.of(this).resolve((this.bucket.node.defaultChild as s3.CfnBucket).logicalId);
+    for (const pattern of patterns) {
+      Validations.of(fn.role as iam.IRole).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${this.prefix}${pattern}]`,
+        reason:
+          'Object keys are named at run time (day, writer, sequence), so the grant is a key pattern; it is scoped ' +
+          'to one folder below the Tales prefix, never to the whole bucket.',
+      });
+    }
+  }
+
+  /**
+   * ListBucket for listings below `<prefix><pattern>`. S3 also checks it, with the key as `s3:prefix`,
+   * to answer NoSuchKey rather than AccessDenied for a missing object.
+   */
+  private grantList(grantee: iam.IGrantable, pattern: string): void {
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['s3:ListBucket'],
+      resourceArns: [this.bucket.bucketArn],
+      conditions: { StringLike: { 's3:prefix': [`${this.prefix}${pattern}`] } },
+    });
+  }
+
+  private addUrl(fn: NodejsFunction, method: lambda.HttpMethod): lambda.FunctionUrl {
+    const origins = this.props.corsAllowedOrigins;
+    return fn.addFunctionUrl({
+      authType: this.props.urlAuthType,
+      ...(origins.length > 0
+        ? { cors: { allowedOrigins: origins, allowedMethods: [method], allowedHeaders: SIGNED_REQUEST_HEADERS, maxAge: Duration.hours(1) } }
+        : {}),
+    });
+  }
+
+  private addConsumerAlarms(): void {
+    const { iteratorAgeAlarmThreshold } = this.props;
+    this.addAlarm('ConsumerIteratorAgeAlarm', {
+      alarmDescription: `Tales consumer lags the stream by more than ${iteratorAgeAlarmThreshold.toHumanString()}: events are not being stored`,
+      metric: this.consumerFunction.metric('IteratorAge', { statistic: cloudwatch.Stats.MAXIMUM, period: ALARM_PERIOD }),
+      threshold: iteratorAgeAlarmThreshold.toMilliseconds(),
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+    });
+    this.addAlarm('DeadLetterQueueAlarm', {
+      // One message is one batch given up after every retry: its events are not stored.
+      alarmDescription: 'Tales consumer gave up on a batch: see the dead-letter queue',
+      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ statistic: cloudwatch.Stats.MAXIMUM, period: ALARM_PERIOD }),
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+    });
+  }
+
+  /** `<name>ErrorsAlarm` and `<name>ThrottlesAlarm` for one function. */
+  private addFunctionAlarms(name: string, fn: lambda.IFunction): void {
+    this.addAlarm(`${name}ErrorsAlarm`, {
+      alarmDescription: `Tales ${name.toLowerCase()} function errors`,
+      metric: fn.metricErrors({ statistic: cloudwatch.Stats.SUM, period: ALARM_PERIOD }),
+      threshold: this.props.errorsAlarmThreshold,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    });
+    this.addAlarm(`${name}ThrottlesAlarm`, {
+      alarmDescription: `Tales ${name.toLowerCase()} function throttles`,
+      metric: fn.metricThrottles({ statistic: cloudwatch.Stats.SUM, period: ALARM_PERIOD }),
+      threshold: this.props.throttlesAlarmThreshold,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    });
+  }
+
+  private addAlarm(id: string, props: Omit<cloudwatch.AlarmProps, 'evaluationPeriods' | 'treatMissingData'>): void {
+    // No data means no invocations or no messages: nothing is wrong.
+    const alarm = new cloudwatch.Alarm(this, id, {
+      ...props,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    if (this.props.alarmTopic) {
+      const action = new SnsAction(this.props.alarmTopic);
+      alarm.addAlarmAction(action);
+      alarm.addOkAction(action);
+    }
+    this.alarms.push(alarm);
+  }
+}

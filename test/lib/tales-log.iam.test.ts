@@ -1,0 +1,253 @@
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { actionsOf, logicalIdOf, objectPatternOf, resourcesOf, type Statement, type SynthesizedLog, statementsOf, synthLog } from './synth';
+
+interface Granted extends SynthesizedLog {
+  readonly caller: iam.Role;
+  readonly producer: iam.Role;
+}
+
+// GIVEN the default log, and one with a prefix and a customer-managed stream key whose grant helpers were
+// called for a caller role (both Function URLs) and a producer role (SDK PutRecords).
+let standard: Granted;
+let keyed: Granted;
+beforeAll(() => {
+  standard = synthGranted({});
+  keyed = synthGranted({ prefix: 'tales/', key: true });
+});
+
+function synthGranted({ prefix, key }: { prefix?: string; key?: boolean }): Granted {
+  let caller: iam.Role | undefined;
+  let producer: iam.Role | undefined;
+  const synth = synthLog(
+    (stack) => ({
+      ...(prefix ? { prefix } : {}),
+      ...(key ? { streamEncryptionKey: new kms.Key(stack, 'StreamKey', { enableKeyRotation: true }) } : {}),
+    }),
+    (stack, log) => {
+      caller = new iam.Role(stack, 'Caller', { assumedBy: new iam.AccountRootPrincipal() });
+      producer = new iam.Role(stack, 'Producer', { assumedBy: new iam.AccountRootPrincipal() });
+      log.grantQuery(caller);
+      log.grantIngest(caller);
+      log.grantPutRecords(producer);
+    },
+  );
+  return { ...synth, caller: caller as iam.Role, producer: producer as iam.Role };
+}
+
+/** The two variants; `synth` is read when a test runs, after beforeAll. */
+const VARIANTS = [
+  { name: 'default', prefix: '', synth: () => standard },
+  { name: 'prefixed, customer-managed key', prefix: 'tales/', synth: () => keyed },
+];
+
+const FUNCTIONS = ['ingestFunction', 'consumerFunction', 'queryFunction', 'compactorFunction'] as const;
+type FunctionName = (typeof FUNCTIONS)[number];
+
+const LOG_ACTIONS = ['logs:CreateLogStream', 'logs:PutLogEvents'];
+const arnOf = (synth: SynthesizedLog, construct: Parameters<typeof logicalIdOf>[1]) => ({
+  'Fn::GetAtt': [logicalIdOf(synth.stack, construct), 'Arn'],
+});
+const bucketIdOf = (synth: SynthesizedLog) => logicalIdOf(synth.stack, synth.log.bucket);
+
+/** Every IAM statement anywhere in the template: policies, inline role policies. */
+function allStatements(synth: SynthesizedLog): Statement[] {
+  const policies = Object.values(synth.template.findResources('AWS::IAM::Policy')).flatMap(
+    (policy) => policy.Properties.PolicyDocument.Statement,
+  );
+  const inline = Object.values(synth.template.findResources('AWS::IAM::Role')).flatMap((role) =>
+    (role.Properties.Policies ?? []).flatMap((policy: { PolicyDocument: { Statement: Statement[] } }) => policy.PolicyDocument.Statement),
+  );
+  return [...policies, ...inline];
+}
+
+/** A function's statements other than writing its own logs. */
+function permissionsOf(synth: SynthesizedLog, fn: FunctionName): Statement[] {
+  const statements = statementsOf(synth, synth.log[fn]?.role as iam.IRole);
+  const logs = statements.filter((statement) => actionsOf(statement).every((action) => LOG_ACTIONS.includes(action)));
+  expect(logs).toHaveLength(1);
+  return statements.filter((statement) => !logs.includes(statement));
+}
+
+describe('TalesLog IAM: nothing broad', () => {
+  it.each(VARIANTS)('fails if any statement ($name) allows a wildcard action', ({ synth: variant }) => {
+    const synth = variant();
+    const actions = allStatements(synth).flatMap(actionsOf);
+    expect(actions.length).toBeGreaterThan(20);
+    expect(actions.filter((action) => action.includes('*'))).toEqual([]);
+  });
+
+  it.each(VARIANTS)('fails if any role ($name) carries a managed policy or trusts anything but Lambda', ({ synth: variant }) => {
+    const synth = variant();
+    for (const fn of FUNCTIONS) {
+      const role = synth.template.toJSON().Resources[logicalIdOf(synth.stack, synth.log[fn]?.role)];
+      expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+      expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([
+        { Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' } },
+      ]);
+    }
+  });
+
+  it.each(VARIANTS)(
+    'fails if an S3 write action ($name) reaches beyond the data, rejected and compact folders',
+    ({ synth: variant, prefix }) => {
+      const synth = variant();
+      const writes = allStatements(synth).filter((statement) =>
+        actionsOf(statement).some((action) => /^s3:(Put|Delete|Abort|Restore|Replicate)/.test(action)),
+      );
+      expect(writes.length).toBeGreaterThan(0);
+      for (const statement of writes) {
+        for (const resource of resourcesOf(statement)) {
+          const allowed = [`${prefix}v1/*`, `${prefix}rejected/*`, `${prefix}v1/*/compact/*`, `${prefix}v1/*/w/*.tale`];
+          expect(allowed).toContain(objectPatternOf(resource, bucketIdOf(synth)));
+        }
+      }
+    },
+  );
+
+  it.each(VARIANTS)(
+    'fails if a statement ($name) on the bucket itself is anything but a prefix-conditioned ListBucket',
+    ({ synth: variant, prefix }) => {
+      const synth = variant();
+      const bucketArn = arnOf(synth, synth.log.bucket);
+      const onBucket = allStatements(synth).filter((statement) =>
+        resourcesOf(statement).some((resource) => JSON.stringify(resource) === JSON.stringify(bucketArn)),
+      );
+      for (const statement of onBucket) {
+        expect(actionsOf(statement)).toEqual(['s3:ListBucket']);
+        expect(statement.Condition).toEqual({ StringLike: { 's3:prefix': [`${prefix}v1/*`] } });
+      }
+    },
+  );
+});
+
+describe('TalesLog IAM: each function', () => {
+  it.each(VARIANTS)('fails if ingest ($name) may do anything but put records (and encrypt them)', ({ synth: variant }) => {
+    const synth = variant();
+    const expected: unknown[] = [
+      { Effect: 'Allow', Action: ['kinesis:PutRecord', 'kinesis:PutRecords'], Resource: arnOf(synth, synth.log.stream) },
+    ];
+    if (synth.log.stream.encryptionKey) {
+      expected.push({ Effect: 'Allow', Action: 'kms:GenerateDataKey', Resource: arnOf(synth, synth.log.stream.encryptionKey) });
+    }
+    expect(permissionsOf(synth, 'ingestFunction')).toEqual(expected);
+  });
+
+  it.each(VARIANTS)('fails if query ($name) may do anything but read and list <prefix>v1/', ({ synth: variant, prefix }) => {
+    const synth = variant();
+    const statements = permissionsOf(synth, 'queryFunction');
+    expect(statements.flatMap(actionsOf).sort()).toEqual(['s3:GetObject', 's3:ListBucket']);
+    expect(objectPatternOf(find(statements, 's3:GetObject').Resource, bucketIdOf(synth))).toBe(`${prefix}v1/*`);
+    expect(find(statements, 's3:ListBucket')).toEqual({
+      Effect: 'Allow',
+      Action: 's3:ListBucket',
+      Resource: arnOf(synth, synth.log.bucket),
+      Condition: { StringLike: { 's3:prefix': [`${prefix}v1/*`] } },
+    });
+  });
+
+  it.each(VARIANTS)(
+    'fails if the consumer ($name) has more than stream reads, its writes, manifest reads and the DLQ',
+    ({ synth: variant, prefix }) => {
+      const synth = variant();
+      const statements = permissionsOf(synth, 'consumerFunction');
+      const bucketId = bucketIdOf(synth);
+      expect(resourcesOf(find(statements, 's3:PutObject')).map((resource) => objectPatternOf(resource, bucketId))).toEqual([
+        `${prefix}v1/*`,
+        `${prefix}rejected/*`,
+      ]);
+      expect(objectPatternOf(find(statements, 's3:GetObject').Resource, bucketId)).toBe(`${prefix}v1/*`);
+      expect(find(statements, 's3:ListBucket').Condition).toEqual({ StringLike: { 's3:prefix': [`${prefix}v1/*`] } });
+      expect(find(statements, 'kinesis:GetRecords').Resource).toEqual(arnOf(synth, synth.log.stream));
+      expect(find(statements, 'sqs:SendMessage').Resource).toEqual(arnOf(synth, synth.log.deadLetterQueue));
+      const kinesisActions = statements.flatMap(actionsOf).filter((action) => action.startsWith('kinesis:'));
+      expect(kinesisActions.filter((action) => /Put|Create|Delete|Update|Merge|Split|Increase|Decrease/.test(action))).toEqual([]);
+      const s3Actions = statements.flatMap(actionsOf).filter((action) => action.startsWith('s3:'));
+      expect(s3Actions.sort()).toEqual(['s3:GetObject', 's3:ListBucket', 's3:PutObject']);
+    },
+  );
+
+  it.each(VARIANTS)(
+    'fails if the compactor ($name) may write outside compact/ or delete anything but writer chunks',
+    ({ synth: variant, prefix }) => {
+      const synth = variant();
+      const statements = permissionsOf(synth, 'compactorFunction');
+      const bucketId = bucketIdOf(synth);
+      const patternsOf = (action: string) => resourcesOf(find(statements, action)).map((resource) => objectPatternOf(resource, bucketId));
+      expect(statements.flatMap(actionsOf).sort()).toEqual([
+        's3:AbortMultipartUpload',
+        's3:DeleteObject',
+        's3:GetObject',
+        's3:ListBucket',
+        's3:PutObject',
+      ]);
+      expect(patternsOf('s3:GetObject')).toEqual([`${prefix}v1/*`]);
+      expect(patternsOf('s3:PutObject')).toEqual([`${prefix}v1/*/compact/*`]);
+      expect(patternsOf('s3:AbortMultipartUpload')).toEqual([`${prefix}v1/*/compact/*`]);
+      expect(patternsOf('s3:DeleteObject')).toEqual([`${prefix}v1/*/w/*.tale`]);
+      expect(find(statements, 's3:ListBucket').Condition).toEqual({ StringLike: { 's3:prefix': [`${prefix}v1/*`] } });
+    },
+  );
+
+  it('fails if the consumer cannot decrypt a stream under a customer-managed key', () => {
+    const statement = find(permissionsOf(keyed, 'consumerFunction'), 'kms:Decrypt');
+    expect(statement.Resource).toEqual(arnOf(keyed, keyed.log.stream.encryptionKey as kms.IKey));
+  });
+});
+
+describe('TalesLog grant helpers', () => {
+  it.each([
+    { helper: 'grantQuery', fn: 'queryFunction' },
+    { helper: 'grantIngest', fn: 'ingestFunction' },
+  ] as const)('fails if $helper does not give both invoke actions, through the URL only', ({ fn }) => {
+    const statements = statementsOf(standard, standard.caller).filter((statement) =>
+      resourcesOf(statement).some((resource) => JSON.stringify(resource) === JSON.stringify(arnOf(standard, standard.log[fn]))),
+    );
+    expect(statements).toEqual([
+      {
+        Effect: 'Allow',
+        Action: 'lambda:InvokeFunctionUrl',
+        Resource: arnOf(standard, standard.log[fn]),
+        Condition: { StringEquals: { 'lambda:FunctionUrlAuthType': 'AWS_IAM' } },
+      },
+      {
+        Effect: 'Allow',
+        Action: 'lambda:InvokeFunction',
+        Resource: arnOf(standard, standard.log[fn]),
+        Condition: { Bool: { 'lambda:InvokedViaFunctionUrl': true } },
+      },
+    ]);
+  });
+
+  it('fails if the caller gets any function but the two it was granted', () => {
+    const resources = statementsOf(standard, standard.caller).flatMap(resourcesOf);
+    expect(resources).not.toContainEqual(arnOf(standard, standard.log.consumerFunction));
+    expect(new Set(resources.map((resource) => JSON.stringify(resource))).size).toBe(2);
+  });
+
+  it.each(VARIANTS)(
+    'fails if grantPutRecords ($name) gives more than PutRecord(s) and, for a customer key, GenerateDataKey',
+    ({ synth: variant }) => {
+      const synth = variant();
+      const expected: unknown[] = [
+        { Effect: 'Allow', Action: ['kinesis:PutRecord', 'kinesis:PutRecords'], Resource: arnOf(synth, synth.log.stream) },
+      ];
+      if (synth.log.stream.encryptionKey) {
+        expected.push({ Effect: 'Allow', Action: 'kms:GenerateDataKey', Resource: arnOf(synth, synth.log.stream.encryptionKey) });
+      }
+      expect(statementsOf(synth, synth.producer)).toEqual(expected);
+    },
+  );
+
+  it('fails if the grants touch the functions themselves (resource policies) instead of the grantee', () => {
+    const permissions = Object.values(standard.template.findResources('AWS::Lambda::Permission'));
+    expect(permissions.map((permission) => permission.Properties.Principal)).toEqual(['events.amazonaws.com']);
+  });
+});
+
+function find(statements: Statement[], action: string): Statement {
+  const found = statements.filter((statement) => actionsOf(statement).includes(action));
+  expect(found, `one statement with ${action}`).toHaveLength(1);
+  return found[0] as Statement;
+}
