@@ -30,8 +30,8 @@ export interface TalesLogProps {
 
   /**
    * A customer-managed KMS key for the stream's encryption at rest.
-   * @default - the AWS-managed key `alias/aws/kinesis` (no key policy to manage, no KMS charges, and
-   * producers in the account need no KMS permissions)
+   * @default - the AWS-managed key `alias/aws/kinesis`: no key policy to manage, no KMS charge per call,
+   * and producers in the account need no KMS permissions
    */
   readonly streamEncryptionKey?: kms.IKey;
 

@@ -106,12 +106,12 @@ export class TalesLog extends Construct {
         ? { encryption: kinesis.StreamEncryption.KMS, encryptionKey: streamEncryptionKey }
         : { encryption: kinesis.StreamEncryption.MANAGED }),
     });
-    if (!streamEncryptionKey) {
+    if (streamEncryptionKey) {
       Validations.of(stream).acknowledge({
         id: 'AwsSolutions-KDS3',
         reason:
-          'Encrypted at rest with the AWS-managed key by default: no key policy to get wrong, no KMS charge per producer ' +
-          'call; a customer-managed key is one prop away (streamEncryptionKey).',
+          'The deployer passed a customer-managed key on purpose (streamEncryptionKey), for key-policy control or ' +
+          'compliance; the KMS cost per producer and consumer call that comes with it is accepted.',
       });
     }
     return stream;
