@@ -3,8 +3,8 @@ import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 
-/** Headers that authorize a request to `url`. */
-export type RequestSigner = (method: string, url: URL) => Promise<Record<string, string>>;
+/** Headers that authorize a request to `url` (with `body`, whose hash the signature covers). */
+export type RequestSigner = (method: string, url: URL, body?: string) => Promise<Record<string, string>>;
 
 export interface SignerOptions {
   readonly region: string;
@@ -17,7 +17,7 @@ export interface SignerOptions {
  */
 export function createSigner({ region, credentials }: SignerOptions): RequestSigner {
   const signer = new SignatureV4({ service: 'lambda', region, credentials, sha256: Sha256 });
-  return async (method, url) => {
+  return async (method, url, body) => {
     const query: Record<string, string> = {};
     url.searchParams.forEach((value, key) => {
       query[key] = value;
@@ -30,6 +30,7 @@ export function createSigner({ region, credentials }: SignerOptions): RequestSig
       path: url.pathname,
       query,
       headers: { host: url.host },
+      ...(body !== undefined ? { body } : {}),
     });
     const { headers } = await signer.sign(request);
     const { host: _host, ...rest } = headers;

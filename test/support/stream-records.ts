@@ -1,5 +1,6 @@
-import { type _Record, DeleteStreamCommand, GetRecordsCommand, GetShardIteratorCommand, PutRecordsCommand } from '@aws-sdk/client-kinesis';
+import { DeleteStreamCommand, GetRecordsCommand, GetShardIteratorCommand, PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import type { KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
+import { eventSourceRecord } from '../../local/poller/event-source-record';
 import type { LocalKinesis } from './local-kinesis';
 
 /** One record to publish: its raw data and partition key. */
@@ -51,27 +52,6 @@ export async function publishAndRead(
   // kinesalite limits the shards open at once; tests publish many small workloads.
   await local.kinesis.send(new DeleteStreamCommand({ StreamName: stream }));
   return byShard;
-}
-
-/** A record of GetRecords in the shape Lambda's Kinesis event source gives it to a handler. */
-export function eventSourceRecord(shardId: string, record: _Record): KinesisStreamRecord {
-  const sequenceNumber = record.SequenceNumber as string;
-  return {
-    awsRegion: 'us-east-1',
-    eventID: `${shardId}:${sequenceNumber}`,
-    eventName: 'aws:kinesis:record',
-    eventSource: 'aws:kinesis',
-    eventSourceARN: 'arn:aws:kinesis:us-east-1:000000000000:stream/tales',
-    eventVersion: '1.0',
-    invokeIdentityArn: 'arn:aws:iam::000000000000:role/consumer',
-    kinesis: {
-      approximateArrivalTimestamp: (record.ApproximateArrivalTimestamp as Date).getTime() / 1000,
-      data: Buffer.from(record.Data as Uint8Array).toString('base64'),
-      kinesisSchemaVersion: '1.0',
-      partitionKey: record.PartitionKey as string,
-      sequenceNumber,
-    },
-  };
 }
 
 /**

@@ -1,0 +1,49 @@
+import { resolve } from 'node:path';
+import type { DayReport } from '../../../shared/compact/run-compaction';
+import { parseDayName } from '../../../shared/layout/day';
+import { localCompactor } from '../../lambda/local-handlers';
+import { readRunningStack } from '../../stack-file';
+import { CliError } from '../errors';
+import type { CliIo } from '../io';
+
+export interface CompactOptions {
+  readonly day: string;
+  readonly force?: boolean;
+  readonly dataDir: string;
+}
+
+/**
+ * `tales compact --day YYYY-MM-DD [--force]`: runs the compactor's logic on one day of the local stack
+ * running on the data dir, against its s3rver directly. (In AWS the compactor Lambda runs on a schedule.)
+ */
+export async function compactCommand(options: CompactOptions, io: CliIo): Promise<void> {
+  try {
+    parseDayName(options.day);
+  } catch {
+    throw new CliError(`--day "${options.day}" is not a UTC day: use YYYY-MM-DD`);
+  }
+  const dataDir = resolve(io.cwd ?? process.cwd(), options.dataDir);
+  const stack = await readRunningStack(dataDir);
+  if (!stack) throw new CliError(`no local stack is running on ${dataDir}: start one with npm start (or set --data-dir / TALES_DATA_DIR)`);
+  const compactor = localCompactor(stack.env, 'WARN');
+  try {
+    const { days } = await compactor.invoke({ day: options.day, ...(options.force ? { force: true } : {}) });
+    if (days.length === 0) io.out(`${options.day}: nothing stored\n`);
+    for (const report of days) io.out(`${describe(report)}\n`);
+  } finally {
+    compactor.destroy();
+  }
+}
+
+function describe(report: DayReport): string {
+  switch (report.compaction) {
+    case 'compacted':
+      return `${report.day}: compacted ${report.entries} events from ${report.sources} chunks`;
+    case 'not-closed':
+      return `${report.day}: not closed yet (events may still arrive); --force compacts it anyway`;
+    case 'already-compacted':
+      return `${report.day}: already compacted`;
+    default:
+      return `${report.day}: ${report.compaction}`;
+  }
+}

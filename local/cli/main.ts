@@ -1,0 +1,85 @@
+import { Command, CommanderError, Option } from 'commander';
+import { TalesQueryError } from '../../shared/client/errors';
+import { MAX_ACTORS_PER_EVENT } from '../../shared/event/limits';
+import { LOCAL_DEFAULTS } from '../config';
+import { collectActor, positiveInt } from './actor-arg';
+import { compactCommand } from './commands/compact';
+import { importCommand } from './commands/import';
+import { logCommand } from './commands/log';
+import { queryCommand } from './commands/query';
+import { CliError } from './errors';
+import type { CliIo } from './io';
+import { resolveEndpoints, type TargetOptions } from './target';
+
+/** Runs `tales <argv…>` and resolves to the exit code; failures are printed to `io.err`, never thrown. */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  const program = new Command('tales')
+    .description('Log and query Tales events: the local stack (npm start) by default, or deployed Function URLs (signed with SigV4)')
+    .addOption(new Option('--url <url>', 'base URL of both endpoints').env('TALES_URL'))
+    .addOption(new Option('--ingest-url <url>', 'the ingest Function URL').env('TALES_INGEST_URL'))
+    .addOption(new Option('--query-url <url>', 'the query Function URL').env('TALES_QUERY_URL'))
+    .addOption(new Option('--region <region>', 'region to sign for (default: AWS_REGION, or the Function URL host)'))
+    .showHelpAfterError()
+    .exitOverride()
+    .configureOutput({ writeOut: io.out, writeErr: io.err });
+  const endpoints = () => resolveEndpoints(program.opts<TargetOptions>(), io.env);
+
+  program
+    .command('log')
+    .description('log one event')
+    .argument('<text>', 'what happened')
+    .requiredOption('-a, --actor <id>', `an actor of the event (repeat for up to ${MAX_ACTORS_PER_EVENT})`, collectActor)
+    .option('-t, --time <time>', 'when: now, -5m, ISO-8601 or epoch ms (default: when the server receives it)')
+    .action((text: string, options) => logCommand(text, options, endpoints().ingest, io));
+
+  program
+    .command('query')
+    .description('print the events that name every given actor')
+    .requiredOption('-a, --actor <id>', 'an actor (repeat: events naming all of them)', collectActor)
+    .option('-f, --from <time>', 'start: now, -15m, -1h, -2d, ISO-8601 or epoch ms', '-1d')
+    .option('-t, --to <time>', 'end (inclusive), same forms', 'now')
+    .option('-n, --limit <n>', 'most events to print', positiveInt(1_000_000), 100)
+    .option('--desc', 'newest first')
+    .option('--json', 'one JSON event per line (NDJSON)')
+    .action((options) => queryCommand(options, endpoints().query, io));
+
+  program
+    .command('import')
+    .description('post the events of an NDJSON file (one {"actors","text","time"?} per line)')
+    .argument('<file>', 'the NDJSON file')
+    .option('--batch <n>', 'events per request', positiveInt(10_000), 500)
+    .action((file: string, options) => importCommand(file, options, endpoints().ingest, io));
+
+  program
+    .command('compact')
+    .description('compact one day of the local stack now (local mode only)')
+    .requiredOption('--day <YYYY-MM-DD>', 'the UTC day')
+    .option('--force', 'compact even a day that is not closed yet')
+    .addOption(new Option('--data-dir <dir>', 'data dir of the running local stack').env('TALES_DATA_DIR').default(LOCAL_DEFAULTS.dataDir))
+    .action((options) => {
+      const { ingest, query } = endpoints();
+      if (!ingest.local || !query.local) {
+        throw new CliError(
+          'compact works on the local stack only; in AWS the compactor Lambda runs on its schedule (or invoke it with {"day":"YYYY-MM-DD"})',
+        );
+      }
+      return compactCommand(options, io);
+    });
+
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode;
+    if (error instanceof CliError) {
+      io.err(`tales: ${error.message}\n`);
+      return 1;
+    }
+    if (error instanceof TalesQueryError) {
+      io.err(`tales: the query endpoint answered ${error.status} ${error.code}: ${error.message}\n`);
+      return 1;
+    }
+    io.err(`tales: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return 2;
+  }
+}

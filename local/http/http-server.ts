@@ -1,0 +1,54 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { HttpError } from '../../shared/http/errors';
+import { errorResponse, type HttpResponse } from '../../shared/http/response';
+import { PortInUseError } from '../errors';
+import { readBody } from './read-body';
+import { requestEvent } from './request-event';
+import { writeResponse } from './write-response';
+
+export interface HttpServerOptions {
+  readonly host: string;
+  /** 0 picks a free port. */
+  readonly port: number;
+  /** Answers one request, as a Function URL's Lambda would. */
+  readonly handle: (event: APIGatewayProxyEventV2) => Promise<HttpResponse>;
+  readonly onError: (error: unknown) => void;
+}
+
+export interface LocalHttpServer {
+  readonly port: number;
+  /** Stops accepting connections and resolves once the requests under way are answered. */
+  close(): Promise<void>;
+}
+
+/** An HTTP server that turns each request into a payload-2.0 event; a taken port is a PortInUseError. */
+export async function startHttpServer({ host, port, handle, onError }: HttpServerOptions): Promise<LocalHttpServer> {
+  const server = createServer((request, response) => {
+    readBody(request)
+      .then((body) => handle(requestEvent(request, body)))
+      .catch((error: unknown) => {
+        if (!(error instanceof HttpError && error.expose)) onError(error);
+        return errorResponse(error);
+      })
+      .then((result) => writeResponse(response, result))
+      .catch(onError);
+  });
+  await listen(server, host, port);
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeIdleConnections();
+      }),
+  };
+}
+
+function listen(server: Server, host: string, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => reject(error.code === 'EADDRINUSE' ? new PortInUseError(host, port) : error));
+    server.listen(port, host, () => resolve());
+  });
+}

@@ -1,0 +1,21 @@
+import { HttpError } from '../../shared/http/errors';
+import { errorResponse, type HttpResponse } from '../../shared/http/response';
+
+/** Which handler answers a request; the local stack's one port stands for both Function URLs. */
+export type Route = 'ingest' | 'query';
+
+const ALLOWED: Record<string, Record<string, Route>> = {
+  '/events': { POST: 'ingest', GET: 'query' },
+  '/health': { GET: 'query' },
+};
+
+/** The handler for `method path`, or the 404/405 answer. */
+export function routeOf(method: string, path: string): Route | HttpResponse {
+  const methods = Object.hasOwn(ALLOWED, path) ? ALLOWED[path] : undefined;
+  if (!methods) return errorResponse(new HttpError(404, 'not_found', `no route ${method} ${path}`));
+  const route = Object.hasOwn(methods, method) ? methods[method] : undefined;
+  if (route) return route;
+  const allow = Object.keys(methods).join(', ');
+  const response = errorResponse(new HttpError(405, 'method_not_allowed', `${method} is not allowed on ${path} (allowed: ${allow})`));
+  return { ...response, headers: { ...response.headers, allow } };
+}

@@ -1,0 +1,27 @@
+import type { AddressInfo } from 'node:net';
+import kinesalite from 'kinesalite';
+
+export interface LocalKinesisServer {
+  readonly endpoint: string;
+  close(): Promise<void>;
+}
+
+/** kinesalite on a loopback port, keeping its streams in the LevelDB folder `path` (so they survive a restart). */
+export async function startKinesisServer(path: string, port = 0): Promise<LocalKinesisServer> {
+  const server = kinesalite({ path, createStreamMs: 0, deleteStreamMs: 0, updateStreamMs: 0 });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return {
+    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((error) => (error ? reject(error) : resolve()));
+      }),
+  };
+}

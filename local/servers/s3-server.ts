@@ -1,0 +1,13 @@
+import S3rver from 's3rver';
+
+export interface LocalS3Server {
+  readonly endpoint: string;
+  close(): Promise<void>;
+}
+
+/** s3rver on a loopback port, keeping its objects in `directory` (so they survive a restart), with `bucket` created if missing. */
+export async function startS3Server(directory: string, bucket: string, port = 0): Promise<LocalS3Server> {
+  const server = new S3rver({ port, address: '127.0.0.1', silent: true, directory, configureBuckets: [{ name: bucket }] });
+  const address = await server.run();
+  return { endpoint: `http://127.0.0.1:${address.port}`, close: () => server.close() };
+}

@@ -1,0 +1,156 @@
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { createKinesisClient } from '../shared/aws/clients';
+import { loadZstd } from '../shared/codec/zstd';
+import type { Env } from '../shared/config/env';
+import { jsonResponse } from '../shared/http/response';
+import type { LocalConfig } from './config';
+import { LocalStackError } from './errors';
+import { startHttpServer } from './http/http-server';
+import { routeOf } from './http/routes';
+import { localConsumer, localIngest, localQuery } from './lambda/local-handlers';
+import { hasLegacyOpenssl } from './openssl-legacy';
+import { startStreamPoller } from './poller/stream-poller';
+import type { PollerStats } from './poller/types';
+import { ensureStream } from './servers/ensure-stream';
+import { startKinesisServer } from './servers/kinesis-server';
+import { startS3Server } from './servers/s3-server';
+import { readRunningStack, removeStackFile, writeStackFile } from './stack-file';
+
+export interface LocalStackOptions extends LocalConfig {
+  /** Variables the handlers read besides the stack's own (TALES_PREFIX, TALES_SKEW_PAST_MS, …). @default {} */
+  readonly env?: Env;
+  /** @default 250 */
+  readonly idleMs?: number;
+}
+
+export interface LocalStack {
+  /** Base URL of the HTTP server, e.g. http://127.0.0.1:7700 (POST/GET /events, GET /health). */
+  readonly url: string;
+  readonly dataDir: string;
+  readonly s3Endpoint: string;
+  readonly kinesisEndpoint: string;
+  readonly bucket: string;
+  readonly streamName: string;
+  /** Open shards of the stream. */
+  readonly shards: number;
+  /** The poller's counts since start. */
+  readonly stats: Readonly<PollerStats>;
+  /** Stops taking requests, lets each shard finish its batch and checkpoint, then stops the servers. */
+  stop(): Promise<void>;
+}
+
+const HOST = '127.0.0.1';
+
+/**
+ * The whole system on one machine: kinesalite and s3rver keeping their data in `dataDir`, the stream and
+ * bucket created if missing, one HTTP server standing for the ingest and query Function URLs, and a
+ * poller feeding the consumer handler like the event source mapping.
+ */
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  if (!hasLegacyOpenssl()) {
+    throw new LocalStackError(
+      "s3rver's paginated listing needs OpenSSL's legacy provider: run node with --openssl-legacy-provider (npm start and npm run demo do)",
+    );
+  }
+  const dataDir = resolve(options.dataDir);
+  const logger = new Logger({ serviceName: 'tales-local', logLevel: options.logLevel });
+  const handlers: { ingest?: ReturnType<typeof localIngest>; query?: ReturnType<typeof localQuery> } = {};
+  // The port is taken first: a second stack on the same port stops before touching the data dir.
+  const http = await startHttpServer({
+    host: HOST,
+    port: options.port,
+    onError: (error) => logger.error('request failed', { error }),
+    handle: async (event) => {
+      const route = routeOf(event.requestContext.http.method, event.rawPath);
+      if (typeof route !== 'string') return route;
+      const handler = handlers[route];
+      if (!handler) return jsonResponse(503, { error: { code: 'starting', message: 'the local stack is still starting' } });
+      return handler.invoke(event);
+    },
+  });
+  // Undone in reverse order, after the HTTP server has answered the requests under way.
+  const cleanup: (() => Promise<void> | void)[] = [];
+  const unwind = async () => {
+    await http.close();
+    for (const step of cleanup.reverse()) await step();
+  };
+  try {
+    const running = await readRunningStack(dataDir);
+    if (running) throw new LocalStackError(`${dataDir} is in use by the tales stack at ${running.url} (process ${running.pid})`);
+    await mkdir(dataDir, { recursive: true });
+    const s3 = await startS3Server(join(dataDir, 's3'), options.bucket);
+    cleanup.push(() => s3.close());
+    const kinesisServer = await startKinesisServer(join(dataDir, 'kinesis'));
+    cleanup.push(() => kinesisServer.close());
+    const kinesis = createKinesisClient({ endpoint: kinesisServer.endpoint });
+    cleanup.push(() => kinesis.destroy());
+    const shards = await ensureStream(kinesis, options.streamName, options.shards);
+
+    const env: Record<string, string> = {
+      ...definedOf(options.env ?? {}),
+      TALES_BUCKET: options.bucket,
+      TALES_STREAM_NAME: options.streamName,
+      TALES_S3_ENDPOINT: s3.endpoint,
+      TALES_KINESIS_ENDPOINT: kinesisServer.endpoint,
+      // s3rver has no UploadPartCopy.
+      TALES_SERVER_SIDE_COPY: 'false',
+    };
+    const zstd = loadZstd();
+    const consumer = localConsumer(env, options.logLevel, zstd);
+    handlers.ingest = localIngest(env, options.logLevel);
+    handlers.query = localQuery(env, options.logLevel, zstd);
+    cleanup.push(() => {
+      consumer.destroy();
+      handlers.ingest?.destroy();
+      handlers.query?.destroy();
+    });
+
+    const poller = await startStreamPoller({
+      kinesis,
+      streamName: options.streamName,
+      consumer: consumer.invoke,
+      checkpointFile: join(dataDir, 'checkpoints.json'),
+      logger,
+      batchSize: options.batchSize,
+      batchWindowMs: options.batchWindowMs,
+      ...(options.idleMs !== undefined ? { idleMs: options.idleMs } : {}),
+    });
+    cleanup.push(() => poller.stop());
+
+    const url = `http://${HOST}:${http.port}`;
+    const published = Object.fromEntries(Object.entries(env).filter(([name]) => name.startsWith('TALES_')));
+    await writeStackFile(dataDir, {
+      pid: process.pid,
+      url,
+      s3Endpoint: s3.endpoint,
+      kinesisEndpoint: kinesisServer.endpoint,
+      env: published,
+    });
+    cleanup.push(() => removeStackFile(dataDir));
+
+    let stopping: Promise<void> | undefined;
+    return {
+      url,
+      dataDir,
+      s3Endpoint: s3.endpoint,
+      kinesisEndpoint: kinesisServer.endpoint,
+      bucket: options.bucket,
+      streamName: options.streamName,
+      shards,
+      stats: poller.stats,
+      stop: () => {
+        stopping ??= unwind();
+        return stopping;
+      },
+    };
+  } catch (error) {
+    await unwind();
+    throw error;
+  }
+}
+
+function definedOf(env: Env): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined));
+}
