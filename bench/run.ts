@@ -10,6 +10,7 @@ const sections: Record<string, () => Promise<Section>> = {
   format: async () => (await import('./format')).benchFormat,
   consumer: async () => (await import('./consumer')).benchConsumer,
   ingest: async () => (await import('./ingest')).benchIngest,
+  query: async () => (await import('./query')).benchQuery,
 };
 
 async function main(): Promise<void> {

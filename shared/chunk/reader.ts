@@ -28,6 +28,8 @@ export interface ReadOptions {
   readonly maxGap?: number;
   /** Block reads in flight at once. @default 4 */
   readonly concurrency?: number;
+  /** Blocks read in the first wave, when the caller knows how many its page needs; later waves double from it. @default 1 */
+  readonly firstWave?: number;
 }
 
 /**
@@ -92,8 +94,9 @@ export async function* readEntries(
   const wanted = blocksFor(index, ordinals, from, to);
   if (options.descending) wanted.reverse();
   const blocks = options.blocksAt ?? { source, offset: index.indexSize };
-  let wave = 1;
-  for (let at = 0; at < wanted.length; at += wave, wave = Math.min(wave * 2, 16)) {
+  let wave = Math.max(1, options.firstWave ?? 1);
+  const maxWave = Math.max(16, wave);
+  for (let at = 0; at < wanted.length; at += wave, wave = Math.min(wave * 2, maxWave)) {
     const batch = wanted.slice(at, at + wave);
     const rows = await readBlocks(index, source, blocks, zstd, batch, options);
     for (const { block, ordinals: inBlock } of batch) {

@@ -50,19 +50,30 @@ function checkAgainstManifest(index: ChunkIndex, { key, day, record }: ChunkRef)
   }
 }
 
-/** Ranged GETs of the chunk, counted by what they fetch (the layout is head, bitmaps, blocks). */
+/**
+ * Ranged GETs of the chunk, counted by what they fetch (the layout is head, bitmaps, blocks). Reads
+ * within the index past the head (bitmaps) are kept in the context's cache, since the object never changes.
+ */
 function countedSource(ctx: QueryContext, { key, record }: ChunkRef, stats: QueryStats): ByteSource {
   const s3 = s3Source(ctx.s3, ctx.bucket, key);
   return {
     key,
     async read(offset, length) {
+      const cacheable = offset > 0 && offset < record.indexSize;
+      const cacheKey = `${key}#${record.etag}@${offset}+${length}`;
+      const cached = cacheable ? ctx.postings.get(cacheKey) : undefined;
+      if (cached) {
+        stats.bitmapCacheHits++;
+        return cached;
+      }
       let bytes: Uint8Array;
       try {
         bytes = await s3.read(offset, length);
       } catch (error) {
         throw error instanceof FormatError ? error : new StoreReadError(key, error);
       }
-      if (length > 0) stats.countGet(offset === 0 ? 'head' : offset < record.indexSize ? 'bitmap' : 'block', bytes.length);
+      if (length > 0) stats.countGet(offset === 0 ? 'head' : cacheable ? 'bitmap' : 'block', bytes.length);
+      if (cacheable && bytes.length === length) ctx.postings.set(cacheKey, bytes);
       return bytes;
     },
   };

@@ -12,6 +12,10 @@ export interface QueryContext {
   readonly zstd: BlockCompressor;
   /** Opened chunk heads by key and ETag: chunks are immutable, so an entry never goes stale. */
   readonly heads: LruCache<string, ChunkIndex>;
+  /** Bitmap reads by key, ETag and byte range (immutable too): a repeated actor, or the next page, reads none. */
+  readonly postings: LruCache<string, Uint8Array>;
+  /** Writers seen on the last day listed: their manifests are fetched while the day is being listed. */
+  readonly writerHint: { names: readonly string[] };
   /** S3 requests in flight at once for one step (manifests, chunk heads, blocks of a chunk). */
   readonly concurrency: number;
   /** Needed blocks closer than this many bytes are read in one ranged GET. */
@@ -23,7 +27,7 @@ export interface QueryContextOptions {
   readonly bucket: string;
   readonly layout: KeyLayout;
   readonly zstd: BlockCompressor;
-  /** Chunk heads kept in memory. @default 2000 */
+  /** Chunk heads kept in memory, and as many bitmap reads. @default 2000 */
   readonly cacheEntries?: number;
   /** @default 8 */
   readonly concurrency?: number;
@@ -36,5 +40,12 @@ export function createQueryContext(options: QueryContextOptions): QueryContext {
   if (!Number.isInteger(concurrency) || concurrency < 1)
     throw new RangeError(`concurrency must be a positive integer (given ${concurrency})`);
   if (!Number.isInteger(maxGap) || maxGap < 0) throw new RangeError(`maxGap must be a non-negative integer (given ${maxGap})`);
-  return { ...rest, heads: new LruCache(cacheEntries), concurrency, maxGap };
+  return {
+    ...rest,
+    heads: new LruCache(cacheEntries),
+    postings: new LruCache(cacheEntries),
+    writerHint: { names: [] },
+    concurrency,
+    maxGap,
+  };
 }

@@ -25,6 +25,8 @@ export interface MergeWindow {
   readonly descending: boolean;
   /** Only positions after this one, in the query's order, are produced. */
   readonly after?: Position;
+  /** Hits the page still wants (at least 1 while the merge runs). */
+  readonly wanted: () => number;
 }
 
 interface Pending {
@@ -32,20 +34,29 @@ interface Pending {
   readonly bound: Position;
 }
 
+/** A block holding matches, in the query's order; `sure` counts them when the whole block is inside the window. */
+interface MatchBlock {
+  readonly minTime: number;
+  readonly maxTime: number;
+  readonly sure: number;
+}
+
 /** An open chunk in the merge: `bound` is its next hit's position, or a position no later than it. */
 interface Live {
   bound: Position;
   readonly matches: ChunkMatches;
+  readonly blocks: readonly MatchBlock[];
   stream?: AsyncGenerator<ChunkEntry>;
+  /** The stream's next entry, being read (possibly ahead of need). */
+  next?: Promise<IteratorResult<ChunkEntry>>;
   hit?: QueryHit;
 }
 
 /**
  * The hits of one day's chunks in the query's order, lazily. Chunks wait, ordered by the bound of
- * their time range, until the merge reaches that bound; an opened chunk waits again, by its first
- * matching block, until its blocks are needed. So a consumer that stops early has read no block of a
- * chunk whose hits could not reach its page, and no head of a chunk that starts past it (but for the
- * few opened in the same parallel batch as an overlapping chunk).
+ * their time range, until the merge reaches that bound, and are then opened with those overlapping
+ * them (in parallel). An opened chunk starts reading at once the blocks whose hits may still reach
+ * the page (see pageWave), all in one parallel read; none when hits known to precede it fill the page.
  */
 export async function* mergeDay(
   ctx: QueryContext,
@@ -59,24 +70,36 @@ export async function* mergeDay(
     .map((ref) => ({ ref, bound: chunkBound(ref, window) }))
     .sort((a, b) => order(a.bound, b.bound));
   const live = new MinHeap<Live>((a, b) => order(a.bound, b.bound));
+  const unstarted = new Set<Live>();
+  const started: Live[] = [];
   let next = 0;
-  for (;;) {
-    const top = live.peek();
-    const waiting = pending[next];
-    if (waiting && (!top || order(waiting.bound, top.bound) <= 0)) {
-      const batch = overlapping(pending, next, ctx.concurrency, window.descending);
-      next += batch.length;
-      const opened = await mapLimit(batch, ctx.concurrency, ({ ref }) => chunkMatches(ctx, ref, window.actors, stats));
-      for (const matches of opened) {
-        const item = liveChunk(matches, window);
-        if (item) live.push(item);
+  try {
+    for (;;) {
+      const top = live.peek();
+      const waiting = pending[next];
+      if (waiting && (!top || order(waiting.bound, top.bound) <= 0)) {
+        const batch = overlapping(pending, next, ctx.concurrency, window.descending);
+        next += batch.length;
+        const opened = await mapLimit(batch, ctx.concurrency, ({ ref }) => chunkMatches(ctx, ref, window.actors, stats));
+        const items = opened.flatMap((matches) => liveChunk(matches, window) ?? []);
+        for (const item of items) unstarted.add(item);
+        const waves = items.map((item) => pageWave(item, unstarted, window));
+        items.forEach((item, i) => {
+          if ((waves[i] as number) > 0) started.push(start(ctx, item, window, waves[i] as number, unstarted));
+          live.push(item);
+        });
+        continue;
       }
-      continue;
+      if (!top) return;
+      live.pop();
+      if (top.hit) yield top.hit;
+      if (!top.stream) started.push(start(ctx, top, window, Math.max(1, pageWave(top, unstarted, window)), unstarted));
+      if (await advance(top, window)) live.push(top);
     }
-    if (!top) return;
-    live.pop();
-    if (top.hit) yield top.hit;
-    if (await advance(ctx, top, window)) live.push(top);
+  } finally {
+    // Reads started ahead of need finish before the page is returned: their cost is counted, and no
+    // work of this query runs on into the next invocation.
+    await Promise.allSettled(started.map((item) => item.next));
   }
 }
 
@@ -102,36 +125,92 @@ function overlapping(pending: readonly Pending[], start: number, max: number, de
 
 /** The opened chunk as a merge entry bounded by its first matching block; undefined when nothing matches. */
 function liveChunk(matches: ChunkMatches, window: MergeWindow): Live | undefined {
-  const { ref, index } = matches;
+  const { ref } = matches;
   let { ordinals } = matches;
   const after = window.after;
   if (after && after.writer === ref.writer && after.seq === ref.record.seq && dayNumber(after.time) === ref.day) {
     // The chunk the previous page ended in: its ordinals up to the cursor were returned already.
     ordinals = ordinals.filter((ordinal) => (window.descending ? ordinal < after.ordinal : ordinal > after.ordinal));
   }
-  const first = ordinals[0];
-  const last = ordinals[ordinals.length - 1];
-  if (first === undefined || last === undefined) return undefined;
-  const bound = window.descending
-    ? Math.min(window.hi, index.dayStart + (index.blocks[index.directory.blockOf(last)] as BlockEntry).maxTime)
-    : Math.max(window.lo, index.dayStart + (index.blocks[index.directory.blockOf(first)] as BlockEntry).minTime);
-  const position = { time: bound, writer: ref.writer, seq: ref.record.seq, ordinal: window.descending ? Number.POSITIVE_INFINITY : -1 };
-  return { bound: position, matches: { ...matches, ordinals } };
+  const blocks = matchBlocks(matches, ordinals, window);
+  const first = blocks[0];
+  if (!first) return undefined;
+  const bound = {
+    time: window.descending ? Math.min(window.hi, first.maxTime) : Math.max(window.lo, first.minTime),
+    writer: ref.writer,
+    seq: ref.record.seq,
+    ordinal: window.descending ? Number.POSITIVE_INFINITY : -1,
+  };
+  return { bound, matches: { ...matches, ordinals }, blocks };
 }
 
-/** Moves the chunk to its next hit past the cursor, reading its blocks on first use; false when it has none left. */
-async function advance(ctx: QueryContext, item: Live, window: MergeWindow): Promise<boolean> {
-  const { ref, index, source, ordinals } = item.matches;
-  item.stream ??= readEntries(index, source, ordinals, ctx.zstd, {
+/** The blocks holding `ordinals` that overlap the window, in the query's order (as readEntries reads them). */
+function matchBlocks({ index }: ChunkMatches, ordinals: Uint32Array, window: MergeWindow): MatchBlock[] {
+  const counts = new Map<number, number>();
+  for (const ordinal of ordinals) {
+    const block = index.directory.blockOf(ordinal);
+    counts.set(block, (counts.get(block) ?? 0) + 1);
+  }
+  const blocks: MatchBlock[] = [];
+  for (const [block, count] of counts) {
+    const entry = index.blocks[block] as BlockEntry;
+    const minTime = index.dayStart + entry.minTime;
+    const maxTime = index.dayStart + entry.maxTime;
+    if (maxTime < window.lo || minTime > window.hi) continue;
+    blocks.push({ minTime, maxTime, sure: minTime >= window.lo && maxTime <= window.hi ? count : 0 });
+  }
+  return window.descending ? blocks.reverse() : blocks;
+}
+
+/**
+ * How many of the chunk's matching blocks its first read should take: those that may still reach the
+ * page. A block cannot when the page is filled by hits that surely come before it: the chunk's own
+ * hits in earlier blocks, and other unstarted chunks' hits in whole blocks that end before it starts.
+ */
+function pageWave(item: Live, unstarted: ReadonlySet<Live>, window: MergeWindow): number {
+  const wanted = window.wanted();
+  let own = 0;
+  let wave = 0;
+  for (const block of item.blocks) {
+    let before = own;
+    for (const other of unstarted) {
+      if (other === item) continue;
+      for (const theirs of other.blocks) {
+        if (window.descending ? theirs.minTime > block.maxTime : theirs.maxTime < block.minTime) before += theirs.sure;
+      }
+    }
+    if (before >= wanted) break;
+    wave++;
+    own += block.sure;
+  }
+  return wave;
+}
+
+/** Starts reading the chunk's blocks, the first `wave` of them at once; the first entry is read ahead. */
+function start(ctx: QueryContext, item: Live, window: MergeWindow, wave: number, unstarted: Set<Live>): Live {
+  const { index, source, ordinals } = item.matches;
+  item.stream = readEntries(index, source, ordinals, ctx.zstd, {
     from: window.lo,
     to: window.hi,
     descending: window.descending,
     maxGap: ctx.maxGap,
     concurrency: ctx.concurrency,
+    firstWave: wave,
   });
+  item.next = item.stream.next();
+  // A read ahead of need may fail after the page is complete; then nobody awaits it but the final settle.
+  item.next.catch(() => undefined);
+  unstarted.delete(item);
+  return item;
+}
+
+/** Moves the chunk to its next hit past the cursor; false when it has none left. */
+async function advance(item: Live, window: MergeWindow): Promise<boolean> {
+  const { ref } = item.matches;
   const order = orderOf(window.descending);
   for (;;) {
-    const next = await item.stream.next();
+    const next = await (item.next ?? (item.stream as AsyncGenerator<ChunkEntry>).next());
+    item.next = undefined;
     if (next.done) return false;
     const { time, actors, text, ordinal } = next.value;
     const position = { time, writer: ref.writer, seq: ref.record.seq, ordinal };

@@ -32,8 +32,9 @@ export async function runQuery(ctx: QueryContext, request: QueryRequest, counter
     if (descending) hi = Math.min(hi, after.time);
     else lo = Math.max(lo, after.time);
   }
-  const window: MergeWindow = { actors: request.actors, lo, hi, descending, ...(after ? { after } : {}) };
   const hits: QueryHit[] = [];
+  const wanted = () => request.limit + 1 - hits.length;
+  const window: MergeWindow = { actors: request.actors, lo, hi, descending, wanted, ...(after ? { after } : {}) };
   walk: for await (const refs of dayWalk(ctx, window, stats)) {
     for await (const hit of mergeDay(ctx, refs, window, stats)) {
       hits.push(hit);

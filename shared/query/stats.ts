@@ -10,6 +10,7 @@ export class QueryStats implements ReadCounter {
   heads = 0;
   headCacheHits = 0;
   bitmaps = 0;
+  bitmapCacheHits = 0;
   blocks = 0;
   blockBytes = 0;
   chunksOpened = 0;
@@ -33,8 +34,8 @@ export class QueryStats implements ReadCounter {
   }
 
   toJSON() {
-    const { requests, bytes, lists, manifests, heads, headCacheHits, bitmaps, blocks, blockBytes, chunksOpened } = this;
-    return { requests, bytes, lists, manifests, heads, headCacheHits, bitmaps, blocks, blockBytes, chunksOpened };
+    const { requests, bytes, lists, manifests, heads, headCacheHits, bitmaps, bitmapCacheHits, blocks, blockBytes, chunksOpened } = this;
+    return { requests, bytes, lists, manifests, heads, headCacheHits, bitmaps, bitmapCacheHits, blocks, blockBytes, chunksOpened };
   }
 
   private add(bytes: number): void {

@@ -106,12 +106,18 @@ describe('what a query reads (known layout, s3rver)', () => {
     expect(sent).toHaveLength(again.stats.requests);
   });
 
-  it('an actor with a bitmap reads it once, then only the blocks of its 40 events', async () => {
+  it('an actor with a bitmap reads it once, then only the blocks of its 40 events, neighbours in one ranged GET', async () => {
     const blocks = await blocksOf(Array.from({ length: 40 }, (_, i) => 200 + i));
-    const result = await runQuery(context(), { actors: [SMALL], from: T0, to: DAY_END, limit: 100 });
+    expect(blocks).toHaveLength(2);
+    const ctx = context();
+    const result = await runQuery(ctx, { actors: [SMALL], from: T0, to: DAY_END, limit: 100 });
     expect(result.events).toHaveLength(40);
-    expect(result.stats.toJSON()).toMatchObject({ heads: 3, bitmaps: 1, blocks: blocks.length });
+    expect(result.stats.toJSON()).toMatchObject({ heads: 3, bitmaps: 1, bitmapCacheHits: 0, blocks: 1 });
     expect(result.stats.blockBytes).toBe(blocks.reduce((sum, block) => sum + block.size, 0));
+    // Bitmaps are immutable like heads: the second time it comes from the cache.
+    const again = await runQuery(ctx, { actors: [SMALL], from: T0, to: DAY_END, limit: 100 });
+    expect(again.events).toEqual(result.events);
+    expect(again.stats.toJSON()).toMatchObject({ heads: 0, bitmaps: 0, bitmapCacheHits: 1, blocks: 1 });
   });
 
   it('an absent actor reads no bitmap and no block', async () => {
@@ -133,6 +139,13 @@ describe('what a query reads (known layout, s3rver)', () => {
     expect(result.events.map((e) => e.text)).toEqual(['late 499', 'late 498', 'late 497']);
     expect(result.resumeAfter).toBeDefined();
     expect(result.stats.toJSON()).toMatchObject({ lists: 1, manifests: 2, heads: 1, bitmaps: 1, blocks: 1 });
+  });
+
+  it('the oldest 3 read one block; an overlapping chunk whose hits surely come later reads none', async () => {
+    const result = await runQuery(context(), { actors: [HOT], from: T0, to: DAY_END, limit: 3 });
+    expect(result.events.map((e) => e.text)).toEqual([0, 1, 2].map((i) => `event ${i} of chunk zero, padded to a realistic length`));
+    // Chunk 0 and writer 1's chunk overlap in time, so both are opened; chunk 1 starts later and is not.
+    expect(result.stats.toJSON()).toMatchObject({ heads: 2, bitmaps: 2, blocks: 1 });
   });
 
   it('a window inside one chunk opens only the chunks it overlaps', async () => {

@@ -95,6 +95,23 @@ describe('runQuery against s3rver', () => {
     expect(descending).toEqual([...ascending].reverse());
   });
 
+  it('finds a writer that appears after an earlier query, though manifests are fetched from the last writers seen', async () => {
+    const { ctx } = await seed([[[{ time: T0 + HOUR, actors: [1], text: 'first' }]]]);
+    const query = { actors: [1], from: T0, to: T0 + DAY_MS - 1, limit: 10 };
+    expect((await runQuery(ctx, query)).events.map((e) => e.text)).toEqual(['first']);
+    const layout = ctx.layout;
+    await seedWriter({ s3: local.s3, bucket: local.bucket, layout, zstd }, 'shardId-000000000009', [
+      [{ time: T0 + 2 * HOUR, actors: [1], text: 'second' }],
+    ]);
+    const again = await runQuery(ctx, query);
+    expect(again.events.map((e) => e.text)).toEqual(['first', 'second']);
+    expect(again.stats.toJSON()).toMatchObject({ lists: 1, manifests: 2 });
+    // A day without those writers: the guessed manifest is a miss, counted, and nothing breaks.
+    const empty = await runQuery(ctx, { ...query, from: T0 + DAY_MS, to: T0 + 2 * DAY_MS - 1 });
+    expect(empty.events).toEqual([]);
+    expect(empty.stats.toJSON()).toMatchObject({ lists: 1, manifests: 2, heads: 0 });
+  });
+
   it('finds nothing, and reads no chunk, where no day holds data', async () => {
     const { ctx } = await seed([[[{ time: T0, actors: [1], text: 'x' }]]]);
     const result = await runQuery(ctx, { actors: [1], from: T0 + 40 * DAY_MS, to: T0 + 10 * DAY_MS, limit: 10 });
