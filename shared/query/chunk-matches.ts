@@ -22,7 +22,7 @@ export interface ChunkMatches {
  */
 export async function chunkMatches(ctx: QueryContext, ref: ChunkRef, actors: readonly number[], stats: QueryStats): Promise<ChunkMatches> {
   const source = countedSource(ctx, ref, stats);
-  const cacheKey = `${ref.key}#${ref.record.etag}`;
+  const cacheKey = headKey(ref);
   let index = ctx.heads.get(cacheKey);
   if (index) {
     stats.headCacheHits++;
@@ -33,6 +33,25 @@ export async function chunkMatches(ctx: QueryContext, ref: ChunkRef, actors: rea
   }
   stats.chunksOpened++;
   return { ref, index, source, ordinals: await matchOrdinals(index, source, actors) };
+}
+
+/**
+ * The most hits the chunk can give, known without reading anything: the smallest of the actors'
+ * entry counts when its head is cached (0 when an actor is absent); unknown (infinite) otherwise.
+ */
+export function hitBound(ctx: QueryContext, ref: ChunkRef, actors: readonly number[]): number {
+  const index = ctx.heads.get(headKey(ref));
+  if (!index) return Number.POSITIVE_INFINITY;
+  let bound = ref.record.entries;
+  for (const actor of actors) {
+    const postings = index.postings(actor);
+    bound = Math.min(bound, postings ? (postings.kind === 'inline' ? postings.ordinals.length : postings.cardinality) : 0);
+  }
+  return bound;
+}
+
+function headKey(ref: ChunkRef): string {
+  return `${ref.key}#${ref.record.etag}`;
 }
 
 /** A chunk that disagrees with its manifest entry is not the chunk the manifest meant. */

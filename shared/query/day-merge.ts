@@ -4,7 +4,7 @@ import type { TalesEvent } from '../event/types';
 import { dayNumber } from '../layout/day';
 import { MinHeap } from '../util/heap';
 import { mapLimit } from '../util/map-limit';
-import { type ChunkMatches, chunkMatches } from './chunk-matches';
+import { type ChunkMatches, chunkMatches, hitBound } from './chunk-matches';
 import type { QueryContext } from './context';
 import type { ChunkRef } from './day-sources';
 import { orderOf, type Position } from './order';
@@ -28,6 +28,9 @@ export interface MergeWindow {
   /** Hits the page still wants (at least 1 while the merge runs). */
   readonly wanted: () => number;
 }
+
+/** Chunks opened at once because the merge will certainly reach them: this many times the concurrency. */
+const MAX_BATCH_FACTOR = 4;
 
 interface Pending {
   readonly ref: ChunkRef;
@@ -71,6 +74,7 @@ export async function* mergeDay(
     .sort((a, b) => order(a.bound, b.bound));
   const live = new MinHeap<Live>((a, b) => order(a.bound, b.bound));
   const unstarted = new Set<Live>();
+  const active = new Set<Live>();
   const started: Live[] = [];
   let next = 0;
   try {
@@ -78,11 +82,14 @@ export async function* mergeDay(
       const top = live.peek();
       const waiting = pending[next];
       if (waiting && (!top || order(waiting.bound, top.bound) <= 0)) {
-        const batch = overlapping(pending, next, ctx.concurrency, window.descending);
+        const batch = nextBatch(ctx, pending, next, window, active);
         next += batch.length;
         const opened = await mapLimit(batch, ctx.concurrency, ({ ref }) => chunkMatches(ctx, ref, window.actors, stats));
         const items = opened.flatMap((matches) => liveChunk(matches, window) ?? []);
-        for (const item of items) unstarted.add(item);
+        for (const item of items) {
+          unstarted.add(item);
+          active.add(item);
+        }
         const waves = items.map((item) => pageWave(item, unstarted, window));
         items.forEach((item, i) => {
           if ((waves[i] as number) > 0) started.push(start(ctx, item, window, waves[i] as number, unstarted));
@@ -95,6 +102,7 @@ export async function* mergeDay(
       if (top.hit) yield top.hit;
       if (!top.stream) started.push(start(ctx, top, window, Math.max(1, pageWave(top, unstarted, window)), unstarted));
       if (await advance(top, window)) live.push(top);
+      else active.delete(top);
     }
   } finally {
     // Reads started ahead of need finish before the page is returned: their cost is counted, and no
@@ -110,15 +118,32 @@ function chunkBound({ writer, record }: ChunkRef, window: MergeWindow): Position
     : { time: Math.max(record.minTime, window.lo), writer, seq: record.seq, ordinal: -1 };
 }
 
-/** The waiting chunk at `start` and those after it whose time ranges overlap it: likely all needed together. */
-function overlapping(pending: readonly Pending[], start: number, max: number, descending: boolean): Pending[] {
+/**
+ * The chunks to open together, from the waiting one at `start`: those after it that overlap it in
+ * time (likely needed together), and those the merge will certainly reach, because every hit that
+ * could come before them (open chunks' matches, and the bounds of cached heads before them) cannot
+ * fill the page. The second kind usually costs no request (cached heads, inline postings).
+ */
+function nextBatch(
+  ctx: QueryContext,
+  pending: readonly Pending[],
+  start: number,
+  window: MergeWindow,
+  active: ReadonlySet<Live>,
+): Pending[] {
   const first = pending[start] as Pending;
   const batch = [first];
-  for (let at = start + 1; at < pending.length && batch.length < max; at++) {
-    const { record } = (pending[at] as Pending).ref;
-    const overlaps = descending ? record.maxTime >= first.ref.record.minTime : record.minTime <= first.ref.record.maxTime;
-    if (!overlaps) break;
-    batch.push(pending[at] as Pending);
+  let before = 0;
+  for (const item of active) before += item.matches.ordinals.length;
+  before += hitBound(ctx, first.ref, window.actors);
+  for (let at = start + 1; at < pending.length; at++) {
+    const candidate = pending[at] as Pending;
+    const { record } = candidate.ref;
+    const overlaps = window.descending ? record.maxTime >= first.ref.record.minTime : record.minTime <= first.ref.record.maxTime;
+    const certain = before < window.wanted();
+    if (!((overlaps && batch.length < ctx.concurrency) || (certain && batch.length < MAX_BATCH_FACTOR * ctx.concurrency))) break;
+    batch.push(candidate);
+    before += hitBound(ctx, candidate.ref, window.actors);
   }
   return batch;
 }

@@ -76,9 +76,10 @@ describe('runQuery against s3rver', () => {
       fc.asyncProperty(writers, fc.array(query, { minLength: 1, maxLength: 4 }), async (workload, queries) => {
         const { ctx, stored } = await seed(workload);
         for (const q of queries) {
-          const pages = await allPages(ctx, q);
           const expected = expectedEvents(stored, q).map((s) => s.event);
-          expect(pages.flat()).toEqual(expected);
+          // Twice: with an empty head cache, then with a warm one (which reads ahead more).
+          expect((await allPages(ctx, q)).flat()).toEqual(expected);
+          expect((await allPages(ctx, q)).flat()).toEqual(expected);
         }
       }),
       { numRuns: 12 },
@@ -110,6 +111,25 @@ describe('runQuery against s3rver', () => {
     const empty = await runQuery(ctx, { ...query, from: T0 + DAY_MS, to: T0 + 2 * DAY_MS - 1 });
     expect(empty.events).toEqual([]);
     expect(empty.stats.toJSON()).toMatchObject({ lists: 1, manifests: 2, heads: 0 });
+  });
+
+  it('reads days ahead only when the days before them certainly cannot fill the page', async () => {
+    const day = (d: number) =>
+      Array.from({ length: 50 }, (_, i) => ({
+        time: T0 + d * DAY_MS + (i * HOUR) / 4,
+        actors: i % 10 === 0 ? [1, 2] : [1],
+        text: `d${d} ${i}`,
+      }));
+    const { ctx } = await seed([[day(0), day(1), day(2)]]);
+    const range = { from: T0, to: T0 + 3 * DAY_MS - 1 };
+    await runQuery(ctx, { actors: [1], ...range, limit: 1000 });
+    // Heads cached: day 0 holds 50 events of actor 1, enough for a page of 10, so no other day is listed.
+    const full = await runQuery(ctx, { actors: [1], ...range, limit: 10 });
+    expect(full.stats.toJSON()).toMatchObject({ lists: 1, heads: 0 });
+    // Actor 2 has 5 events a day: all three days are needed, and all are loaded (ahead, in parallel).
+    const sparse = await runQuery(ctx, { actors: [2], ...range, limit: 100 });
+    expect(sparse.events.map((e) => e.text)).toEqual([0, 1, 2].flatMap((d) => [0, 10, 20, 30, 40].map((i) => `d${d} ${i}`)));
+    expect(sparse.stats.toJSON()).toMatchObject({ lists: 3 });
   });
 
   it('finds nothing, and reads no chunk, where no day holds data', async () => {

@@ -1,0 +1,87 @@
+import { dayNumber } from '../layout/day';
+import { hitBound } from './chunk-matches';
+import type { QueryContext } from './context';
+import type { MergeWindow } from './day-merge';
+import { type ChunkRef, daySources } from './day-sources';
+import type { QueryStats } from './stats';
+
+interface DayLoad {
+  readonly refs: Promise<ChunkRef[]>;
+  /** The most hits the day can give, once its sources are known (infinite when a head is not cached). */
+  bound?: number;
+}
+
+/**
+ * The chunks of each day of the window, day by day in the query's direction. A day is loaded when the
+ * merge needs it; the days after it are loaded ahead, in parallel up to the concurrency, only while it
+ * is certain that the days loaded so far cannot fill the page (an empty day gives no hit; a day whose
+ * chunk heads are cached gives at most what their directories say). So a sparse range, or a rare
+ * actor, costs few round trips, and a page that one day fills reads no other day.
+ */
+export class DayWalk {
+  private readonly loads: DayLoad[] = [];
+  private readonly all: DayLoad[] = [];
+  private current: DayLoad | undefined;
+  private nextDay = 0;
+  private readonly days: number[];
+
+  constructor(
+    private readonly ctx: QueryContext,
+    private readonly window: MergeWindow,
+    private readonly stats: QueryStats,
+  ) {
+    const first = dayNumber(window.lo);
+    const last = dayNumber(window.hi);
+    this.days = window.lo > window.hi ? [] : Array.from({ length: last - first + 1 }, (_, i) => (window.descending ? last - i : first + i));
+  }
+
+  /** The next day's chunks; undefined after the last day. */
+  async next(): Promise<ChunkRef[] | undefined> {
+    if (this.loads.length === 0) this.start();
+    const load = this.loads.shift();
+    if (!load) return undefined;
+    this.current = load;
+    const refs = await load.refs;
+    this.topUp();
+    return refs;
+  }
+
+  /** Waits for loads started ahead of need, so that none runs on after the query. */
+  async close(): Promise<void> {
+    await Promise.allSettled(this.all.map((load) => load.refs));
+  }
+
+  private start(): void {
+    const day = this.days[this.nextDay];
+    if (day === undefined) return;
+    this.nextDay++;
+    const load: DayLoad = { refs: daySources(this.ctx, day, this.stats) };
+    load.refs.then(
+      (refs) => {
+        load.bound = refs.reduce((sum, ref) => sum + this.refBound(ref), 0);
+        this.topUp();
+      },
+      () => undefined,
+    );
+    this.loads.push(load);
+    this.all.push(load);
+  }
+
+  private refBound(ref: ChunkRef): number {
+    const { record } = ref;
+    if (record.maxTime < this.window.lo || record.minTime > this.window.hi) return 0;
+    return hitBound(this.ctx, ref, this.window.actors);
+  }
+
+  private topUp(): void {
+    while (this.loads.length < this.ctx.concurrency && this.nextDay < this.days.length) {
+      let bound = 0;
+      for (const load of this.current ? [this.current, ...this.loads] : this.loads) {
+        if (load.bound === undefined) return;
+        bound += load.bound;
+      }
+      if (bound >= this.window.wanted()) return;
+      this.start();
+    }
+  }
+}
