@@ -11,6 +11,7 @@ import { startHttpServer } from './http/http-server';
 import { routeOf } from './http/routes';
 import { localConsumer, localIngest, localQuery } from './lambda/local-handlers';
 import { hasLegacyOpenssl } from './openssl-legacy';
+import { PhaseLock } from './phase-lock';
 import { startStreamPoller } from './poller/stream-poller';
 import type { PollerStats } from './poller/types';
 import { ensureStream } from './servers/ensure-stream';
@@ -56,6 +57,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   }
   const dataDir = resolve(options.dataDir);
   const logger = new Logger({ serviceName: 'tales-local', logLevel: options.logLevel });
+  // s3rver rewrites an object's file in place, so a GET during a PUT can read a mix of both (S3's PUTs
+  // are atomic): queries and consumer batches take turns.
+  const s3Access = new PhaseLock<'read' | 'write'>();
   const handlers: { ingest?: ReturnType<typeof localIngest>; query?: ReturnType<typeof localQuery> } = {};
   // The port is taken first: a second stack on the same port stops before touching the data dir.
   const http = await startHttpServer({
@@ -67,7 +71,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       if (typeof route !== 'string') return route;
       const handler = handlers[route];
       if (!handler) return jsonResponse(503, { error: { code: 'starting', message: 'the local stack is still starting' } });
-      return handler.invoke(event);
+      return route === 'query' ? s3Access.run('read', () => handler.invoke(event)) : handler.invoke(event);
     },
   });
   // Undone in reverse order, after the HTTP server has answered the requests under way.
@@ -110,7 +114,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const poller = await startStreamPoller({
       kinesis,
       streamName: options.streamName,
-      consumer: consumer.invoke,
+      consumer: (event) => s3Access.run('write', () => consumer.invoke(event)),
       checkpointFile: join(dataDir, 'checkpoints.json'),
       logger,
       batchSize: options.batchSize,

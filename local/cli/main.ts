@@ -1,4 +1,4 @@
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { TalesQueryError } from '../../shared/client/errors';
 import { MAX_ACTORS_PER_EVENT } from '../../shared/event/limits';
 import { LOCAL_DEFAULTS } from '../config';
@@ -15,10 +15,10 @@ import { resolveEndpoints, type TargetOptions } from './target';
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   const program = new Command('tales')
     .description('Log and query Tales events: the local stack (npm start) by default, or deployed Function URLs (signed with SigV4)')
-    .addOption(new Option('--url <url>', 'base URL of both endpoints').env('TALES_URL'))
-    .addOption(new Option('--ingest-url <url>', 'the ingest Function URL').env('TALES_INGEST_URL'))
-    .addOption(new Option('--query-url <url>', 'the query Function URL').env('TALES_QUERY_URL'))
-    .addOption(new Option('--region <region>', 'region to sign for (default: AWS_REGION, or the Function URL host)'))
+    .option('--url <url>', 'base URL of both endpoints (env: TALES_URL; default: the local stack, http://127.0.0.1:7700)')
+    .option('--ingest-url <url>', 'the ingest Function URL (env: TALES_INGEST_URL)')
+    .option('--query-url <url>', 'the query Function URL (env: TALES_QUERY_URL)')
+    .option('--region <region>', 'region to sign for (default: AWS_REGION, or the Function URL host)')
     .showHelpAfterError()
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err });
@@ -55,15 +55,15 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .description('compact one day of the local stack now (local mode only)')
     .requiredOption('--day <YYYY-MM-DD>', 'the UTC day')
     .option('--force', 'compact even a day that is not closed yet')
-    .addOption(new Option('--data-dir <dir>', 'data dir of the running local stack').env('TALES_DATA_DIR').default(LOCAL_DEFAULTS.dataDir))
-    .action((options) => {
+    .option('--data-dir <dir>', `data dir of the running local stack (env: TALES_DATA_DIR; default: ${LOCAL_DEFAULTS.dataDir})`)
+    .action((options: { day: string; force?: boolean; dataDir?: string }) => {
       const { ingest, query } = endpoints();
       if (!ingest.local || !query.local) {
         throw new CliError(
           'compact works on the local stack only; in AWS the compactor Lambda runs on its schedule (or invoke it with {"day":"YYYY-MM-DD"})',
         );
       }
-      return compactCommand(options, io);
+      return compactCommand({ ...options, dataDir: options.dataDir ?? (io.env.TALES_DATA_DIR || LOCAL_DEFAULTS.dataDir) }, io);
     });
 
   try {

@@ -46,9 +46,10 @@ export function reachable(fetchImpl: typeof fetch, endpoint: Endpoint): typeof f
     try {
       return await fetchImpl(input, init);
     } catch (error) {
-      const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
+      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+      const why = cause?.code ?? cause?.message ?? (error as Error).message;
       const hint = endpoint.local ? ' (is the local stack running? start it with npm start)' : '';
-      throw new CliError(`cannot reach ${endpoint.base.origin}: ${cause}${hint}`);
+      throw new CliError(`cannot reach ${endpoint.base.origin}: ${why}${hint}`);
     }
   };
 }

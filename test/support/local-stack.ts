@@ -1,0 +1,33 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LOCAL_DEFAULTS, type LogLevel } from '../../local/config';
+import { type LocalStack, type LocalStackOptions, startLocalStack } from '../../local/stack';
+
+/** A fresh temporary data dir, and a function that removes it. */
+export function tempDataDir(): { dir: string; remove: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'tales-local-'));
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** The local stack on free ports, with a short batching window so tests wait little; quiet unless TALES_TEST_LOG_LEVEL says otherwise. */
+export function startTestStack(dataDir: string, options: Partial<LocalStackOptions> = {}): Promise<LocalStack> {
+  return startLocalStack({
+    ...LOCAL_DEFAULTS,
+    port: 0,
+    dataDir,
+    logLevel: (process.env.TALES_TEST_LOG_LEVEL as LogLevel | undefined) ?? 'SILENT',
+    batchWindowMs: 200,
+    idleMs: 50,
+    ...options,
+  });
+}
+
+/** Polls `probe` until it returns true; fails after `timeoutMs` with `what` in the message. */
+export async function waitUntil(what: string, probe: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await probe())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
