@@ -1,12 +1,14 @@
 import { dayNumber } from '../layout/day';
 import { hitBound } from './chunk-matches';
 import type { QueryContext } from './context';
-import type { MergeWindow } from './day-merge';
 import { type ChunkRef, daySources } from './day-sources';
 import type { QueryStats } from './stats';
+import type { MergeWindow } from './window';
 
 interface DayLoad {
   readonly refs: Promise<ChunkRef[]>;
+  /** The day's chunks, once loaded. */
+  result?: ChunkRef[];
   /** The most hits the day can give, once its sources are known (infinite when a head is not cached). */
   bound?: number;
 }
@@ -21,7 +23,8 @@ interface DayLoad {
 export class DayWalk {
   private readonly loads: DayLoad[] = [];
   private readonly all: DayLoad[] = [];
-  private current: DayLoad | undefined;
+  /** Days handed to the merge: their hits may still be coming (or already counted: an overestimate, so safe). */
+  private readonly taken: DayLoad[] = [];
   private nextDay = 0;
   private readonly days: number[];
 
@@ -40,10 +43,20 @@ export class DayWalk {
     if (this.loads.length === 0) this.start();
     const load = this.loads.shift();
     if (!load) return undefined;
-    this.current = load;
+    this.taken.push(load);
     const refs = await load.refs;
     this.topUp();
     return refs;
+  }
+
+  /** The next day's chunks when they are already loaded (ahead of need); undefined otherwise. */
+  takeReady(): ChunkRef[] | undefined {
+    const load = this.loads[0];
+    if (!load?.result) return undefined;
+    this.loads.shift();
+    this.taken.push(load);
+    this.topUp();
+    return load.result;
   }
 
   /** Waits for loads started ahead of need, so that none runs on after the query. */
@@ -58,6 +71,7 @@ export class DayWalk {
     const load: DayLoad = { refs: daySources(this.ctx, day, this.stats) };
     load.refs.then(
       (refs) => {
+        load.result = refs;
         load.bound = refs.reduce((sum, ref) => sum + this.refBound(ref), 0);
         this.topUp();
       },
@@ -76,7 +90,7 @@ export class DayWalk {
   private topUp(): void {
     while (this.loads.length < this.ctx.concurrency && this.nextDay < this.days.length) {
       let bound = 0;
-      for (const load of this.current ? [this.current, ...this.loads] : this.loads) {
+      for (const load of [...this.taken, ...this.loads]) {
         if (load.bound === undefined) return;
         bound += load.bound;
       }

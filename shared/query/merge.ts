@@ -1,33 +1,15 @@
 import type { BlockEntry } from '../chunk/directory';
 import { type ChunkEntry, readEntries } from '../chunk/reader';
-import type { TalesEvent } from '../event/types';
 import { dayNumber } from '../layout/day';
 import { MinHeap } from '../util/heap';
 import { mapLimit } from '../util/map-limit';
 import { type ChunkMatches, chunkMatches, hitBound } from './chunk-matches';
 import type { QueryContext } from './context';
 import type { ChunkRef } from './day-sources';
+import type { DayWalk } from './day-walk';
 import { orderOf, type Position } from './order';
 import type { QueryStats } from './stats';
-
-/** An event the query returns, with its place in the order. */
-export interface QueryHit {
-  readonly event: TalesEvent;
-  readonly position: Position;
-}
-
-/** What is left to produce of a query within one day. */
-export interface MergeWindow {
-  readonly actors: readonly number[];
-  /** Inclusive time bounds, lo <= hi. */
-  readonly lo: number;
-  readonly hi: number;
-  readonly descending: boolean;
-  /** Only positions after this one, in the query's order, are produced. */
-  readonly after?: Position;
-  /** Hits the page still wants (at least 1 while the merge runs). */
-  readonly wanted: () => number;
-}
+import type { MergeWindow, QueryHit } from './window';
 
 /** Chunks opened at once because the merge will certainly reach them: this many times the concurrency. */
 const MAX_BATCH_FACTOR = 4;
@@ -56,22 +38,24 @@ interface Live {
 }
 
 /**
- * The hits of one day's chunks in the query's order, lazily. Chunks wait, ordered by the bound of
- * their time range, until the merge reaches that bound, and are then opened with those overlapping
- * them (in parallel). An opened chunk starts reading at once the blocks whose hits may still reach
- * the page (see pageWave), all in one parallel read; none when hits known to precede it fill the page.
+ * The query's hits in its order, lazily, from the chunks of the days `walk` yields. Days are disjoint
+ * in time and come in the query's direction, so their chunks join the queue behind those already
+ * there: a day loaded ahead joins at once, so its chunks can be opened and read while the day
+ * before is still being merged. Chunks wait, ordered by the bound of their time range, until the
+ * merge reaches that bound, and are then opened with those overlapping them and those it will
+ * certainly reach (in parallel). An opened chunk starts reading at once the blocks whose hits may
+ * still reach the page (see pageWave), in one parallel read; none when known hits before it fill it.
  */
-export async function* mergeDay(
-  ctx: QueryContext,
-  refs: readonly ChunkRef[],
-  window: MergeWindow,
-  stats: QueryStats,
-): AsyncGenerator<QueryHit> {
+export async function* mergeChunks(ctx: QueryContext, walk: DayWalk, window: MergeWindow, stats: QueryStats): AsyncGenerator<QueryHit> {
   const order = orderOf(window.descending);
-  const pending = refs
-    .filter(({ record }) => record.maxTime >= window.lo && record.minTime <= window.hi)
-    .map((ref) => ({ ref, bound: chunkBound(ref, window) }))
-    .sort((a, b) => order(a.bound, b.bound));
+  const pending: Pending[] = [];
+  const enqueue = (refs: readonly ChunkRef[]) => {
+    const day = refs
+      .filter(({ record }) => record.maxTime >= window.lo && record.minTime <= window.hi)
+      .map((ref) => ({ ref, bound: chunkBound(ref, window) }))
+      .sort((a, b) => order(a.bound, b.bound));
+    pending.push(...day);
+  };
   const live = new MinHeap<Live>((a, b) => order(a.bound, b.bound));
   const unstarted = new Set<Live>();
   const active = new Set<Live>();
@@ -79,6 +63,7 @@ export async function* mergeDay(
   let next = 0;
   try {
     for (;;) {
+      for (let refs = walk.takeReady(); refs; refs = walk.takeReady()) enqueue(refs);
       const top = live.peek();
       const waiting = pending[next];
       if (waiting && (!top || order(waiting.bound, top.bound) <= 0)) {
@@ -92,12 +77,18 @@ export async function* mergeDay(
         }
         const waves = items.map((item) => pageWave(item, unstarted, window));
         items.forEach((item, i) => {
-          if ((waves[i] as number) > 0) started.push(start(ctx, item, window, waves[i] as number, unstarted));
+          const wave = waves[i] as number;
+          if (wave > 0) started.push(start(ctx, item, window, wave, unstarted));
           live.push(item);
         });
         continue;
       }
-      if (!top) return;
+      if (!top) {
+        const refs = await walk.next();
+        if (!refs) return;
+        enqueue(refs);
+        continue;
+      }
       live.pop();
       if (top.hit) yield top.hit;
       if (!top.stream) started.push(start(ctx, top, window, Math.max(1, pageWave(top, unstarted, window)), unstarted));

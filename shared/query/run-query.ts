@@ -1,11 +1,12 @@
 import type { ReadCounter } from '../aws/s3-source';
 import type { TalesEvent } from '../event/types';
 import type { QueryContext } from './context';
-import { type MergeWindow, mergeDay, type QueryHit } from './day-merge';
 import { DayWalk } from './day-walk';
+import { mergeChunks } from './merge';
 import type { Position } from './order';
 import type { QueryRequest } from './request';
 import { QueryStats } from './stats';
+import type { MergeWindow, QueryHit } from './window';
 
 /** One page of a query. */
 export interface QueryResult {
@@ -35,11 +36,9 @@ export async function runQuery(ctx: QueryContext, request: QueryRequest, counter
   const window: MergeWindow = { actors: request.actors, lo, hi, descending, wanted, ...(after ? { after } : {}) };
   const walk = new DayWalk(ctx, window, stats);
   try {
-    walk: for (let refs = await walk.next(); refs; refs = await walk.next()) {
-      for await (const hit of mergeDay(ctx, refs, window, stats)) {
-        hits.push(hit);
-        if (hits.length > request.limit) break walk;
-      }
+    for await (const hit of mergeChunks(ctx, walk, window, stats)) {
+      hits.push(hit);
+      if (hits.length > request.limit) break;
     }
   } finally {
     await walk.close();
