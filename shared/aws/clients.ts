@@ -32,5 +32,10 @@ export function createS3Client({ region, endpoint }: AwsEndpoint = {}): S3Client
 /** A Kinesis client; a local server gets HTTP/1.1, since kinesalite fails the SDK's HTTP/2. */
 export function createKinesisClient({ region, endpoint }: AwsEndpoint = {}): KinesisClient {
   if (!endpoint) return new KinesisClient(region ? { region } : {});
-  return new KinesisClient({ region: region ?? LOCAL_REGION, endpoint, credentials: LOCAL_CREDENTIALS, requestHandler: new NodeHttpHandler() });
+  return new KinesisClient({
+    region: region ?? LOCAL_REGION,
+    endpoint,
+    credentials: LOCAL_CREDENTIALS,
+    requestHandler: new NodeHttpHandler(),
+  });
 }
