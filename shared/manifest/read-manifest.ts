@@ -1,4 +1,5 @@
-import { GetObjectCommand, NoSuchKey, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { getText } from '../aws/get-text';
 import type { ReadCounter } from '../aws/s3-source';
 import { CorruptError } from '../codec/errors';
 import { dayName } from '../layout/day';
@@ -17,21 +18,8 @@ export async function readManifest(
   day: number,
   counter?: ReadCounter,
 ): Promise<Manifest | undefined> {
-  let text: string;
-  try {
-    const response = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-    text = response.Body ? await response.Body.transformToString('utf-8') : '';
-  } catch (error) {
-    if (error instanceof NoSuchKey || (error as Error).name === 'NoSuchKey') {
-      if (counter) counter.requests++;
-      return undefined;
-    }
-    throw error;
-  }
-  if (counter) {
-    counter.requests++;
-    counter.bytes += Buffer.byteLength(text);
-  }
+  const text = await getText(s3, bucket, key, counter);
+  if (text === undefined) return undefined;
   const manifest = decodeManifest(text, key);
   if (manifest.writer !== writer || manifest.day !== day) {
     throw new CorruptError(
