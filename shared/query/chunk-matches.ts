@@ -3,6 +3,8 @@ import type { ChunkIndex } from '../chunk/chunk-index';
 import { matchOrdinals, openChunk } from '../chunk/reader';
 import type { ByteSource } from '../chunk/source';
 import { CorruptError, FormatError } from '../codec/errors';
+import { matchesMeta } from '../compact/compacted-day';
+import type { CompactMeta } from '../compact/meta';
 import type { QueryContext } from './context';
 import type { ChunkRef } from './day-sources';
 import { StoreReadError } from './errors';
@@ -13,7 +15,12 @@ export interface ChunkMatches {
   readonly ref: ChunkRef;
   readonly index: ChunkIndex;
   readonly source: ByteSource;
+  /** Ordinals of `index`: the chunk's own, or for a compacted source day ordinals from `base` on. */
   readonly ordinals: Uint32Array;
+  /** What to subtract from an ordinal of `index` to get the chunk's own (0 for a writer chunk). */
+  readonly base: number;
+  /** Where the blocks are when not after the index in the same object (a compacted day's data object). */
+  readonly blocksAt?: { readonly source: ByteSource; readonly offset: number };
 }
 
 /**
@@ -21,18 +28,54 @@ export interface ChunkMatches {
  * the actors' postings: nothing more is read when an actor is absent, one ranged GET of bitmaps otherwise.
  */
 export async function chunkMatches(ctx: QueryContext, ref: ChunkRef, actors: readonly number[], stats: QueryStats): Promise<ChunkMatches> {
-  const source = countedSource(ctx, ref, stats);
+  const source = countedSource(ctx, ref.key, ref.record.etag, ref.record.indexSize, stats);
   const cacheKey = headKey(ref);
   let index = ctx.heads.get(cacheKey);
   if (index) {
     stats.headCacheHits++;
   } else {
-    index = await openChunk(source, ctx.zstd, ref.record.headSize);
-    checkAgainstManifest(index, ref);
-    ctx.heads.set(cacheKey, index);
+    index = await once(ctx, cacheKey, async () => {
+      const opened = await openChunk(source, ctx.zstd, ref.record.headSize);
+      if (ref.compacted) checkAgainstMeta(opened, ref.key, ref.compacted.meta);
+      else checkAgainstManifest(opened, ref);
+      ctx.heads.set(cacheKey, opened);
+      return opened;
+    });
   }
   stats.chunksOpened++;
-  return { ref, index, source, ordinals: await matchOrdinals(index, source, actors) };
+  const ordinals = await matchOrdinals(index, source, actors);
+  if (!ref.compacted) return { ref, index, source, ordinals, base: 0 };
+  const { meta, base } = ref.compacted;
+  const data = countedSource(ctx, ctx.layout.compactDataKey(meta.day, meta.generation), meta.dataEtag, 0, stats);
+  return { ref, index, source, ordinals: within(ordinals, base, base + ref.record.entries), base, blocksAt: { source: data, offset: 0 } };
+}
+
+/** Runs `read` unless the same read is under way, then shares its result. */
+function once<T>(ctx: QueryContext, key: string, read: () => Promise<T>): Promise<T> {
+  const running = ctx.inflight.get(key) as Promise<T> | undefined;
+  if (running) return running;
+  const started = read().finally(() => ctx.inflight.delete(key));
+  ctx.inflight.set(key, started);
+  return started;
+}
+
+/** The part of ascending `ordinals` in lo..hi-1. */
+function within(ordinals: Uint32Array, lo: number, hi: number): Uint32Array {
+  const at = (value: number) => {
+    let a = 0;
+    let b = ordinals.length;
+    while (a < b) {
+      const mid = (a + b) >> 1;
+      if ((ordinals[mid] as number) < value) a = mid + 1;
+      else b = mid;
+    }
+    return a;
+  };
+  return ordinals.subarray(at(lo), at(hi));
+}
+
+function checkAgainstMeta(index: ChunkIndex, key: string, meta: CompactMeta): void {
+  if (!matchesMeta(index, meta)) throw new CorruptError('compacted index does not match its metadata', key);
 }
 
 /**
@@ -73,27 +116,30 @@ function checkAgainstManifest(index: ChunkIndex, { key, day, record }: ChunkRef)
  * Ranged GETs of the chunk, counted by what they fetch (the layout is head, bitmaps, blocks). Reads
  * within the index past the head (bitmaps) are kept in the context's cache, since the object never changes.
  */
-function countedSource(ctx: QueryContext, { key, record }: ChunkRef, stats: QueryStats): ByteSource {
+function countedSource(ctx: QueryContext, key: string, etag: string, indexSize: number, stats: QueryStats): ByteSource {
   const s3 = s3Source(ctx.s3, ctx.bucket, key);
   return {
     key,
     async read(offset, length) {
-      const cacheable = offset > 0 && offset < record.indexSize;
-      const cacheKey = `${key}#${record.etag}@${offset}+${length}`;
+      const cacheable = offset > 0 && offset < indexSize;
+      const cacheKey = `${key}#${etag}@${offset}+${length}`;
       const cached = cacheable ? ctx.postings.get(cacheKey) : undefined;
       if (cached) {
         stats.bitmapCacheHits++;
         return cached;
       }
-      let bytes: Uint8Array;
-      try {
-        bytes = await s3.read(offset, length);
-      } catch (error) {
-        throw error instanceof FormatError ? error : new StoreReadError(key, error);
-      }
-      if (length > 0) stats.countGet(offset === 0 ? 'head' : cacheable ? 'bitmap' : 'block', bytes.length);
-      if (cacheable && bytes.length === length) ctx.postings.set(cacheKey, bytes);
-      return bytes;
+      const fetch = async () => {
+        let bytes: Uint8Array;
+        try {
+          bytes = await s3.read(offset, length);
+        } catch (error) {
+          throw error instanceof FormatError ? error : new StoreReadError(key, error);
+        }
+        if (length > 0) stats.countGet(offset === 0 && indexSize > 0 ? 'head' : cacheable ? 'bitmap' : 'block', bytes.length);
+        if (cacheable && bytes.length === length) ctx.postings.set(cacheKey, bytes);
+        return bytes;
+      };
+      return cacheable ? once(ctx, cacheKey, fetch) : fetch();
     },
   };
 }

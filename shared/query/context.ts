@@ -14,6 +14,8 @@ export interface QueryContext {
   readonly heads: LruCache<string, ChunkIndex>;
   /** Bitmap reads by key, ETag and byte range (immutable too): a repeated actor, or the next page, reads none. */
   readonly postings: LruCache<string, Uint8Array>;
+  /** Head and bitmap reads under way, by cache key: the sources of a compacted day share one index. */
+  readonly inflight: Map<string, Promise<unknown>>;
   /** Writers seen on the last day listed: their manifests are fetched while the day is being listed. */
   readonly writerHint: { names: readonly string[] };
   /** S3 requests in flight at once for one step (manifests, chunk heads, blocks of a chunk). */
@@ -44,6 +46,7 @@ export function createQueryContext(options: QueryContextOptions): QueryContext {
     ...rest,
     heads: new LruCache(cacheEntries),
     postings: new LruCache(cacheEntries),
+    inflight: new Map(),
     writerHint: { names: [] },
     concurrency,
     maxGap,

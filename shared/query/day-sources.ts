@@ -1,4 +1,6 @@
 import { FormatError } from '../codec/errors';
+import { type CompactMeta, coveredChunks } from '../compact/meta';
+import { readCompactMeta } from '../compact/read-meta';
 import type { ChunkRecord, Manifest } from '../manifest/manifest';
 import { readManifest } from '../manifest/read-manifest';
 import { mapLimit } from '../util/map-limit';
@@ -7,12 +9,15 @@ import { StoreReadError } from './errors';
 import { listFolders } from './list-folders';
 import type { QueryStats } from './stats';
 
-/** One chunk a query may read, with what its manifest says about it. */
+/** One chunk a query may read, with what its manifest (or the compacted day) says about it. */
 export interface ChunkRef {
   readonly day: number;
   readonly writer: string;
+  /** The chunk object; for a compacted source, the day's index object. */
   readonly key: string;
   readonly record: ChunkRecord;
+  /** Set when the chunk lives in a compacted day: its entries are day ordinals from `base` on. */
+  readonly compacted?: { readonly meta: CompactMeta; readonly base: number };
 }
 
 /**
@@ -24,6 +29,57 @@ export interface ChunkRef {
  * stored a first chunk but no manifest yet has nothing visible.
  */
 export async function daySources(ctx: QueryContext, day: number, stats: QueryStats): Promise<ChunkRef[]> {
+  // The metadata probe runs beside the list; a list error still goes up first, once the probe settles.
+  const probe = compactMetaOf(ctx, day, stats);
+  let chunks: ChunkRef[];
+  try {
+    chunks = await writerChunks(ctx, day, stats);
+  } catch (error) {
+    await Promise.allSettled([probe]);
+    throw error;
+  }
+  const meta = await probe;
+  if (!meta) return chunks;
+  // Chunks a writer wrote after the compaction (late events) stay writer chunks, read beside it.
+  const late = chunks.filter((ref) => ref.record.seq >= coveredChunks(meta, ref.writer));
+  return [...compactedChunks(ctx, meta), ...late];
+}
+
+/** The compacted day's sources, each a chunk over its range of day ordinals, in the day's index and data objects. */
+function compactedChunks(ctx: QueryContext, meta: CompactMeta): ChunkRef[] {
+  const key = ctx.layout.compactIndexKey(meta.day, meta.generation);
+  return meta.sources.map((source) => ({
+    day: meta.day,
+    writer: source.writer,
+    key,
+    record: {
+      seq: source.seq,
+      entries: source.entries,
+      minTime: source.minTime,
+      maxTime: source.maxTime,
+      headSize: meta.headSize,
+      indexSize: meta.indexSize,
+      size: meta.indexSize + meta.dataSize,
+      etag: meta.indexEtag,
+      watermark: '0',
+    },
+    compacted: { meta, base: source.base },
+  }));
+}
+
+async function compactMetaOf(ctx: QueryContext, day: number, stats: QueryStats): Promise<CompactMeta | undefined> {
+  const read = { requests: 0, bytes: 0 };
+  try {
+    return await readCompactMeta(ctx.s3, ctx.bucket, ctx.layout, day, read);
+  } catch (error) {
+    throw error instanceof FormatError ? error : new StoreReadError(ctx.layout.compactMetaKey(day), error);
+  } finally {
+    if (read.requests) stats.countGet('compactMeta', read.bytes);
+  }
+}
+
+/** Every chunk the day's writer manifests list. */
+async function writerChunks(ctx: QueryContext, day: number, stats: QueryStats): Promise<ChunkRef[]> {
   const read = (writer: string) => manifestOf(ctx, day, writer, stats);
   const guessed = ctx.writerHint.names;
   const early = mapLimit(guessed, ctx.concurrency, read);

@@ -146,7 +146,8 @@ function liveChunk(matches: ChunkMatches, window: MergeWindow): Live | undefined
   const after = window.after;
   if (after && after.writer === ref.writer && after.seq === ref.record.seq && dayNumber(after.time) === ref.day) {
     // The chunk the previous page ended in: its ordinals up to the cursor were returned already.
-    ordinals = ordinals.filter((ordinal) => (window.descending ? ordinal < after.ordinal : ordinal > after.ordinal));
+    const last = after.ordinal + matches.base;
+    ordinals = ordinals.filter((ordinal) => (window.descending ? ordinal < last : ordinal > last));
   }
   const blocks = matchBlocks(matches, ordinals, window);
   const first = blocks[0];
@@ -204,8 +205,9 @@ function pageWave(item: Live, unstarted: ReadonlySet<Live>, window: MergeWindow)
 
 /** Starts reading the chunk's blocks, the first `wave` of them at once; the first entry is read ahead. */
 function start(ctx: QueryContext, item: Live, window: MergeWindow, wave: number, unstarted: Set<Live>): Live {
-  const { index, source, ordinals } = item.matches;
+  const { index, source, ordinals, blocksAt } = item.matches;
   item.stream = readEntries(index, source, ordinals, ctx.zstd, {
+    ...(blocksAt ? { blocksAt } : {}),
     from: window.lo,
     to: window.hi,
     descending: window.descending,
@@ -222,14 +224,14 @@ function start(ctx: QueryContext, item: Live, window: MergeWindow, wave: number,
 
 /** Moves the chunk to its next hit past the cursor; false when it has none left. */
 async function advance(item: Live, window: MergeWindow): Promise<boolean> {
-  const { ref } = item.matches;
+  const { ref, base } = item.matches;
   const order = orderOf(window.descending);
   for (;;) {
     const next = await (item.next ?? (item.stream as AsyncGenerator<ChunkEntry>).next());
     item.next = undefined;
     if (next.done) return false;
     const { time, actors, text, ordinal } = next.value;
-    const position = { time, writer: ref.writer, seq: ref.record.seq, ordinal };
+    const position = { time, writer: ref.writer, seq: ref.record.seq, ordinal: ordinal - base };
     if (window.after && order(position, window.after) <= 0) continue;
     item.hit = { event: { time, actors, text }, position };
     item.bound = position;

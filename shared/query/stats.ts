@@ -6,6 +6,8 @@ export class QueryStats implements ReadCounter {
   requests = 0;
   bytes = 0;
   lists = 0;
+  /** GETs of compacted-day metadata: one per day, beside the list of its writers. */
+  compactMetas = 0;
   manifests = 0;
   heads = 0;
   headCacheHits = 0;
@@ -22,8 +24,9 @@ export class QueryStats implements ReadCounter {
     this.add(0);
   }
 
-  countGet(kind: 'manifest' | 'head' | 'bitmap' | 'block', bytes: number): void {
-    if (kind === 'manifest') this.manifests++;
+  countGet(kind: 'compactMeta' | 'manifest' | 'head' | 'bitmap' | 'block', bytes: number): void {
+    if (kind === 'compactMeta') this.compactMetas++;
+    else if (kind === 'manifest') this.manifests++;
     else if (kind === 'head') this.heads++;
     else if (kind === 'bitmap') this.bitmaps++;
     else {
@@ -34,8 +37,34 @@ export class QueryStats implements ReadCounter {
   }
 
   toJSON() {
-    const { requests, bytes, lists, manifests, heads, headCacheHits, bitmaps, bitmapCacheHits, blocks, blockBytes, chunksOpened } = this;
-    return { requests, bytes, lists, manifests, heads, headCacheHits, bitmaps, bitmapCacheHits, blocks, blockBytes, chunksOpened };
+    const {
+      requests,
+      bytes,
+      lists,
+      compactMetas,
+      manifests,
+      heads,
+      headCacheHits,
+      bitmaps,
+      bitmapCacheHits,
+      blocks,
+      blockBytes,
+      chunksOpened,
+    } = this;
+    return {
+      requests,
+      bytes,
+      lists,
+      compactMetas,
+      manifests,
+      heads,
+      headCacheHits,
+      bitmaps,
+      bitmapCacheHits,
+      blocks,
+      blockBytes,
+      chunksOpened,
+    };
   }
 
   private add(bytes: number): void {

@@ -6,6 +6,7 @@ import type { TalesEvent } from '../../shared/event/types';
 import { dayNumber } from '../../shared/layout/day';
 import type { KeyLayout } from '../../shared/layout/keys';
 import { appendChunk, encodeManifest, type Manifest } from '../../shared/manifest/manifest';
+import { readManifest } from '../../shared/manifest/read-manifest';
 import type { Position } from '../../shared/query/order';
 
 export interface SeedTarget {
@@ -29,15 +30,18 @@ export interface SeededWriter {
 
 /**
  * Stores a writer's events as the writer does: each batch (events in arrival order) becomes one
- * chunk per UTC day at the next sequence, then that writer-day's manifest is rewritten to list it.
+ * chunk per UTC day at the next sequence (after what the stored manifest lists), then that
+ * writer-day's manifest is rewritten to list it.
  * Returns the chunk keys and each event's position (ordinals number a chunk's events by time, then arrival).
  */
+/** Watermarks only grow, across calls too, as Kinesis sequence numbers do. */
+let watermark = 1000;
+
 export async function seedWriter(target: SeedTarget, writer: string, batches: readonly (readonly TalesEvent[])[]): Promise<SeededWriter> {
   const { s3, bucket, layout, zstd } = target;
   const manifests = new Map<number, Manifest>();
   const keys: string[] = [];
   const stored: StoredEvent[] = [];
-  let watermark = 1000;
   for (const batch of batches) {
     const byDay = new Map<number, TalesEvent[]>();
     for (const event of batch) {
@@ -48,7 +52,8 @@ export async function seedWriter(target: SeedTarget, writer: string, batches: re
     }
     watermark += batch.length;
     for (const [day, events] of byDay) {
-      const manifest = manifests.get(day) ?? { writer, day, chunks: [] };
+      const manifest = manifests.get(day) ??
+        (await readManifest(s3, bucket, layout.manifestKey(day, writer), writer, day)) ?? { writer, day, chunks: [] };
       const seq = manifest.chunks.length;
       const built = buildChunk(events, zstd, target.chunkOptions);
       const key = layout.chunkKey(day, writer, seq);

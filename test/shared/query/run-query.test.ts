@@ -137,7 +137,7 @@ describe('runQuery against s3rver', () => {
     const result = await runQuery(ctx, { actors: [1], from: T0 + 40 * DAY_MS, to: T0 + 10 * DAY_MS, limit: 10 });
     expect(result.events).toEqual([]);
     expect(result.resumeAfter).toBeUndefined();
-    // One list of writers per day of the range; nothing else.
-    expect(result.stats.toJSON()).toMatchObject({ requests: 31, lists: 31, manifests: 0, heads: 0 });
+    // Per day of the range, one list of writers and one probe for compacted metadata; nothing else.
+    expect(result.stats.toJSON()).toMatchObject({ requests: 62, lists: 31, compactMetas: 31, manifests: 0, heads: 0 });
   });
 });
