@@ -25,13 +25,11 @@ export async function benchFormat(): Promise<BenchTable[]> {
   }
   const variants: [string, ChunkOptions][] = [
     ['default', {}],
+    ['no dictionary', { dictionarySize: 0 }],
     ['16 KiB blocks', { blockSize: 16_384 }],
     ['256 KiB blocks', { blockSize: 262_144 }],
     ['level 9', { level: 9 }],
-    ['128k i64', { blockSize: 131_072, inlineMax: 64 }],
-    ['128k i64 d16k', { blockSize: 131_072, inlineMax: 64, dictionarySize: 16384 }],
-    ['128k i64 d4k', { blockSize: 131_072, inlineMax: 64, dictionarySize: 4096 }],
-    ['64k i64 l5', { inlineMax: 64, level: 5 }],
+    ['inline ≤ 8', { inlineMax: 8 }],
   ];
   const buildRows: (string | number)[][] = [];
   for (const [name, options] of variants) {

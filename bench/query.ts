@@ -35,7 +35,7 @@ interface BenchCase {
 }
 
 /** hot, hot2, mid, rare as the shared README defines them (mid and rare by their event counts, scaled to N). */
-function referenceActors(workload: Workload) {
+export function referenceActors(workload: Workload) {
   const counts = new Map<number, number>();
   for (const actor of workload.actorVals.subarray(0, workload.actorOff[workload.ts.length]))
     counts.set(actor, (counts.get(actor) ?? 0) + 1);

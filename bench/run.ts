@@ -11,6 +11,7 @@ const sections: Record<string, () => Promise<Section>> = {
   consumer: async () => (await import('./consumer')).benchConsumer,
   ingest: async () => (await import('./ingest')).benchIngest,
   query: async () => (await import('./query')).benchQuery,
+  compaction: async () => (await import('./compaction')).benchCompaction,
 };
 
 async function main(): Promise<void> {

@@ -38,7 +38,7 @@ export function buildChunk(events: readonly TalesEvent[], zstd: BlockCompressor,
   }
   const sorted = [...events].sort((a, b) => a.time - b.time);
   const texts = sorted.map((event) => encoder.encode(event.text));
-  const dictionary = sampleDictionary(texts, dictionarySize);
+  const dictionary = sampleDictionary(texts, Math.min(dictionarySize, dictionaryFor(sorted, texts, blockSize)));
 
   const blocks: DirectoryInput['blocks'][number][] = [];
   const blockBytes: Uint8Array[] = [];
@@ -104,15 +104,27 @@ function postingsOf(sorted: readonly TalesEvent[]): Map<number, Uint32Array> {
 }
 
 /**
+ * How big a dictionary pays: none for a chunk of one block (it sees all its text anyway), else a
+ * sixteenth of the text, so small chunks do not carry a large dictionary.
+ */
+function dictionaryFor(sorted: readonly TalesEvent[], texts: readonly Uint8Array[], blockSize: number): number {
+  let frames = 0;
+  let text = 0;
+  texts.forEach((bytes, i) => {
+    frames += frameSize((sorted[i] as TalesEvent).actors.length, bytes.length);
+    text += bytes.length;
+  });
+  return frames > blockSize ? Math.floor(text / 16) : 0;
+}
+
+/**
  * Texts sampled evenly across the chunk, concatenated up to `size` bytes: a raw-content zstd
- * dictionary that lets each small block compress as if it saw the whole chunk. Chunks with too
- * little text to repay it get none.
+ * dictionary that lets each small block compress as if it saw the whole chunk.
  */
 function sampleDictionary(texts: readonly Uint8Array[], size: number): Uint8Array {
-  const total = texts.reduce((n, text) => n + text.length, 0);
-  if (size === 0 || total < size * 4) return new Uint8Array(0);
+  if (size === 0) return new Uint8Array(0);
   const dictionary = new Uint8Array(size);
-  const stride = Math.max(1, Math.floor(total / size));
+  const stride = Math.max(1, Math.floor(texts.length / Math.ceil(size / averageLength(texts))));
   let at = 0;
   for (let i = 0; i < texts.length && at < size; i += stride) {
     const text = (texts[i] as Uint8Array).subarray(0, size - at);
@@ -120,4 +132,8 @@ function sampleDictionary(texts: readonly Uint8Array[], size: number): Uint8Arra
     at += text.length;
   }
   return dictionary.subarray(0, at);
+}
+
+function averageLength(texts: readonly Uint8Array[]): number {
+  return Math.max(1, texts.reduce((n, text) => n + text.length, 0) / texts.length);
 }

@@ -21,13 +21,14 @@ export class ChunkIndex {
     readonly header: ChunkHeader,
     readonly directory: Directory,
     head: Uint8Array,
+    private readonly zstd: BlockCompressor,
   ) {
     this.dayStart = header.day * DAY_MS;
     this.minTime = this.dayStart + directory.blocks.reduce((min, block) => Math.min(min, block.minTime), DAY_MS);
     this.maxTime = this.dayStart + directory.blocks.reduce((max, block) => Math.max(max, block.maxTime), 0);
     this.dictionaries = directory.dictionaries.map((entry) => {
       const start = this.dictionariesOffset + entry.offset;
-      return head.length >= start + entry.size ? checkedDictionary(head.subarray(start, start + entry.size).slice(), entry) : undefined;
+      return head.length >= start + entry.size ? unpackDictionary(head.subarray(start, start + entry.size), entry, zstd) : undefined;
     });
   }
 
@@ -41,7 +42,7 @@ export class ChunkIndex {
       verifyCrc32(compressed, header.directoryCrc, 'directory');
       const raw = zstd.decompress(compressed, header.directoryRawSize);
       const directory = Directory.decode(raw, header.entryCount, header.postingsSize, header.blocksSize);
-      return new ChunkIndex(key, header, directory, head);
+      return new ChunkIndex(key, header, directory, head, zstd);
     });
   }
 
@@ -85,7 +86,7 @@ export class ChunkIndex {
     const bytes = await source.read(this.dictionariesOffset + entry.offset, entry.size);
     const dictionary = withKey(source.key, () => {
       if (bytes.length !== entry.size) throw new TruncatedError(`dictionary needs ${entry.size} bytes, the object gave ${bytes.length}`);
-      return checkedDictionary(bytes, entry);
+      return unpackDictionary(bytes, entry, this.zstd);
     });
     this.dictionaries[number] = dictionary;
     return dictionary;
@@ -97,7 +98,7 @@ export function directoryEnd(header: ChunkHeader): number {
   return HEADER_BYTES + header.directorySize;
 }
 
-function checkedDictionary(bytes: Uint8Array, entry: DictionaryEntry): Uint8Array {
+function unpackDictionary(bytes: Uint8Array, entry: DictionaryEntry, zstd: BlockCompressor): Uint8Array {
   verifyCrc32(bytes, entry.crc, 'dictionary');
-  return bytes;
+  return zstd.decompress(bytes, entry.rawSize);
 }

@@ -6,10 +6,11 @@ import { DAY_MS } from '../layout/day';
 /** Largest block dictionary. */
 export const MAX_DICTIONARY_BYTES = 65_536;
 
-/** A zstd dictionary in the dictionaries section; `offset` is from the start of that section. */
+/** A zstd dictionary, itself zstd-compressed, in the dictionaries section; `offset` is from the start of that section. */
 export interface DictionaryEntry {
   readonly offset: number;
   readonly size: number;
+  readonly rawSize: number;
   readonly crc: number;
 }
 
@@ -45,6 +46,7 @@ export function encodeDirectory(input: DirectoryInput): Uint8Array {
   out.varint(input.dictionaries.length);
   for (const dictionary of input.dictionaries) {
     out.varint(dictionary.size);
+    out.varint(dictionary.rawSize);
     out.u32(dictionary.crc);
   }
   out.varint(input.blocks.length);
@@ -192,8 +194,9 @@ function decodeDictionaries(reader: ByteReader): DictionaryEntry[] {
   const dictionaries: DictionaryEntry[] = [];
   let offset = 0;
   for (let d = 0; d < count; d++) {
-    const size = reader.varint('dictionary size', MAX_DICTIONARY_BYTES);
-    dictionaries.push({ offset, size, crc: reader.u32('dictionary checksum') });
+    const size = reader.varint('dictionary size', 2 * MAX_DICTIONARY_BYTES);
+    const rawSize = reader.varint('dictionary raw size', MAX_DICTIONARY_BYTES);
+    dictionaries.push({ offset, size, rawSize, crc: reader.u32('dictionary checksum') });
     offset += size;
   }
   return dictionaries;

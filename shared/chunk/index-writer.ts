@@ -10,6 +10,7 @@ export interface IndexParts {
   readonly entryCount: number;
   readonly inlineMax: number;
   readonly level: number;
+  /** Raw dictionaries; the index stores them compressed. */
   readonly dictionaries: readonly Uint8Array[];
   readonly blocks: DirectoryInput['blocks'];
   readonly blocksSize: number;
@@ -42,7 +43,12 @@ export function writeIndex(parts: IndexParts, zstd: BlockCompressor): WrittenInd
       const postings: Postings = { kind: 'bitmap', cardinality: ordinals.length, offset: 0, size: bitmap.length, crc: crc32(bitmap) };
       return { id, postings };
     });
-  const dictionaries = parts.dictionaries.map((bytes) => ({ size: bytes.length, crc: crc32(bytes) }));
+  const packed = parts.dictionaries.map((raw) => zstd.compress(raw, parts.level));
+  const dictionaries = packed.map((bytes, i) => ({
+    size: bytes.length,
+    rawSize: (parts.dictionaries[i] as Uint8Array).length,
+    crc: crc32(bytes),
+  }));
   const directoryRaw = encodeDirectory({ inlineMax, dictionaries, blocks: parts.blocks, actors });
   const directory = zstd.compress(directoryRaw, parts.level);
   const postingsSize = sum(bitmaps);
@@ -55,9 +61,9 @@ export function writeIndex(parts: IndexParts, zstd: BlockCompressor): WrittenInd
     blocksSize: parts.blocksSize,
     directoryCrc: crc32(directory),
   });
-  const bytes = concat([header, directory, ...parts.dictionaries, ...bitmaps]);
+  const bytes = concat([header, directory, ...packed, ...bitmaps]);
   const directoryEnd = HEADER_BYTES + directory.length;
-  const headSize = directoryEnd + sum(parts.dictionaries);
+  const headSize = directoryEnd + sum(packed);
   return { bytes, directoryEnd, headSize, indexSize: headSize + postingsSize };
 }
 

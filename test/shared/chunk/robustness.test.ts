@@ -335,7 +335,8 @@ describe('checksum-valid hostile structures give a format error or rows, never a
   });
 });
 
+/** A dictionary as the blocks use it: the section stores it zstd-compressed. */
 function dictionaryOf(parts: Parts, number: number): Uint8Array {
-  const entry = parts.directory.dictionaries[number] as { offset: number; size: number };
-  return parts.dictionaries.subarray(entry.offset, entry.offset + entry.size);
+  const entry = parts.directory.dictionaries[number] as { offset: number; size: number; rawSize: number };
+  return zstd.decompress(parts.dictionaries.subarray(entry.offset, entry.offset + entry.size), entry.rawSize);
 }
