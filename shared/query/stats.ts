@@ -36,35 +36,10 @@ export class QueryStats implements ReadCounter {
     this.add(bytes);
   }
 
+  /** The counts without the counter this query also reports to. */
   toJSON() {
-    const {
-      requests,
-      bytes,
-      lists,
-      compactMetas,
-      manifests,
-      heads,
-      headCacheHits,
-      bitmaps,
-      bitmapCacheHits,
-      blocks,
-      blockBytes,
-      chunksOpened,
-    } = this;
-    return {
-      requests,
-      bytes,
-      lists,
-      compactMetas,
-      manifests,
-      heads,
-      headCacheHits,
-      bitmaps,
-      bitmapCacheHits,
-      blocks,
-      blockBytes,
-      chunksOpened,
-    };
+    const { counter: _, ...counts } = this;
+    return counts;
   }
 
   private add(bytes: number): void {
