@@ -1,3 +1,4 @@
+import type { BuiltChunk } from '../chunk/builder';
 import { CorruptError } from '../codec/errors';
 import { DAY_MS, dayName, parseDayName } from '../layout/day';
 import { checkWriter } from '../layout/keys';
@@ -20,6 +21,21 @@ export interface ChunkRecord {
   readonly etag: string;
   /** Highest Kinesis sequence number whose event this chunk (or an earlier one) holds. */
   readonly watermark: string;
+}
+
+/** The record of `built`, stored at sequence `seq` with `etag`, holding events up to Kinesis sequence number `watermark`. */
+export function chunkRecordOf(built: BuiltChunk, seq: number, etag: string, watermark: string): ChunkRecord {
+  return {
+    seq,
+    entries: built.entryCount,
+    minTime: built.minTime,
+    maxTime: built.maxTime,
+    headSize: built.headSize,
+    indexSize: built.indexSize,
+    size: built.bytes.length,
+    etag,
+    watermark,
+  };
 }
 
 /** The writer-day manifest: the only mutable object, rewritten by its single writer. */

@@ -1,5 +1,5 @@
 import { buildChunk } from '../chunk/builder';
-import { appendChunk, encodeManifest, type Manifest, nextSequence, watermarkOf } from '../manifest/manifest';
+import { appendChunk, chunkRecordOf, encodeManifest, type Manifest, nextSequence, watermarkOf } from '../manifest/manifest';
 import { readManifest } from '../manifest/read-manifest';
 import { compareSequenceNumbers } from '../manifest/sequence-number';
 import type { BatchStats } from './batch-stats';
@@ -58,17 +58,8 @@ export async function writeDay(
     const seq = nextSequence(manifest);
     key = layout.chunkKey(day, writer, seq);
     const put = await stats.put(s3, bucket, key, built.bytes, 'application/octet-stream');
-    const next: Manifest = appendChunk(manifest ?? { writer, day, chunks: [] }, {
-      seq,
-      entries: built.entryCount,
-      minTime: built.minTime,
-      maxTime: built.maxTime,
-      headSize: built.headSize,
-      indexSize: built.indexSize,
-      size: built.bytes.length,
-      etag: put.ETag ?? '',
-      watermark: last.record.sequenceNumber,
-    });
+    const record = chunkRecordOf(built, seq, put.ETag ?? '', last.record.sequenceNumber);
+    const next: Manifest = appendChunk(manifest ?? { writer, day, chunks: [] }, record);
     key = manifestKey;
     await stats.put(s3, bucket, manifestKey, encodeManifest(next), 'application/json');
     return { ok: true, written: fresh.length, skipped, chunkBytes: built.bytes.length };

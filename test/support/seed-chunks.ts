@@ -5,7 +5,7 @@ import type { BlockCompressor } from '../../shared/codec/zstd';
 import type { TalesEvent } from '../../shared/event/types';
 import { dayNumber } from '../../shared/layout/day';
 import type { KeyLayout } from '../../shared/layout/keys';
-import { appendChunk, encodeManifest, type Manifest } from '../../shared/manifest/manifest';
+import { appendChunk, chunkRecordOf, encodeManifest, type Manifest } from '../../shared/manifest/manifest';
 import { readManifest } from '../../shared/manifest/read-manifest';
 import type { Position } from '../../shared/query/order';
 
@@ -58,17 +58,7 @@ export async function seedWriter(target: SeedTarget, writer: string, batches: re
       const built = buildChunk(events, zstd, target.chunkOptions);
       const key = layout.chunkKey(day, writer, seq);
       const put = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: built.bytes }));
-      const next = appendChunk(manifest, {
-        seq,
-        entries: built.entryCount,
-        minTime: built.minTime,
-        maxTime: built.maxTime,
-        headSize: built.headSize,
-        indexSize: built.indexSize,
-        size: built.bytes.length,
-        etag: put.ETag ?? '',
-        watermark: String(watermark),
-      });
+      const next = appendChunk(manifest, chunkRecordOf(built, seq, put.ETag ?? '', String(watermark)));
       manifests.set(day, next);
       keys.push(key);
       [...events]

@@ -4,6 +4,7 @@ import { DAY_MS } from '../../../shared/layout/day';
 import {
   appendChunk,
   type ChunkRecord,
+  chunkRecordOf,
   decodeManifest,
   encodeManifest,
   type Manifest,
@@ -40,6 +41,13 @@ function stored(edit: (json: Record<string, unknown> & { chunks: Record<string, 
   const json = JSON.parse(encodeManifest(manifest));
   edit(json);
   return JSON.stringify(json);
+}
+
+/** The stored JSON of `manifest` with its top-level `field` set to `value`. */
+function storedWith(field: string, value: unknown): string {
+  return stored((json) => {
+    json[field] = value;
+  });
 }
 
 function expectRejected(text: string, reason: string): void {
@@ -122,97 +130,19 @@ describe('decodeManifest rejects, naming the key', () => {
   it.each([
     ['a JSON array', '[]', 'manifest must be an object'],
     ['JSON null', 'null', 'manifest must be an object'],
-    [
-      'a wrong format',
-      stored((j) => {
-        j.format = 'other';
-      }),
-      'format is "other", expected "tales.manifest"',
-    ],
-    [
-      'a wrong version',
-      stored((j) => {
-        j.version = 2;
-      }),
-      'unsupported version 2',
-    ],
-    [
-      'a version as a string',
-      stored((j) => {
-        j.version = '1';
-      }),
-      'unsupported version "1"',
-    ],
-    [
-      'a writer that is not a string',
-      stored((j) => {
-        j.writer = 7;
-      }),
-      'writer must be a string',
-    ],
-    [
-      'a writer escaping its folder',
-      stored((j) => {
-        j.writer = '../x';
-      }),
-      'invalid writer id "../x" (letters, digits, _ . - only)',
-    ],
-    [
-      'a writer of ".."',
-      stored((j) => {
-        j.writer = '..';
-      }),
-      'invalid writer id ".." (letters, digits, _ . - only)',
-    ],
-    [
-      'an empty writer',
-      stored((j) => {
-        j.writer = '';
-      }),
-      'invalid writer id "" (letters, digits, _ . - only)',
-    ],
-    [
-      'a day that is not a string',
-      stored((j) => {
-        j.day = DAY;
-      }),
-      'day must be a string',
-    ],
-    [
-      'an impossible day',
-      stored((j) => {
-        j.day = '2026-02-30';
-      }),
-      'not a UTC day name: "2026-02-30"',
-    ],
-    [
-      'an unpadded day',
-      stored((j) => {
-        j.day = '2026-7-1';
-      }),
-      'not a UTC day name: "2026-7-1"',
-    ],
-    [
-      'chunks that are not an array',
-      stored((j) => {
-        Object.assign(j, { chunks: {} });
-      }),
-      'chunks must be an array',
-    ],
-    [
-      'a chunk that is not an object',
-      stored((j) => {
-        Object.assign(j, { chunks: [5] });
-      }),
-      'chunk 0 must be an object',
-    ],
-    [
-      'a chunk that is null',
-      stored((j) => {
-        Object.assign(j, { chunks: [null] });
-      }),
-      'chunk 0 must be an object',
-    ],
+    ['a wrong format', storedWith('format', 'other'), 'format is "other", expected "tales.manifest"'],
+    ['a wrong version', storedWith('version', 2), 'unsupported version 2'],
+    ['a version as a string', storedWith('version', '1'), 'unsupported version "1"'],
+    ['a writer that is not a string', storedWith('writer', 7), 'writer must be a string'],
+    ['a writer escaping its folder', storedWith('writer', '../x'), 'invalid writer id "../x" (letters, digits, _ . - only)'],
+    ['a writer of ".."', storedWith('writer', '..'), 'invalid writer id ".." (letters, digits, _ . - only)'],
+    ['an empty writer', storedWith('writer', ''), 'invalid writer id "" (letters, digits, _ . - only)'],
+    ['a day that is not a string', storedWith('day', DAY), 'day must be a string'],
+    ['an impossible day', storedWith('day', '2026-02-30'), 'not a UTC day name: "2026-02-30"'],
+    ['an unpadded day', storedWith('day', '2026-7-1'), 'not a UTC day name: "2026-7-1"'],
+    ['chunks that are not an array', storedWith('chunks', {}), 'chunks must be an array'],
+    ['a chunk that is not an object', storedWith('chunks', [5]), 'chunk 0 must be an object'],
+    ['a chunk that is null', storedWith('chunks', [null]), 'chunk 0 must be an object'],
   ])('%s', (_name, text, reason) => {
     expectRejected(text, reason);
   });
@@ -350,6 +280,19 @@ describe('appendChunk', () => {
     ['times of another day', chunk(2, { minTime: START + DAY_MS, maxTime: START + DAY_MS }), /chunk 2 times .* are not within 2026-07-01/],
   ])('rejects %s', (_name, next, message) => {
     expect(() => appendChunk(manifest, next)).toThrow(message);
+  });
+
+  it('chunkRecordOf records a built chunk with its sequence, etag and watermark', () => {
+    const built = {
+      bytes: new Uint8Array(5000),
+      day: DAY,
+      entryCount: 10,
+      minTime: START,
+      maxTime: START + 500,
+      headSize: 200,
+      indexSize: 300,
+    };
+    expect(chunkRecordOf(built, 0, '"etag-0"', WATERMARK_1)).toEqual(chunk(0));
   });
 
   it('nextSequence and watermarkOf follow the chunks', () => {
