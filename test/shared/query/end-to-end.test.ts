@@ -1,18 +1,11 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BlockCompressor, loadZstd } from '../../../shared/codec/zstd';
+import { describe, expect, it } from 'vitest';
 import type { TalesEvent } from '../../../shared/event/types';
-import { DAY_MS } from '../../../shared/layout/day';
-import { KeyLayout } from '../../../shared/layout/keys';
 import { createQueryContext } from '../../../shared/query/context';
-import { encodeCursor } from '../../../shared/query/cursor';
-import { parseQueryRequest } from '../../../shared/query/request';
-import { runQuery } from '../../../shared/query/run-query';
 import { writeBatch } from '../../../shared/writer/write-batch';
-import { type LocalS3, startLocalS3 } from '../../support/local-s3';
+import { queryAll, useQueryStore, workloadArbitraries } from '../../support/query-workload';
 import { jsonPayload, syntheticRecords } from '../../support/stream-records';
 
-const T0 = Date.UTC(2026, 6, 1);
 const MINUTE = 60_000;
 
 /**
@@ -31,35 +24,15 @@ function expected(writers: TalesEvent[][][], query: { actors: number[]; from: nu
 }
 
 describe('queries over chunks written by the writer (s3rver)', () => {
-  let local: LocalS3;
-  let zstd: BlockCompressor;
-  let run = 0;
-  beforeAll(async () => {
-    [local, zstd] = await Promise.all([startLocalS3(), loadZstd()]);
-  });
-  afterAll(() => local.stop());
-
-  const event = fc.record({
-    // Minutes across three days, coarse enough that equal times across writers and batches are common.
-    time: fc.integer({ min: 0, max: (3 * DAY_MS) / MINUTE / 30 - 1 }).map((slot) => T0 + slot * 30 * MINUTE),
-    actors: fc.uniqueArray(fc.integer({ min: 1, max: 4 }), { minLength: 1, maxLength: 3 }),
-    text: fc.string({ maxLength: 40 }),
-  });
-  const workload = fc.array(fc.array(fc.array(event, { minLength: 1, maxLength: 50 }), { minLength: 1, maxLength: 3 }), {
-    minLength: 1,
-    maxLength: 3,
-  });
-  const query = fc.record({
-    actors: fc.uniqueArray(fc.integer({ min: 1, max: 4 }), { minLength: 1, maxLength: 2 }),
-    from: fc.integer({ min: T0 - DAY_MS, max: T0 + 3 * DAY_MS }),
-    to: fc.integer({ min: T0 - DAY_MS, max: T0 + 3 * DAY_MS }),
-    limit: fc.integer({ min: 1, max: 30 }),
-  });
+  const store = useQueryStore('e2e');
+  // Every half hour across three days, coarse enough that equal times across writers and batches are common.
+  const { writers: workload, query } = workloadArbitraries({ slotMs: 30 * MINUTE, actors: 4, maxText: 40, maxBatch: 50, maxLimit: 30 });
 
   it('every page sequence, in either direction, equals the promised order, with no duplicate or gap', async () => {
     await fc.assert(
       fc.asyncProperty(workload, fc.array(query, { minLength: 1, maxLength: 3 }), async (writers, queries) => {
-        const layout = new KeyLayout(`e2e-${run++}/`);
+        const { local, zstd } = store;
+        const layout = store.layout();
         const writerContext = { s3: local.s3, bucket: local.bucket, layout, zstd, chunkOptions: { blockSize: 1024, inlineMax: 4 } };
         await Promise.all(
           writers.map(async (batches, w) => {
@@ -78,16 +51,7 @@ describe('queries over chunks written by the writer (s3rver)', () => {
         );
         const ctx = createQueryContext({ s3: local.s3, bucket: local.bucket, layout, zstd, cacheEntries: 20 });
         for (const q of queries) {
-          const got: TalesEvent[] = [];
-          let cursor: string | undefined;
-          do {
-            const params = { actors: q.actors.join(','), from: String(q.from), to: String(q.to), limit: String(q.limit) };
-            const request = parseQueryRequest(cursor ? { ...params, cursor } : params, { now: T0, maxSpanDays: 366 });
-            const page = await runQuery(ctx, request);
-            got.push(...page.events);
-            cursor = page.resumeAfter ? encodeCursor(request, page.resumeAfter) : undefined;
-          } while (cursor);
-          expect(got).toEqual(expected(writers, q));
+          expect(await queryAll(ctx, q)).toEqual(expected(writers, q));
         }
       }),
       { numRuns: 8 },

@@ -1,30 +1,23 @@
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CorruptError, TruncatedError } from '../../../shared/codec/errors';
-import { type BlockCompressor, loadZstd } from '../../../shared/codec/zstd';
 import { KeyLayout } from '../../../shared/layout/keys';
 import { createQueryContext } from '../../../shared/query/context';
 import { StoreReadError } from '../../../shared/query/errors';
 import { runQuery } from '../../../shared/query/run-query';
-import { type LocalS3, startLocalS3 } from '../../support/local-s3';
+import { T0, useQueryStore } from '../../support/query-workload';
 import { seedWriter } from '../../support/seed-chunks';
 
-const T0 = Date.UTC(2026, 6, 1);
 const QUERY = { actors: [1], from: T0, to: T0 + 3_600_000, limit: 1000 };
 const events = Array.from({ length: 300 }, (_, i) => ({ time: T0 + i * 1000, actors: [1, 2 + (i % 3)], text: `event number ${i}` }));
 
 describe('faults while querying', () => {
-  let local: LocalS3;
-  let zstd: BlockCompressor;
-  let run = 0;
-  beforeAll(async () => {
-    [local, zstd] = await Promise.all([startLocalS3(), loadZstd()]);
-  });
-  afterAll(() => local.stop());
+  const store = useQueryStore('faults');
 
   async function seeded() {
-    const layout = new KeyLayout(`faults-${run++}/`);
+    const { local, zstd } = store;
+    const layout = store.layout();
     const { keys } = await seedWriter({ s3: local.s3, bucket: local.bucket, layout, zstd, chunkOptions: { blockSize: 2048 } }, 'w', [
       events,
     ]);
@@ -35,6 +28,7 @@ describe('faults while querying', () => {
   }
 
   async function replace(key: string, bytes: Uint8Array) {
+    const { local } = store;
     await local.s3.send(new PutObjectCommand({ Bucket: local.bucket, Key: key, Body: bytes }));
   }
 
@@ -58,8 +52,9 @@ describe('faults while querying', () => {
 
   it('a chunk that is not the one its manifest describes is refused', async () => {
     const { ctx, key } = await seeded();
+    const { local, zstd } = store;
     const { keys } = await seedWriter(
-      { s3: local.s3, bucket: local.bucket, layout: new KeyLayout(`other-${run}/`), zstd, chunkOptions: { blockSize: 2048 } },
+      { s3: local.s3, bucket: local.bucket, layout: store.layout(), zstd, chunkOptions: { blockSize: 2048 } },
       'w',
       [events.slice(0, 200)],
     );
@@ -78,7 +73,7 @@ describe('faults while querying', () => {
 
   it('a chunk its manifest lists but S3 lost is a StoreReadError naming it', async () => {
     const { ctx, key } = await seeded();
-    await local.s3.send(new DeleteObjectCommand({ Bucket: local.bucket, Key: key }));
+    await store.local.s3.send(new DeleteObjectCommand({ Bucket: store.local.bucket, Key: key }));
     const failure = runQuery(ctx, QUERY);
     await expect(failure).rejects.toThrow(StoreReadError);
     await expect(failure).rejects.toMatchObject({ key });
@@ -98,7 +93,7 @@ describe('faults while querying', () => {
       .onAnyCommand()
       .rejects(new S3ServiceException({ name: 'SlowDown', $fault: 'server', $metadata: {}, message: 'Please reduce your request rate.' }));
     const layout = new KeyLayout('x/');
-    const ctx = createQueryContext({ s3, bucket: 'b', layout, zstd });
+    const ctx = createQueryContext({ s3, bucket: 'b', layout, zstd: store.zstd });
     await expect(runQuery(ctx, QUERY)).rejects.toThrow(`reading x/v1/2026-07-01/w/ failed: Please reduce your request rate.`);
     mock.restore();
   });

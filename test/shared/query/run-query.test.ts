@@ -1,75 +1,27 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type BlockCompressor, loadZstd } from '../../../shared/codec/zstd';
+import { describe, expect, it } from 'vitest';
 import type { TalesEvent } from '../../../shared/event/types';
 import { DAY_MS } from '../../../shared/layout/day';
-import { KeyLayout } from '../../../shared/layout/keys';
-import { createQueryContext, type QueryContext } from '../../../shared/query/context';
-import { encodeCursor } from '../../../shared/query/cursor';
-import { parseQueryRequest } from '../../../shared/query/request';
+import type { QueryContext } from '../../../shared/query/context';
 import { runQuery } from '../../../shared/query/run-query';
-import { type LocalS3, startLocalS3 } from '../../support/local-s3';
 import { expectedEvents } from '../../support/query-oracle';
-import { type StoredEvent, seedWriter } from '../../support/seed-chunks';
+import { HOUR, type QueryCase, queryPages, seedWorkload, T0, useQueryStore, workloadArbitraries } from '../../support/query-workload';
+import { seedWriter } from '../../support/seed-chunks';
 
-const T0 = Date.UTC(2026, 6, 1);
-const HOUR = 3_600_000;
-
-/** Follows `next` from the first page to the last, as a client does. */
-async function allPages(ctx: QueryContext, query: { actors: number[]; from: number; to: number; limit: number }) {
-  const pages: TalesEvent[][] = [];
-  let cursor: string | undefined;
-  do {
-    const params = {
-      actors: query.actors.join(','),
-      from: String(query.from),
-      to: String(query.to),
-      limit: String(query.limit),
-      ...(cursor ? { cursor } : {}),
-    };
-    const request = parseQueryRequest(params, { now: T0, maxSpanDays: 366 });
-    const result = await runQuery(ctx, request);
-    pages.push(result.events);
-    cursor = result.resumeAfter ? encodeCursor(request, result.resumeAfter) : undefined;
-    if (cursor) expect(result.events).toHaveLength(query.limit);
-  } while (cursor);
+/** Follows `next` from the first page to the last, as a client does; every page but the last is full. */
+async function allPages(ctx: QueryContext, query: QueryCase) {
+  const pages = await queryPages(ctx, query);
+  for (const page of pages.slice(0, -1)) expect(page).toHaveLength(query.limit);
   return pages;
 }
 
 describe('runQuery against s3rver', () => {
-  let local: LocalS3;
-  let zstd: BlockCompressor;
-  let run = 0;
-  beforeAll(async () => {
-    [local, zstd] = await Promise.all([startLocalS3(), loadZstd()]);
-  });
-  afterAll(() => local.stop());
-
-  async function seed(writers: TalesEvent[][][]) {
-    const layout = new KeyLayout(`run-${run++}/`);
-    const target = { s3: local.s3, bucket: local.bucket, layout, zstd, chunkOptions: { blockSize: 1024, inlineMax: 4 } };
-    const stored: StoredEvent[] = [];
-    for (const [w, batches] of writers.entries()) stored.push(...(await seedWriter(target, `shardId-00000000000${w}`, batches)).stored);
-    const ctx = createQueryContext({ s3: local.s3, bucket: local.bucket, layout, zstd, cacheEntries: 50, maxGap: 0 });
-    return { ctx, stored };
-  }
+  const store = useQueryStore('run');
+  const seed = (writers: TalesEvent[][][]) =>
+    seedWorkload(store, writers, { chunkOptions: { blockSize: 1024, inlineMax: 4 }, cacheEntries: 50, maxGap: 0 });
 
   // Times over three days, on the hour, so that ties across writers and chunks are common.
-  const event = fc.record({
-    time: fc.tuple(fc.integer({ min: 0, max: 2 }), fc.integer({ min: 0, max: 23 })).map(([d, h]) => T0 + d * DAY_MS + h * HOUR),
-    actors: fc.uniqueArray(fc.integer({ min: 1, max: 5 }), { minLength: 1, maxLength: 3 }),
-    text: fc.string({ maxLength: 30 }),
-  });
-  const writers = fc.array(fc.array(fc.array(event, { minLength: 1, maxLength: 60 }), { minLength: 1, maxLength: 3 }), {
-    minLength: 1,
-    maxLength: 3,
-  });
-  const query = fc.record({
-    actors: fc.uniqueArray(fc.integer({ min: 1, max: 5 }), { minLength: 1, maxLength: 2 }),
-    from: fc.integer({ min: T0 - DAY_MS, max: T0 + 3 * DAY_MS }),
-    to: fc.integer({ min: T0 - DAY_MS, max: T0 + 3 * DAY_MS }),
-    limit: fc.integer({ min: 1, max: 25 }),
-  });
+  const { writers, query } = workloadArbitraries({ slotMs: HOUR, actors: 5, maxText: 30, maxBatch: 60, maxLimit: 25 });
 
   it('pages through exactly the oracle list, in either direction, with no duplicate or gap', async () => {
     await fc.assert(
@@ -100,10 +52,8 @@ describe('runQuery against s3rver', () => {
     const { ctx } = await seed([[[{ time: T0 + HOUR, actors: [1], text: 'first' }]]]);
     const query = { actors: [1], from: T0, to: T0 + DAY_MS - 1, limit: 10 };
     expect((await runQuery(ctx, query)).events.map((e) => e.text)).toEqual(['first']);
-    const layout = ctx.layout;
-    await seedWriter({ s3: local.s3, bucket: local.bucket, layout, zstd }, 'shardId-000000000009', [
-      [{ time: T0 + 2 * HOUR, actors: [1], text: 'second' }],
-    ]);
+    const { s3, bucket, layout, zstd } = ctx;
+    await seedWriter({ s3, bucket, layout, zstd }, 'shardId-000000000009', [[{ time: T0 + 2 * HOUR, actors: [1], text: 'second' }]]);
     const again = await runQuery(ctx, query);
     expect(again.events.map((e) => e.text)).toEqual(['first', 'second']);
     expect(again.stats.toJSON()).toMatchObject({ lists: 1, manifests: 2 });
