@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { LOCAL_DEFAULTS, type LogLevel } from '../../local/config';
 import { type LocalStack, type LocalStackOptions, startLocalStack } from '../../local/stack';
 
@@ -21,6 +22,29 @@ export function startTestStack(dataDir: string, options: Partial<LocalStackOptio
     idleMs: 50,
     ...options,
   });
+}
+
+/**
+ * A test stack in a fresh data dir for the enclosing describe block: started before its tests,
+ * stopped and its dir removed after them. `stack` is there once the tests run.
+ */
+export function useTestStack(options: Partial<LocalStackOptions> = {}): { readonly dir: string; readonly stack: LocalStack } {
+  const data = tempDataDir();
+  let stack: LocalStack | undefined;
+  beforeAll(async () => {
+    stack = await startTestStack(data.dir, options);
+  });
+  afterAll(async () => {
+    await stack?.stop();
+    data.remove();
+  });
+  return {
+    dir: data.dir,
+    get stack() {
+      if (!stack) throw new Error('the test stack is used before beforeAll started it');
+      return stack;
+    },
+  };
 }
 
 /** Polls `probe` until it returns true; fails after `timeoutMs` with `what` in the message. */

@@ -3,12 +3,11 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CliIo } from '../../../local/cli/io';
+import { describe, expect, it } from 'vitest';
 import { runCli } from '../../../local/cli/main';
-import type { LocalStack } from '../../../local/stack';
 import { dayName, dayNumber } from '../../../shared/layout/day';
-import { startTestStack, tempDataDir, waitUntil } from '../../support/local-stack';
+import { runCaptured } from '../../support/cli-io';
+import { tempDataDir, useTestStack, waitUntil } from '../../support/local-stack';
 
 /** A loopback port nothing listens on. */
 async function closedPort(): Promise<number> {
@@ -19,44 +18,18 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-interface Run {
-  readonly code: number;
-  readonly out: string;
-  readonly err: string;
-}
-
 describe('the tales CLI against a running local stack', () => {
-  const data = tempDataDir();
-  let stack: LocalStack;
+  const local = useTestStack();
   const now = Date.now();
 
-  async function tales(args: string[], env: Record<string, string> = {}): Promise<Run> {
-    let out = '';
-    let err = '';
-    const io: CliIo = {
-      out: (text) => {
-        out += text;
-      },
-      err: (text) => {
-        err += text;
-      },
-      env: { TALES_URL: stack.url, TALES_DATA_DIR: data.dir, ...env },
+  const tales = (args: string[], env: Record<string, string> = {}) =>
+    runCaptured((io) => runCli(args, io), {
+      env: { TALES_URL: local.stack.url, TALES_DATA_DIR: local.dir, ...env },
       now: () => now,
-      cwd: data.dir,
-    };
-    const code = await runCli(args, io);
-    return { code, out, err };
-  }
+      cwd: local.dir,
+    });
 
   const iso = (ms: number) => new Date(ms).toISOString();
-
-  beforeAll(async () => {
-    stack = await startTestStack(data.dir);
-  });
-  afterAll(async () => {
-    await stack?.stop();
-    data.remove();
-  });
 
   it('logs events and queries them back, in both directions, as text and as NDJSON', async () => {
     const t1 = now - 3000;
@@ -98,7 +71,7 @@ describe('the tales CLI against a running local stack', () => {
       JSON.stringify({ actors: [], text: 'no actors' }),
       JSON.stringify({ actors: [601], text: 'too old', time: now - 3 * 86_400_000 }),
     ];
-    await writeFile(join(data.dir, 'events.ndjson'), `${lines.join('\n')}\n`);
+    await writeFile(join(local.dir, 'events.ndjson'), `${lines.join('\n')}\n`);
     const run = await tales(['import', 'events.ndjson', '--batch', '500']);
     expect(run.code).toBe(1);
     expect(run.out.split('\n').slice(0, 4)).toEqual([
@@ -177,7 +150,7 @@ describe('the tales CLI against a running local stack', () => {
   it("runs the README's examples", async () => {
     const readme = await readFile('README.md', 'utf8');
     const block = /## CLI[\s\S]*?```sh\n([\s\S]*?)```/.exec(readme)?.[1] as string;
-    await writeFile(join(data.dir, 'events.ndjson'), `${JSON.stringify({ actors: [12345], text: 'imported' })}\n`);
+    await writeFile(join(local.dir, 'events.ndjson'), `${JSON.stringify({ actors: [12345], text: 'imported' })}\n`);
     const lines = block.split('\n').filter((line) => line.startsWith('npx tales '));
     expect(lines).toHaveLength(6);
     for (const line of lines) {
@@ -191,11 +164,11 @@ describe('the tales CLI against a running local stack', () => {
   it('runs as the `tales` bin', async () => {
     const bin = join(process.cwd(), 'local/cli/tales.mjs');
     const { stdout } = await promisify(execFile)(bin, ['query', '--actor', '501', '--actor', '502'], {
-      env: { ...process.env, TALES_URL: stack.url },
+      env: { ...process.env, TALES_URL: local.stack.url },
     });
     expect(stdout).toMatch(/^\S+Z {2}\[501, 502\] {2}Player met 502\n$/);
     const failed = await promisify(execFile)(bin, ['query', '--actor', '1', '--from', 'soon'], {
-      env: { ...process.env, TALES_URL: stack.url },
+      env: { ...process.env, TALES_URL: local.stack.url },
     }).catch((error: { code: number; stderr: string }) => error);
     expect(failed).toMatchObject({ code: 1, stderr: expect.stringContaining('tales: --from "soon" is not a time') });
   });

@@ -1,9 +1,8 @@
 import { existsSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CliIo } from '../../../local/cli/io';
+import { describe, expect, it } from 'vitest';
 import { demo } from '../../../local/demo/demo';
-import type { LocalStack } from '../../../local/stack';
-import { startTestStack, tempDataDir } from '../../support/local-stack';
+import { runCaptured } from '../../support/cli-io';
+import { useTestStack } from '../../support/local-stack';
 
 const NOW = Date.now();
 const at = (secondsBefore: number) => new Date(NOW - secondsBefore * 1000).toISOString();
@@ -24,37 +23,17 @@ const QUERIES = [
 ];
 
 async function run(env: Record<string, string>): Promise<{ code: number; lines: string[]; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIo = {
-    out: (text) => {
-      out += text;
-    },
-    err: (text) => {
-      err += text;
-    },
-    env,
-    now: () => NOW,
-  };
-  const code = await demo(io);
+  const { code, out, err } = await runCaptured(demo, { env, now: () => NOW });
   return { code, lines: out.split('\n'), err };
 }
 
 describe('npm run demo', () => {
-  const data = tempDataDir();
-  let stack: LocalStack;
-  beforeAll(async () => {
-    stack = await startTestStack(data.dir);
-  });
-  afterAll(async () => {
-    await stack?.stop();
-    data.remove();
-  });
+  const local = useTestStack();
 
   it('logs the quick-start through the stack at TALES_URL and prints both queries', async () => {
-    expect(await run({ TALES_URL: stack.url })).toEqual({
+    expect(await run({ TALES_URL: local.stack.url })).toEqual({
       code: 0,
-      lines: [`Logged 5 events through ${stack.url}/events`, ...QUERIES],
+      lines: [`Logged 5 events through ${local.stack.url}/events`, ...QUERIES],
       err: '',
     });
   });
