@@ -50,7 +50,8 @@ function storedWith(field: string, value: unknown): string {
   });
 }
 
-function expectRejected(text: string, reason: string): void {
+/** The CorruptError naming KEY that decoding `text` throws. */
+function rejection(text: string): CorruptError {
   let thrown: unknown;
   try {
     decodeManifest(text, KEY);
@@ -59,7 +60,11 @@ function expectRejected(text: string, reason: string): void {
   }
   expect(thrown).toBeInstanceOf(CorruptError);
   expect((thrown as CorruptError).key).toBe(KEY);
-  expect((thrown as CorruptError).message).toBe(`${KEY}: invalid manifest: ${reason}`);
+  return thrown as CorruptError;
+}
+
+function expectRejected(text: string, reason: string): void {
+  expect(rejection(text).message).toBe(`${KEY}: invalid manifest: ${reason}`);
 }
 
 describe('manifest codec', () => {
@@ -116,15 +121,9 @@ describe('decodeManifest rejects, naming the key', () => {
     ['non-JSON', 'not json', 'Unexpected token'],
     ['an empty object body', '', 'Unexpected end of JSON input'],
   ])('%s', (_name, text, fragment) => {
-    let thrown: unknown;
-    try {
-      decodeManifest(text, KEY);
-    } catch (error) {
-      thrown = error;
-    }
-    expect(thrown).toBeInstanceOf(CorruptError);
-    expect((thrown as Error).message).toContain(`${KEY}: invalid manifest: `);
-    expect((thrown as Error).message).toContain(fragment);
+    const { message } = rejection(text);
+    expect(message).toContain(`${KEY}: invalid manifest: `);
+    expect(message).toContain(fragment);
   });
 
   it.each([
