@@ -43,8 +43,16 @@ export async function chunkMatches(ctx: QueryContext, ref: ChunkRef, actors: rea
     });
   }
   stats.chunksOpened++;
-  const ordinals = await matchOrdinals(index, source, actors);
-  if (!ref.compacted) return { ref, index, source, ordinals, base: 0 };
+  if (!ref.compacted) return { ref, index, source, ordinals: await matchOrdinals(index, source, actors), base: 0 };
+  const opened = index;
+  const key = matchKey(ref, actors);
+  const ordinals =
+    ctx.dayMatches.get(key) ??
+    (await once(ctx, key, async () => {
+      const found = await matchOrdinals(opened, source, actors);
+      ctx.dayMatches.set(key, found);
+      return found;
+    }));
   const { meta, base } = ref.compacted;
   const data = countedSource(ctx, ctx.layout.compactDataKey(meta.day, meta.generation), meta.dataEtag, 0, stats);
   return { ref, index, source, ordinals: within(ordinals, base, base + ref.record.entries), base, blocksAt: { source: data, offset: 0 } };
@@ -85,6 +93,11 @@ function checkAgainstMeta(index: ChunkIndex, key: string, meta: CompactMeta): vo
 export function hitBound(ctx: QueryContext, ref: ChunkRef, actors: readonly number[]): number {
   const index = ctx.heads.get(headKey(ref));
   if (!index) return Number.POSITIVE_INFINITY;
+  if (ref.compacted) {
+    // The directory counts the whole day; the day's AND result, once known, counts this source exactly.
+    const known = ctx.dayMatches.get(matchKey(ref, actors));
+    if (known) return within(known, ref.compacted.base, ref.compacted.base + ref.record.entries).length;
+  }
   let bound = ref.record.entries;
   for (const actor of actors) {
     const postings = index.postings(actor);
@@ -95,6 +108,10 @@ export function hitBound(ctx: QueryContext, ref: ChunkRef, actors: readonly numb
 
 function headKey(ref: ChunkRef): string {
   return `${ref.key}#${ref.record.etag}`;
+}
+
+function matchKey(ref: ChunkRef, actors: readonly number[]): string {
+  return `${headKey(ref)}|${[...actors].sort((a, b) => a - b).join(',')}`;
 }
 
 /** A chunk that disagrees with its manifest entry is not the chunk the manifest meant. */

@@ -14,6 +14,8 @@ export interface QueryContext {
   readonly heads: LruCache<string, ChunkIndex>;
   /** Bitmap reads by key, ETag and byte range (immutable too): a repeated actor, or the next page, reads none. */
   readonly postings: LruCache<string, Uint8Array>;
+  /** AND results over compacted days' indexes, by index and actors: each of a day's sources takes its part. */
+  readonly dayMatches: LruCache<string, Uint32Array>;
   /** Head and bitmap reads under way, by cache key: the sources of a compacted day share one index. */
   readonly inflight: Map<string, Promise<unknown>>;
   /** Writers seen on the last day listed: their manifests are fetched while the day is being listed. */
@@ -37,6 +39,9 @@ export interface QueryContextOptions {
   readonly maxGap?: number;
 }
 
+/** Compacted days' AND results kept: a few days of recent queries (a hot actor's is ~100 KiB a day). */
+const DAY_MATCHES = 64;
+
 export function createQueryContext(options: QueryContextOptions): QueryContext {
   const { cacheEntries = 2000, concurrency = 8, maxGap = 65_536, ...rest } = options;
   if (!Number.isInteger(concurrency) || concurrency < 1)
@@ -46,6 +51,7 @@ export function createQueryContext(options: QueryContextOptions): QueryContext {
     ...rest,
     heads: new LruCache(cacheEntries),
     postings: new LruCache(cacheEntries),
+    dayMatches: new LruCache(DAY_MATCHES),
     inflight: new Map(),
     writerHint: { names: [] },
     concurrency,
