@@ -4,7 +4,10 @@ import { compactDay } from '../../../shared/compact/compact-day';
 import { sweepCompactedChunks } from '../../../shared/compact/sweep';
 import type { TalesEvent } from '../../../shared/event/types';
 import { DAY_MS, dayNumber } from '../../../shared/layout/day';
+import { hitBound } from '../../../shared/query/chunk-matches';
+import { daySources } from '../../../shared/query/day-sources';
 import { runQuery } from '../../../shared/query/run-query';
+import { QueryStats } from '../../../shared/query/stats';
 import { faultyS3 } from '../../support/faulty-s3';
 import { expectedEvents } from '../../support/query-oracle';
 import { HOUR, queryAll, queryPage, seedWorkload, T0, useQueryStore, workloadArbitraries } from '../../support/query-workload';
@@ -88,5 +91,23 @@ describe('queries over compacted days', () => {
     expect(first.events.map((e) => e.text)).toEqual(['w0 0', 'w1 0', 'w2 0']);
     expect(first.stats.toJSON()).toMatchObject({ heads: 1, lists: 1 });
     expect(first.stats.blocks).toBeLessThanOrEqual(3);
+  });
+
+  it("bounds each compacted source's hits exactly once the day's AND is known, so merges can plan reads", async () => {
+    const batch = (w: number) =>
+      Array.from({ length: 30 }, (_, i) => ({ time: T0 + i * 60_000 + w, actors: i % 3 === 0 ? [7, 8] : [7], text: `w${w} ${i}` }));
+    const { ctx, stored } = await seed([[batch(0), batch(1)], [batch(2)]]);
+    await compactDay(ctx, DAY0, COMPACT);
+    const refs = await daySources(ctx, DAY0, new QueryStats());
+    expect(refs).toHaveLength(3);
+    const bounds = () => refs.map((ref) => hitBound(ctx, ref, [8, 7]));
+    expect(bounds()).toEqual([Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY]);
+    await runQuery(ctx, { actors: [7, 8], from: T0, to: T0 + DAY_MS - 1, limit: 100 });
+    const perSource = refs.map(
+      (ref) =>
+        stored.filter((s) => s.position.writer === ref.writer && s.position.seq === ref.record.seq && s.event.actors.includes(8)).length,
+    );
+    expect(bounds()).toEqual(perSource);
+    expect(perSource).toEqual([10, 10, 10]);
   });
 });
