@@ -6,12 +6,12 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { createConsumerHandler } from '../lambdas/consumer/handler';
+import { lambdaContext } from '../local/lambda/function-url';
 import { loadZstd } from '../shared/codec/zstd';
 import type { TalesEvent } from '../shared/event/types';
 import { DAY_MS } from '../shared/layout/day';
 import { KeyLayout } from '../shared/layout/keys';
 import type { BatchResult } from '../shared/writer/types';
-import { lambdaContext } from '../test/support/function-url';
 import { startLocalS3 } from '../test/support/local-s3';
 import { jsonPayload, kinesisEvent, type Payload, syntheticRecords } from '../test/support/stream-records';
 import { type BenchTable, percentiles } from './table';

@@ -6,10 +6,10 @@
  */
 import type { KinesisClient, PutRecordsCommand, PutRecordsCommandOutput } from '@aws-sdk/client-kinesis';
 import { createIngestHandler } from '../lambdas/ingest/handler';
+import { functionUrlEvent, lambdaContext } from '../local/lambda/function-url';
 import { TalesProducer } from '../shared/client/producer';
 import type { TalesEvent } from '../shared/event/types';
 import type { IngestSettings } from '../shared/ingest/types';
-import { functionUrlEvent, lambdaContext } from '../test/support/function-url';
 import { startLocalKinesis } from '../test/support/local-kinesis';
 import { type BenchTable, percentiles } from './table';
 import { eventAt, generate, T0 } from './workload';

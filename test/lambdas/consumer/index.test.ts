@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { lambdaContext } from '../../../local/lambda/function-url';
 import { loadZstd } from '../../../shared/codec/zstd';
 import { dayNumber } from '../../../shared/layout/day';
 import { KeyLayout } from '../../../shared/layout/keys';
-import { lambdaContext } from '../../support/function-url';
 import { type LocalS3, startLocalS3 } from '../../support/local-s3';
 import { readWriterDay } from '../../support/read-back';
 import { jsonPayload, kinesisEvent, syntheticRecords } from '../../support/stream-records';

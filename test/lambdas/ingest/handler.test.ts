@@ -11,8 +11,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createIngestHandler, type IngestLogger } from '../../../lambdas/ingest/handler';
+import { type FunctionUrlRequest, functionUrlEvent, lambdaContext } from '../../../local/lambda/function-url';
 import type { IngestSettings } from '../../../shared/ingest/types';
-import { type FunctionUrlRequest, functionUrlEvent, lambdaContext } from '../../support/function-url';
 import { type LocalKinesis, startLocalKinesis } from '../../support/local-kinesis';
 import { readStream } from '../../support/read-stream';
 

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { functionUrlEvent, lambdaContext } from '../../support/function-url';
+import { functionUrlEvent, lambdaContext } from '../../../local/lambda/function-url';
 import { type LocalKinesis, startLocalKinesis } from '../../support/local-kinesis';
 import { readStream } from '../../support/read-stream';
 

@@ -1,12 +1,12 @@
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createQueryHandler } from '../../../lambdas/query/handler';
+import { functionUrlEvent, lambdaContext } from '../../../local/lambda/function-url';
 import { type BlockCompressor, loadZstd } from '../../../shared/codec/zstd';
 import { DAY_MS } from '../../../shared/layout/day';
 import { KeyLayout } from '../../../shared/layout/keys';
 import { createQueryContext } from '../../../shared/query/context';
 import { encodeCursor } from '../../../shared/query/cursor';
-import { functionUrlEvent, lambdaContext } from '../../support/function-url';
 import { type LocalS3, startLocalS3 } from '../../support/local-s3';
 import { seedWriter } from '../../support/seed-chunks';
 

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { functionUrlEvent, lambdaContext } from '../../../local/lambda/function-url';
 import { loadZstd } from '../../../shared/codec/zstd';
 import { KeyLayout } from '../../../shared/layout/keys';
-import { functionUrlEvent, lambdaContext } from '../../support/function-url';
 import { type LocalS3, startLocalS3 } from '../../support/local-s3';
 import { seedWriter } from '../../support/seed-chunks';
 
