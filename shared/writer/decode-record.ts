@@ -47,7 +47,7 @@ export function decodeRecord(record: StreamRecord): DecodedRecord {
 }
 
 /** Kinesis gives the arrival in seconds with a fraction; events are in integer milliseconds. */
-export function arrivalOf(record: StreamRecord): number {
+function arrivalOf(record: StreamRecord): number {
   return Math.round(record.kinesis.approximateArrivalTimestamp * 1000);
 }
 

@@ -17,7 +17,8 @@ export type DayOutcome =
   | {
       readonly ok: false;
       readonly skipped: number;
-      readonly failure: WriteFailure /** Batch position of the first record not durable. */;
+      readonly failure: WriteFailure;
+      /** Batch position of the first record not durable. */
       readonly retryIndex: number;
     };
 
