@@ -1,5 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { MAX_ACTOR_ID, MAX_ACTORS_PER_EVENT, MAX_TIME_MS } from '../../../shared/event/limits';
+import { encodeRecord } from '../../../shared/kinesis/record';
 import { decodeRecord } from '../../../shared/writer/decode-record';
 import type { StreamRecord } from '../../../shared/writer/stream-record';
 
@@ -20,6 +22,20 @@ describe('decodeRecord', () => {
       sequenceNumber: '7',
       event: { time: 1_700_000_000_000, actors: [12345, 67890], text: 'Player attacked monster' },
     });
+  });
+
+  it('decodes exactly the event the producer and the ingest edge encode', () => {
+    const event = fc.record({
+      time: fc.integer({ min: 0, max: MAX_TIME_MS }),
+      actors: fc.uniqueArray(fc.integer({ min: 0, max: MAX_ACTOR_ID }), { minLength: 1, maxLength: MAX_ACTORS_PER_EVENT }),
+      text: fc.string({ unit: 'grapheme', maxLength: 200 }),
+    });
+    fc.assert(
+      fc.property(event, (event) => {
+        expect(decodeRecord(record(encodeRecord(event).data))).toEqual({ kind: 'event', sequenceNumber: '7', event });
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('takes the arrival time, rounded to whole milliseconds, when the record gives none', () => {
