@@ -6,9 +6,12 @@ export interface LocalKinesisServer {
   close(): Promise<void>;
 }
 
-/** kinesalite on a loopback port, keeping its streams in the LevelDB folder `path` (so they survive a restart). */
-export async function startKinesisServer(path: string, port = 0): Promise<LocalKinesisServer> {
-  const server = kinesalite({ path, createStreamMs: 0, deleteStreamMs: 0, updateStreamMs: 0 });
+/**
+ * kinesalite on a loopback port, keeping its streams in the LevelDB folder `path` (so they survive a
+ * restart), or in memory without one.
+ */
+export async function startKinesisServer(path?: string, port = 0): Promise<LocalKinesisServer> {
+  const server = kinesalite({ ...(path ? { path } : {}), createStreamMs: 0, deleteStreamMs: 0, updateStreamMs: 0 });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => {

@@ -1,6 +1,6 @@
-import type { AddressInfo } from 'node:net';
-import { CreateStreamCommand, DescribeStreamCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
-import kinesalite from 'kinesalite';
+import { type KinesisClient, ListShardsCommand } from '@aws-sdk/client-kinesis';
+import { ensureStream } from '../../local/servers/ensure-stream';
+import { startKinesisServer } from '../../local/servers/kinesis-server';
 import { createKinesisClient } from '../../shared/aws/clients';
 
 /** An in-process kinesalite on a free loopback port and a real SDK client for it. */
@@ -13,24 +13,19 @@ export interface LocalKinesis {
 }
 
 export async function startLocalKinesis(): Promise<LocalKinesis> {
-  const server = kinesalite({ createStreamMs: 0, deleteStreamMs: 0, updateStreamMs: 0 });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const kinesis = createKinesisClient({ endpoint });
+  const server = await startKinesisServer();
+  const kinesis = createKinesisClient({ endpoint: server.endpoint });
   return {
     kinesis,
-    endpoint,
+    endpoint: server.endpoint,
     async createStream(name, shards = 1) {
-      await kinesis.send(new CreateStreamCommand({ StreamName: name, ShardCount: shards }));
-      for (;;) {
-        const { StreamDescription } = await kinesis.send(new DescribeStreamCommand({ StreamName: name }));
-        if (StreamDescription?.StreamStatus === 'ACTIVE') return (StreamDescription.Shards ?? []).map((s) => s.ShardId as string);
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
+      await ensureStream(kinesis, name, shards);
+      const { Shards } = await kinesis.send(new ListShardsCommand({ StreamName: name }));
+      return (Shards ?? []).map((s) => s.ShardId as string);
     },
     async stop() {
       kinesis.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await server.close();
     },
   };
 }

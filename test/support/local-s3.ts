@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
-import S3rver from 's3rver';
+import { startS3Server } from '../../local/servers/s3-server';
 import { createS3Client } from '../../shared/aws/clients';
 
 /** An in-process s3rver on a free loopback port, with one bucket, and a real SDK client for it. */
@@ -15,14 +15,12 @@ export interface LocalS3 {
 
 export async function startLocalS3(bucket = 'tales-test'): Promise<LocalS3> {
   const directory = mkdtempSync(join(tmpdir(), 'tales-s3-'));
-  const server = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory, configureBuckets: [{ name: bucket }] });
-  const address = await server.run();
-  const endpoint = `http://127.0.0.1:${address.port}`;
-  const s3 = createS3Client({ endpoint });
+  const server = await startS3Server(directory, bucket);
+  const s3 = createS3Client({ endpoint: server.endpoint });
   return {
     s3,
     bucket,
-    endpoint,
+    endpoint: server.endpoint,
     async stop() {
       s3.destroy();
       await server.close();
