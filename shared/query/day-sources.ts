@@ -1,3 +1,4 @@
+import { listFolders } from '../aws/list-folders';
 import { FormatError } from '../codec/errors';
 import { type CompactMeta, coveredChunks } from '../compact/meta';
 import { readCompactMeta } from '../compact/read-meta';
@@ -6,7 +7,6 @@ import { readManifest } from '../manifest/read-manifest';
 import { mapLimit } from '../util/map-limit';
 import type { QueryContext } from './context';
 import { StoreReadError } from './errors';
-import { listFolders } from './list-folders';
 import type { QueryStats } from './stats';
 
 /** One chunk a query may read, with what its manifest (or the compacted day) says about it. */
@@ -87,8 +87,7 @@ async function writerChunks(ctx: QueryContext, day: number, stats: QueryStats): 
   early.catch(() => undefined);
   let writers: string[];
   try {
-    writers = [];
-    for await (const folder of listFolders(ctx, ctx.layout.writersPrefix(day), stats)) writers.push(ctx.layout.writerOfPrefix(day, folder));
+    writers = await listWriters(ctx, day, stats);
   } catch (error) {
     await Promise.allSettled([early]);
     throw error;
@@ -111,6 +110,18 @@ async function writerChunks(ctx: QueryContext, day: number, stats: QueryStats): 
         }))
       : [],
   );
+}
+
+/** The day's writers, from listing its folder: every page counted, a failed list naming the prefix. */
+async function listWriters(ctx: QueryContext, day: number, stats: QueryStats): Promise<string[]> {
+  const prefix = ctx.layout.writersPrefix(day);
+  const folders: string[] = [];
+  try {
+    for await (const folder of listFolders(ctx.s3, ctx.bucket, prefix, { onPage: () => stats.countList() })) folders.push(folder);
+  } catch (error) {
+    throw new StoreReadError(prefix, error);
+  }
+  return folders.map((folder) => ctx.layout.writerOfPrefix(day, folder));
 }
 
 async function manifestOf(ctx: QueryContext, day: number, writer: string, stats: QueryStats): Promise<Manifest | undefined> {
