@@ -1,7 +1,7 @@
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import { backoffDelay } from '../kinesis/backoff';
 import { batchLength } from '../kinesis/batch';
-import { type PutFailure, putRecordsOnce } from '../kinesis/put-records';
+import { type PutFailure, putRecordsOnce, TIMED_OUT } from '../kinesis/put-records';
 import type { OutgoingRecord } from '../kinesis/record';
 import type { IngestFailure } from './types';
 
@@ -28,8 +28,6 @@ export interface SendOptions {
 /** Node's timers take at most a signed 32-bit delay. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
-const DEADLINE: PutFailure = { code: 'kinesis_timeout', message: 'no time was left to write the record; retry later', retryable: true };
-
 /**
  * Writes records with PutRecords in calls within the Kinesis limits, one call at a time in request order.
  * Records Kinesis fails retryably go back to the front of the queue (so they keep their place before
@@ -44,7 +42,7 @@ export async function sendRecords(
   options: SendOptions,
 ): Promise<IngestFailure[]> {
   const { deadline, maxAttempts = 8, baseDelayMs = 50, maxDelayMs = 1000, now = Date.now, sleep = defaultSleep, random } = options;
-  const queue = pending.map((p) => ({ ...p, attempts: 0, lastFailure: DEADLINE }));
+  const queue = pending.map((p) => ({ ...p, attempts: 0, lastFailure: TIMED_OUT }));
   const failed: IngestFailure[] = [];
   let failingCalls = 0;
   while (queue.length > 0 && now() < deadline) {

@@ -17,7 +17,12 @@ export type PutOutcome =
 
 const THROTTLED: PutFailure = { code: 'kinesis_throttled', message: 'the stream is over its throughput; retry later', retryable: true };
 const UNAVAILABLE: PutFailure = { code: 'kinesis_unavailable', message: 'the stream could not be reached; retry later', retryable: true };
-const TIMED_OUT: PutFailure = { code: 'kinesis_timeout', message: 'no time was left to write the record; retry later', retryable: true };
+/** Also the failure of a record whose sender ran out of time before its call. */
+export const TIMED_OUT: PutFailure = {
+  code: 'kinesis_timeout',
+  message: 'no time was left to write the record; retry later',
+  retryable: true,
+};
 
 const THROTTLING_NAMES = new Set([
   'ProvisionedThroughputExceededException',
