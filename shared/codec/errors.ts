@@ -27,7 +27,7 @@ export function withKey<T>(key: string, decode: () => T): T {
   }
 }
 
-export function nameKey(error: unknown, key: string): unknown {
+function nameKey(error: unknown, key: string): unknown {
   if (error instanceof FormatError && error.key === undefined) {
     const Kind = error instanceof TruncatedError ? TruncatedError : error instanceof CorruptError ? CorruptError : FormatError;
     return new Kind(error.message, key);

@@ -1,6 +1,6 @@
-import { CorruptError } from '../codec/errors';
+import { decodeStoredJson, jsonInt, jsonObject, jsonString } from '../codec/json-fields';
 import { dayName, parseDayName } from '../layout/day';
-import { checkWriter } from '../layout/keys';
+import { checkGeneration, checkWriter } from '../layout/keys';
 
 export const COMPACT_FORMAT = 'tales.compact';
 export const COMPACT_VERSION = 1;
@@ -46,51 +46,46 @@ export function encodeCompactMeta(meta: CompactMeta): string {
 
 /** Parses and validates stored compacted-day metadata; any fault is a CorruptError naming `key`. */
 export function decodeCompactMeta(text: string, key: string): CompactMeta {
-  try {
-    return parse(text);
-  } catch (error) {
-    throw new CorruptError(`invalid compacted-day metadata: ${error instanceof Error ? error.message : String(error)}`, key);
-  }
+  return decodeStoredJson(text, key, 'compacted-day metadata', parse);
 }
 
-function parse(text: string): CompactMeta {
-  const root = record(JSON.parse(text), 'metadata');
+function parse(value: unknown): CompactMeta {
+  const root = jsonObject(value, 'metadata');
   if (root.format !== COMPACT_FORMAT) throw new Error(`format is ${JSON.stringify(root.format)}, expected "${COMPACT_FORMAT}"`);
   if (root.version !== COMPACT_VERSION) throw new Error(`unsupported version ${JSON.stringify(root.version)}`);
-  if (typeof root.day !== 'string') throw new Error('day must be a string');
-  if (typeof root.generation !== 'string' || !/^[0-9a-f]{16}$/.test(root.generation)) throw new Error('generation must be 16 hex digits');
   if (!Array.isArray(root.sources) || root.sources.length === 0) throw new Error('sources must be a non-empty array');
   const meta: CompactMeta = {
-    day: parseDayName(root.day),
-    generation: root.generation,
-    headSize: int(root, 'headSize'),
-    indexSize: int(root, 'indexSize'),
-    indexEtag: string(root, 'indexEtag'),
-    dataSize: int(root, 'dataSize'),
-    dataEtag: string(root, 'dataEtag'),
-    sources: root.sources.map((value, i) => parseSource(record(value, `source ${i}`))),
-    committedAt: int(root, 'committedAt'),
+    day: parseDayName(jsonString(root, 'day')),
+    generation: checkGeneration(jsonString(root, 'generation')),
+    headSize: jsonInt(root, 'headSize'),
+    indexSize: jsonInt(root, 'indexSize'),
+    indexEtag: jsonString(root, 'indexEtag'),
+    dataSize: jsonInt(root, 'dataSize'),
+    dataEtag: jsonString(root, 'dataEtag'),
+    sources: root.sources.map((source, i) => parseSource(jsonObject(source, `source ${i}`), i)),
+    committedAt: jsonInt(root, 'committedAt'),
   };
   checkSources(meta);
   return meta;
 }
 
-function parseSource(value: Record<string, unknown>): CompactSource {
+function parseSource(source: Record<string, unknown>, i: number): CompactSource {
+  const int = (name: string) => jsonInt(source, name, `source ${i} `);
   return {
-    writer: checkWriter(string(value, 'writer')),
-    seq: int(value, 'seq'),
-    etag: string(value, 'etag'),
-    entries: int(value, 'entries'),
-    base: int(value, 'base'),
-    firstBlock: int(value, 'firstBlock'),
-    blocks: int(value, 'blocks'),
-    minTime: int(value, 'minTime'),
-    maxTime: int(value, 'maxTime'),
+    writer: checkWriter(jsonString(source, 'writer', `source ${i} `)),
+    seq: int('seq'),
+    etag: jsonString(source, 'etag', `source ${i} `),
+    entries: int('entries'),
+    base: int('base'),
+    firstBlock: int('firstBlock'),
+    blocks: int('blocks'),
+    minTime: int('minTime'),
+    maxTime: int('maxTime'),
   };
 }
 
 /** Sources must tile the day's ordinals and blocks in (writer, seq) order, each writer from seq 0. */
-export function checkSources(meta: CompactMeta): void {
+function checkSources(meta: CompactMeta): void {
   let base = 0;
   let block = 0;
   meta.sources.forEach((source, i) => {
@@ -103,21 +98,4 @@ export function checkSources(meta: CompactMeta): void {
     base += source.entries;
     block += source.blocks;
   });
-}
-
-function record(value: unknown, what: string): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error(`${what} must be an object`);
-  return value as Record<string, unknown>;
-}
-
-function int(value: Record<string, unknown>, name: string): number {
-  const field = value[name];
-  if (typeof field !== 'number' || !Number.isSafeInteger(field) || field < 0) throw new Error(`${name} must be a non-negative integer`);
-  return field;
-}
-
-function string(value: Record<string, unknown>, name: string): string {
-  const field = value[name];
-  if (typeof field !== 'string') throw new Error(`${name} must be a string`);
-  return field;
 }

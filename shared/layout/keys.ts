@@ -83,7 +83,8 @@ export function checkWriter(writer: string): string {
   return writer;
 }
 
-function checkGeneration(generation: string): string {
+/** A compaction generation is 16 hex digits (a hash prefix); anything else is refused. */
+export function checkGeneration(generation: string): string {
   if (!/^[0-9a-f]{16}$/.test(generation)) throw new RangeError(`invalid compaction generation "${generation}" (16 hex digits)`);
   return generation;
 }

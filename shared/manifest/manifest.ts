@@ -1,5 +1,5 @@
 import type { BuiltChunk } from '../chunk/builder';
-import { CorruptError } from '../codec/errors';
+import { decodeStoredJson, jsonInt, jsonObject, jsonString } from '../codec/json-fields';
 import { DAY_MS, dayName, parseDayName } from '../layout/day';
 import { checkWriter } from '../layout/keys';
 import { compareSequenceNumbers, isSequenceNumber } from './sequence-number';
@@ -73,17 +73,11 @@ export function encodeManifest(manifest: Manifest): string {
 
 /** Parses and validates a stored manifest; any fault is a CorruptError naming `key`. */
 export function decodeManifest(text: string, key: string): Manifest {
-  try {
-    return parse(text);
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new CorruptError(`invalid manifest: ${reason}`, key);
-  }
+  return decodeStoredJson(text, key, 'manifest', parse);
 }
 
-function parse(text: string): Manifest {
-  const value: unknown = JSON.parse(text);
-  const root = record(value, 'manifest');
+function parse(value: unknown): Manifest {
+  const root = jsonObject(value, 'manifest');
   if (root.format !== MANIFEST_FORMAT) throw new Error(`format is ${JSON.stringify(root.format)}, expected "${MANIFEST_FORMAT}"`);
   if (root.version !== MANIFEST_VERSION) throw new Error(`unsupported version ${JSON.stringify(root.version)}`);
   if (typeof root.writer !== 'string') throw new Error('writer must be a string');
@@ -99,15 +93,9 @@ function parse(text: string): Manifest {
 }
 
 function parseChunk(value: unknown, i: number): ChunkRecord {
-  const chunk = record(value, `chunk ${i}`);
-  const int = (name: string) => {
-    const field = chunk[name];
-    if (typeof field !== 'number' || !Number.isSafeInteger(field) || field < 0) {
-      throw new Error(`chunk ${i} ${name} must be a non-negative integer`);
-    }
-    return field;
-  };
-  if (typeof chunk.etag !== 'string') throw new Error(`chunk ${i} etag must be a string`);
+  const chunk = jsonObject(value, `chunk ${i}`);
+  const int = (name: string) => jsonInt(chunk, name, `chunk ${i} `);
+  const etag = jsonString(chunk, 'etag', `chunk ${i} `);
   if (!isSequenceNumber(chunk.watermark)) throw new Error(`chunk ${i} watermark must be a Kinesis sequence number`);
   return {
     seq: int('seq'),
@@ -117,7 +105,7 @@ function parseChunk(value: unknown, i: number): ChunkRecord {
     headSize: int('headSize'),
     indexSize: int('indexSize'),
     size: int('size'),
-    etag: chunk.etag,
+    etag,
     watermark: chunk.watermark,
   };
 }
@@ -138,9 +126,4 @@ function checkChunks(manifest: Manifest): void {
       throw new Error(`chunk ${i} watermark goes backwards`);
     }
   });
-}
-
-function record(value: unknown, what: string): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error(`${what} must be an object`);
-  return value as Record<string, unknown>;
 }
