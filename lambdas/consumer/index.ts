@@ -6,7 +6,7 @@ import { readConsumerConfig } from './config';
 import { createConsumerHandler } from './handler';
 
 const config = readConsumerConfig(process.env);
-const s3 = createS3Client({ region: config.region, ...(config.s3Endpoint ? { endpoint: config.s3Endpoint } : {}) });
+const s3 = createS3Client({ region: config.region, endpoint: config.s3Endpoint });
 
 export const handler = createConsumerHandler({
   writer: {
