@@ -10,6 +10,7 @@ import { functionUrlEvent, lambdaContext } from '../local/lambda/function-url';
 import { TalesProducer } from '../shared/client/producer';
 import type { TalesEvent } from '../shared/event/types';
 import type { IngestSettings } from '../shared/ingest/types';
+import { DAY_MS } from '../shared/layout/day';
 import { startLocalKinesis } from '../test/support/local-kinesis';
 import { type BenchTable, percentiles } from './table';
 import { eventAt, generate, T0 } from './workload';
@@ -69,8 +70,8 @@ async function producerRow(mode: string, kinesis: KinesisClient, events: readonl
 async function handlerRow(name: string, kinesis: KinesisClient, events: readonly TalesEvent[], size: number) {
   const settings: IngestSettings = {
     streamName: 'bench-ingest',
-    skewPastMs: 366 * 86_400_000,
-    skewFutureMs: 366 * 86_400_000,
+    skewPastMs: 366 * DAY_MS,
+    skewFutureMs: 366 * DAY_MS,
     maxBodyBytes: 6_000_000,
     maxEvents: 10_000,
   };

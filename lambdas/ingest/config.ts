@@ -1,5 +1,6 @@
 import { type Env, optionalInt, optionalString, requireString } from '../../shared/config/env';
 import type { IngestSettings } from '../../shared/ingest/types';
+import { DAY_MS } from '../../shared/layout/day';
 
 export interface IngestConfig extends IngestSettings {
   /** The Lambda's own region (AWS_REGION, set by the runtime). */
@@ -7,8 +8,6 @@ export interface IngestConfig extends IngestSettings {
   /** A local Kinesis server (kinesalite); unset in AWS. */
   readonly kinesisEndpoint?: string;
 }
-
-const DAY_MS = 86_400_000;
 
 /** The ingest Lambda's settings, read once at cold start; a bad variable fails it with the variable's name. */
 export function readIngestConfig(env: Env): IngestConfig {
