@@ -1,3 +1,4 @@
+import { concatBytes } from '../codec/bytes';
 import { crc32 } from '../codec/checksum';
 import type { BlockCompressor } from '../codec/zstd';
 import { frameSize } from '../event/limits';
@@ -5,7 +6,7 @@ import type { TalesEvent } from '../event/types';
 import { DAY_MS, dayNumber } from '../layout/day';
 import { encodeBlock } from './block';
 import type { DirectoryInput } from './directory';
-import { concat, writeIndex } from './index-writer';
+import { writeIndex } from './index-writer';
 import { type ChunkOptions, resolveChunkOptions } from './options';
 
 /** A built chunk object and the facts its manifest entry records. */
@@ -81,7 +82,7 @@ export function buildChunk(events: readonly TalesEvent[], zstd: BlockCompressor,
     zstd,
   );
   return {
-    bytes: concat([index.bytes, ...blockBytes]),
+    bytes: concatBytes([index.bytes, ...blockBytes]),
     day,
     entryCount: sorted.length,
     minTime: (sorted[0] as TalesEvent).time,

@@ -1,3 +1,4 @@
+import { concatBytes } from '../codec/bytes';
 import { crc32 } from '../codec/checksum';
 import { serializeOrdinals } from '../codec/roaring';
 import type { BlockCompressor } from '../codec/zstd';
@@ -61,20 +62,10 @@ export function writeIndex(parts: IndexParts, zstd: BlockCompressor): WrittenInd
     blocksSize: parts.blocksSize,
     directoryCrc: crc32(directory),
   });
-  const bytes = concat([header, directory, ...packed, ...bitmaps]);
+  const bytes = concatBytes([header, directory, ...packed, ...bitmaps]);
   const directoryEnd = HEADER_BYTES + directory.length;
   const headSize = directoryEnd + sum(packed);
   return { bytes, directoryEnd, headSize, indexSize: headSize + postingsSize };
-}
-
-export function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(sum(parts));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
 }
 
 function sum(parts: readonly Uint8Array[]): number {

@@ -1,3 +1,4 @@
+import { concatBytes } from '../codec/bytes';
 import { verifyCrc32 } from '../codec/checksum';
 import { TruncatedError, withKey } from '../codec/errors';
 import { andOrdinals, checkOrdinalBitmap } from '../codec/roaring';
@@ -41,7 +42,7 @@ export async function openChunk(source: ByteSource, zstd: BlockCompressor, known
   if (knownHeadSize === undefined) {
     const header = withKey(source.key, () => decodeHeader(head));
     const rest = await source.read(HEADER_BYTES, directoryEnd(header) - HEADER_BYTES);
-    head = concat(head, rest);
+    head = concatBytes([head, rest]);
   }
   return ChunkIndex.parse(source.key, head, zstd);
 }
@@ -174,11 +175,4 @@ async function readExactly(source: ByteSource, offset: number, length: number, w
     throw new TruncatedError(`${what} at ${offset} need ${length} bytes, the object gave ${bytes.length}`, source.key);
   }
   return bytes;
-}
-
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
 }

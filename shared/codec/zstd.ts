@@ -41,10 +41,7 @@ function zstdCompressor(zstd: ZstdBinding): BlockCompressor {
       // zstd-codec allocates the content size the frame header declares: a hostile header would abort the wasm heap.
       const declared = data.length > 0 ? frame.contentSize(data) : null;
       if (declared !== rawSize) throw new CorruptError(`zstd frame declares ${declared ?? 'no'} content bytes, index says ${rawSize}`);
-      let out: Uint8Array | null = null;
-      if (data.length > 0) {
-        out = dictionary?.length ? simple.decompressUsingDict(data, decompression(dictionary, 0)) : simple.decompress(data);
-      }
+      const out = dictionary?.length ? simple.decompressUsingDict(data, decompression(dictionary, 0)) : simple.decompress(data);
       if (!out) throw new CorruptError(`zstd could not decompress ${data.length} bytes`);
       if (out.length !== rawSize) throw new CorruptError(`zstd output is ${out.length} bytes, index says ${rawSize}`);
       return out;

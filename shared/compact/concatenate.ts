@@ -6,7 +6,7 @@ import {
   UploadPartCommand,
   UploadPartCopyCommand,
 } from '@aws-sdk/client-s3';
-import { concat } from '../chunk/index-writer';
+import { concatBytes } from '../codec/bytes';
 import { mapLimit } from '../util/map-limit';
 import type { Part } from './plan-parts';
 import { getRange } from './read-source';
@@ -58,7 +58,7 @@ export async function concatenate(
       }
       const regions = part.kind === 'copy' ? [part.region] : part.regions;
       const pieces = await Promise.all(regions.map((r) => getRange(s3, bucket, r.key, r.etag, r.offset, r.length)));
-      const body = concat(pieces);
+      const body = concatBytes(pieces);
       stats.downloadedBytes += body.length;
       stats.uploadedBytes += body.length;
       const result = await s3.send(new UploadPartCommand({ Bucket: bucket, Key: key, UploadId, PartNumber, Body: body }));

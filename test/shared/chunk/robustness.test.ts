@@ -4,10 +4,10 @@ import { eventAt, generate } from '../../../bench/workload';
 import { buildChunk } from '../../../shared/chunk/builder';
 import { type BlockEntry, Directory, encodeDirectory } from '../../../shared/chunk/directory';
 import { type ChunkHeader, decodeHeader, encodeHeader, HEADER_BYTES } from '../../../shared/chunk/header';
-import { concat } from '../../../shared/chunk/index-writer';
 import type { ChunkEntry } from '../../../shared/chunk/reader';
 import { openChunk } from '../../../shared/chunk/reader';
 import { memorySource } from '../../../shared/chunk/source';
+import { concatBytes } from '../../../shared/codec/bytes';
 import { crc32 } from '../../../shared/codec/checksum';
 import { CorruptError, type FormatError, TruncatedError } from '../../../shared/codec/errors';
 import { type BlockCompressor, loadZstd } from '../../../shared/codec/zstd';
@@ -163,7 +163,7 @@ describe('damaged chunks give a format error naming the key, or the undamaged ro
     const sample = samples[0] as Sample;
     await fc.assert(
       fc.asyncProperty(fc.uint8Array({ maxLength: 2000 }), fc.boolean(), async (random, keepHeader) => {
-        const bytes = keepHeader ? concat([sample.bytes.subarray(0, HEADER_BYTES), random]) : random;
+        const bytes = keepHeader ? concatBytes([sample.bytes.subarray(0, HEADER_BYTES), random]) : random;
         expect(await expectSafe(sample, bytes, false)).toBe('rejected');
       }),
       { numRuns: 500 },
@@ -181,7 +181,7 @@ describe('damaged chunks give a format error naming the key, or the undamaged ro
   ])('a valid header with %s', async (_name, change, Kind) => {
     for (const sample of samples) {
       const header = { ...decodeHeader(sample.bytes), ...change };
-      const bytes = concat([encodeHeader(header), sample.bytes.subarray(HEADER_BYTES)]);
+      const bytes = concatBytes([encodeHeader(header), sample.bytes.subarray(HEADER_BYTES)]);
       for (const knownHead of [true, false]) {
         const error = await readPath(sample, bytes, knownHead).then(
           () => undefined,
@@ -250,7 +250,7 @@ function seal(parts: Parts, directoryRaw: Uint8Array): Uint8Array {
     blocksSize: parts.blocks.length,
     directoryCrc: crc32(directory),
   });
-  return concat([header, directory, parts.dictionaries, parts.bitmaps, parts.blocks]);
+  return concatBytes([header, directory, parts.dictionaries, parts.bitmaps, parts.blocks]);
 }
 
 function flip(bytes: Uint8Array, at: number, bit: number): Uint8Array {
@@ -301,7 +301,7 @@ describe('checksum-valid hostile structures give a format error or rows, never a
         const dictionary = entry.dictionary < 0 ? undefined : dictionaryOf(parts, entry.dictionary);
         const raw = zstd.decompress(parts.blocks.subarray(entry.offset, entry.offset + entry.size), entry.rawSize, dictionary);
         const damaged = zstd.compress(flip(raw, at, bit), 3, dictionary);
-        const newBlocks = concat([parts.blocks.subarray(0, entry.offset), damaged, parts.blocks.subarray(entry.offset + entry.size)]);
+        const newBlocks = concatBytes([parts.blocks.subarray(0, entry.offset), damaged, parts.blocks.subarray(entry.offset + entry.size)]);
         const table = blocks.map((row, i) => (i === b ? { ...row, size: damaged.length, crc: crc32(damaged) } : row));
         await expectNoCrash(
           sample,
