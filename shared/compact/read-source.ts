@@ -5,6 +5,7 @@ import { verifyCrc32 } from '../codec/checksum';
 import { withKey } from '../codec/errors';
 import { andOrdinals, checkOrdinalBitmap } from '../codec/roaring';
 import type { BlockCompressor } from '../codec/zstd';
+import { checkChunk } from '../manifest/check-chunk';
 import type { ChunkRecord } from '../manifest/manifest';
 import { CompactionError } from './errors';
 
@@ -28,12 +29,7 @@ export async function readSourceIndex(
   const { key, record } = source;
   const bytes = await getRange(s3, bucket, key, record.etag, 0, record.indexSize);
   const index = ChunkIndex.parse(key, bytes, zstd);
-  if (index.entryCount !== record.entries || index.indexSize !== record.indexSize || index.objectSize !== record.size) {
-    throw new CompactionError(
-      `chunk does not match its manifest entry (entries ${index.entryCount}/${record.entries}, size ${index.objectSize}/${record.size})`,
-      key,
-    );
-  }
+  checkChunk(index, key, record);
   const { directory } = index;
   const postings = new Map<number, Uint32Array>();
   withKey(key, () => {

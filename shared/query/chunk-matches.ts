@@ -5,6 +5,7 @@ import type { ByteSource } from '../chunk/source';
 import { CorruptError, FormatError } from '../codec/errors';
 import { matchesMeta } from '../compact/compacted-day';
 import type { CompactMeta } from '../compact/meta';
+import { checkChunk } from '../manifest/check-chunk';
 import type { QueryContext } from './context';
 import type { ChunkRef } from './day-sources';
 import { StoreReadError } from './errors';
@@ -37,7 +38,7 @@ export async function chunkMatches(ctx: QueryContext, ref: ChunkRef, actors: rea
     index = await once(ctx, cacheKey, async () => {
       const opened = await openChunk(source, ctx.zstd, ref.record.headSize);
       if (ref.compacted) checkAgainstMeta(opened, ref.key, ref.compacted.meta);
-      else checkAgainstManifest(opened, ref);
+      else checkChunk(opened, ref.key, ref.record, ref.day);
       ctx.heads.set(cacheKey, opened);
       return opened;
     });
@@ -112,21 +113,6 @@ function headKey(ref: ChunkRef): string {
 
 function matchKey(ref: ChunkRef, actors: readonly number[]): string {
   return `${headKey(ref)}|${[...actors].sort((a, b) => a - b).join(',')}`;
-}
-
-/** A chunk that disagrees with its manifest entry is not the chunk the manifest meant. */
-function checkAgainstManifest(index: ChunkIndex, { key, day, record }: ChunkRef): void {
-  const facts: [string, number, number][] = [
-    ['day', index.header.day, day],
-    ['entries', index.entryCount, record.entries],
-    ['minTime', index.minTime, record.minTime],
-    ['maxTime', index.maxTime, record.maxTime],
-    ['indexSize', index.indexSize, record.indexSize],
-    ['size', index.objectSize, record.size],
-  ];
-  for (const [name, found, expected] of facts) {
-    if (found !== expected) throw new CorruptError(`chunk ${name} is ${found}, its manifest says ${expected}`, key);
-  }
 }
 
 /**
