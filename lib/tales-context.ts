@@ -4,15 +4,7 @@ import type { Node } from 'constructs';
 import type { TalesLogProps } from './tales-log-props';
 
 /** The CDK context keys the stack reads (`npx cdk deploy -c shardCount=4`, or `context` in cdk.json). */
-export const CONTEXT_KEYS = [
-  'prefix',
-  'shardCount',
-  'retentionDays',
-  'batchWindowSeconds',
-  'urlAuth',
-  'corsOrigins',
-  'alarmTopicArn',
-] as const;
+const CONTEXT_KEYS = ['prefix', 'shardCount', 'retentionDays', 'batchWindowSeconds', 'urlAuth', 'corsOrigins', 'alarmTopicArn'] as const;
 
 /** Context values arrive as strings from `-c`, and as JSON values from cdk.json. */
 export interface TalesContext {

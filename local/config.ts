@@ -1,6 +1,6 @@
 import { ConfigError, type Env, optionalInt, optionalString } from '../shared/config/env';
 
-export const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'SILENT'] as const;
+const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'SILENT'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /** Settings of the local stack (`npm start`), from TALES_* variables. */

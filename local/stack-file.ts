@@ -13,7 +13,7 @@ export interface StackFile {
 
 const NAME = 'stack.json';
 
-export function stackFilePath(dataDir: string): string {
+function stackFilePath(dataDir: string): string {
   return join(dataDir, NAME);
 }
 

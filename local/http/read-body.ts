@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { HttpError } from '../../shared/http/errors';
 
 /** The most a Function URL accepts in a request body. */
-export const MAX_REQUEST_BYTES = 6_291_456;
+const MAX_REQUEST_BYTES = 6_291_456;
 
 /** The whole request body; a 413 HttpError past `maxBytes` (the rest is not read). */
 export async function readBody(request: IncomingMessage, maxBytes = MAX_REQUEST_BYTES): Promise<Buffer> {
