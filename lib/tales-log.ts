@@ -201,9 +201,7 @@ export class TalesLog extends Construct {
       }),
     );
     this.grantObjects(fn, ['s3:PutObject'], [`${LAYOUT_VERSION}/*`, 'rejected/*']);
-    this.grantObjects(fn, ['s3:GetObject'], [`${LAYOUT_VERSION}/*`]);
-    // A writer-day's first batch finds no manifest: S3 answers NoSuchKey only to a caller that may list it.
-    this.grantList(fn, `${LAYOUT_VERSION}/*`);
+    this.grantReadData(fn);
     return fn;
   }
 
@@ -216,8 +214,7 @@ export class TalesLog extends Construct {
       environment: this.dataEnvironment(),
       logRetention: this.props.logRetention,
     });
-    this.grantObjects(fn, ['s3:GetObject'], [`${LAYOUT_VERSION}/*`]);
-    this.grantList(fn, `${LAYOUT_VERSION}/*`);
+    this.grantReadData(fn);
     return fn;
   }
 
@@ -231,8 +228,7 @@ export class TalesLog extends Construct {
       environment: this.dataEnvironment(),
       logRetention: this.props.logRetention,
     });
-    this.grantObjects(fn, ['s3:GetObject'], [`${LAYOUT_VERSION}/*`]);
-    this.grantList(fn, `${LAYOUT_VERSION}/*`);
+    this.grantReadData(fn);
     // It writes only a day's compact/ folder (multipart, so it may abort its own uploads), and deletes only
     // writer chunks (`*.tale` below w/): never a manifest, which the consumer continues from.
     this.grantObjects(fn, ['s3:PutObject', 's3:AbortMultipartUpload'], [`${LAYOUT_VERSION}/*/compact/*`]);
@@ -247,6 +243,12 @@ export class TalesLog extends Construct {
 
   private dataEnvironment(): Record<string, string> {
     return { TALES_BUCKET: this.bucket.bucketName, TALES_PREFIX: this.prefix };
+  }
+
+  /** Reading the data below `<prefix>v1/`: its objects, and listing it (see grantList for why a reader needs that). */
+  private grantReadData(fn: NodejsFunction): void {
+    this.grantObjects(fn, ['s3:GetObject'], [`${LAYOUT_VERSION}/*`]);
+    this.grantList(fn, `${LAYOUT_VERSION}/*`);
   }
 
   /** Object actions on keys below the prefix only; `patterns` are relative to it. */
