@@ -42,7 +42,8 @@ export interface CompactOptions {
 
 export type CompactOutcome =
   | { readonly status: 'compacted'; readonly meta: CompactMeta; readonly moved: MoveStats; readonly indexBytes: number }
-  | { readonly status: 'already-compacted' | 'not-closed' | 'empty' };
+  | { readonly status: 'already-compacted'; readonly meta: CompactMeta }
+  | { readonly status: 'not-closed' | 'empty' };
 
 export const CLOSE_AFTER_MS = 26 * 3_600_000;
 
@@ -54,7 +55,8 @@ export const CLOSE_AFTER_MS = 26 * 3_600_000;
  */
 export async function compactDay(ctx: CompactContext, day: number, options: CompactOptions): Promise<CompactOutcome> {
   const { closeAfterMs = CLOSE_AFTER_MS, force = false, inlineMax = 4, level = 5, concurrency = 8 } = options;
-  if (await readCompactMeta(ctx.s3, ctx.bucket, ctx.layout, day)) return { status: 'already-compacted' };
+  const committed = await readCompactMeta(ctx.s3, ctx.bucket, ctx.layout, day);
+  if (committed) return { status: 'already-compacted', meta: committed };
   const refs = await writerChunks(ctx, day, concurrency);
   if (refs.length === 0) return { status: 'empty' };
   if (!force && (day + 1) * DAY_MS + closeAfterMs > options.now) return { status: 'not-closed' };

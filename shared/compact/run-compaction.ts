@@ -14,7 +14,7 @@ export interface CompactionRun extends CompactOptions {
 export interface DayReport {
   readonly day: string;
   readonly compaction: CompactOutcome['status'];
-  readonly sweep: SweepOutcome['status'];
+  readonly sweep: SweepOutcome['status'] | 'not-compacted';
   readonly sources?: number;
   readonly entries?: number;
   readonly copiedBytes?: number;
@@ -28,7 +28,8 @@ export async function runCompaction(ctx: CompactContext, run: CompactionRun): Pr
   const reports: DayReport[] = [];
   for (const day of days) {
     const outcome = await compactDay(ctx, day, run);
-    const sweep = await sweepCompactedChunks(ctx, day, run.now, run.graceMs ?? 3_600_000);
+    const meta = outcome.status === 'compacted' || outcome.status === 'already-compacted' ? outcome.meta : undefined;
+    const sweep = meta ? await sweepCompactedChunks(ctx, meta, run.now, run.graceMs ?? 3_600_000) : { status: 'not-compacted' as const };
     const report: DayReport = { day: dayName(day), compaction: outcome.status, sweep: sweep.status };
     if (outcome.status === 'empty' && sweep.status === 'not-compacted') continue;
     reports.push(

@@ -1,19 +1,17 @@
 import { DeleteObjectsCommand } from '@aws-sdk/client-s3';
 import type { CompactContext } from './compact-day';
-import { readCompactMeta } from './read-meta';
+import type { CompactMeta } from './meta';
 
-export type SweepOutcome = { readonly status: 'swept'; readonly deleted: number } | { readonly status: 'not-compacted' | 'in-grace' };
+export type SweepOutcome = { readonly status: 'swept'; readonly deleted: number } | { readonly status: 'in-grace' };
 
 /**
  * Deletes the writer chunks a committed compacted day holds, once `graceMs` has passed since the
  * commit (queries that listed the day before it may still read them). Manifests stay: the
  * consumer continues a writer-day's sequence and watermark from them.
  */
-export async function sweepCompactedChunks(ctx: CompactContext, day: number, now: number, graceMs: number): Promise<SweepOutcome> {
-  const meta = await readCompactMeta(ctx.s3, ctx.bucket, ctx.layout, day);
-  if (!meta) return { status: 'not-compacted' };
+export async function sweepCompactedChunks(ctx: CompactContext, meta: CompactMeta, now: number, graceMs: number): Promise<SweepOutcome> {
   if (meta.committedAt + graceMs > now) return { status: 'in-grace' };
-  const keys = meta.sources.map(({ writer, seq }) => ctx.layout.chunkKey(day, writer, seq));
+  const keys = meta.sources.map(({ writer, seq }) => ctx.layout.chunkKey(meta.day, writer, seq));
   for (let at = 0; at < keys.length; at += 1000) {
     const batch = keys.slice(at, at + 1000);
     const result = await ctx.s3.send(

@@ -148,10 +148,11 @@ describe('compactDay', () => {
 describe('sweepCompactedChunks', () => {
   it('deletes compacted writer chunks only after the grace period, and keeps the manifests', async () => {
     const { ctx, keys } = await seedDay([[[{ time: START + 1, actors: [1], text: 'a' }], [{ time: START + 2, actors: [2], text: 'b' }]]]);
-    expect(await sweepCompactedChunks(ctx, DAY, AFTER_CLOSE, 60_000)).toEqual({ status: 'not-compacted' });
-    await compactDay(ctx, DAY, OPTIONS);
-    expect(await sweepCompactedChunks(ctx, DAY, AFTER_CLOSE + 59_999, 60_000)).toEqual({ status: 'in-grace' });
-    expect(await sweepCompactedChunks(ctx, DAY, AFTER_CLOSE + 60_000, 60_000)).toEqual({ status: 'swept', deleted: 2 });
+    const done = await compactDay(ctx, DAY, OPTIONS);
+    if (done.status !== 'compacted') throw new Error(done.status);
+    expect(await sweepCompactedChunks(ctx, done.meta, AFTER_CLOSE + 59_999, 60_000)).toEqual({ status: 'in-grace' });
+    for (const key of keys) await expect(local.s3.send(new HeadObjectCommand({ Bucket: local.bucket, Key: key }))).resolves.toBeDefined();
+    expect(await sweepCompactedChunks(ctx, done.meta, AFTER_CLOSE + 60_000, 60_000)).toEqual({ status: 'swept', deleted: 2 });
     for (const key of keys) await expect(local.s3.send(new HeadObjectCommand({ Bucket: local.bucket, Key: key }))).rejects.toThrow();
     const manifest = ctx.layout.manifestKey(DAY, 'shardId-000000000000');
     await expect(local.s3.send(new HeadObjectCommand({ Bucket: local.bucket, Key: manifest }))).resolves.toBeDefined();

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compactDay } from '../../../shared/compact/compact-day';
+import { readCompactMeta } from '../../../shared/compact/read-meta';
 import { sweepCompactedChunks } from '../../../shared/compact/sweep';
 import type { TalesEvent } from '../../../shared/event/types';
 import { DAY_MS, dayNumber } from '../../../shared/layout/day';
@@ -78,7 +79,9 @@ describe('queries over compacted days', () => {
     expect(await queryAll(ctx, q)).toEqual(expected);
     expect((await compactDay(ctx, DAY0, COMPACT)).status).toBe('compacted');
     expect(await queryAll(ctx, q)).toEqual(expected);
-    expect((await sweepCompactedChunks(ctx, DAY0, LATER, 0)).status).toBe('swept');
+    const meta = await readCompactMeta(ctx.s3, ctx.bucket, ctx.layout, DAY0);
+    if (!meta) throw new Error('not compacted');
+    expect((await sweepCompactedChunks(ctx, meta, LATER, 0)).status).toBe('swept');
     expect(await queryAll(ctx, q)).toEqual(expected);
   });
 
