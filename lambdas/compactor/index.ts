@@ -7,7 +7,7 @@ import { readCompactorConfig } from './config';
 import { createCompactorHandler } from './handler';
 
 const config = readCompactorConfig(process.env);
-const s3 = createS3Client({ region: config.region, ...(config.s3Endpoint ? { endpoint: config.s3Endpoint } : {}) });
+const s3 = createS3Client({ region: config.region, endpoint: config.s3Endpoint });
 const layout = new KeyLayout(config.prefix);
 
 let context: Promise<CompactContext> | undefined;
