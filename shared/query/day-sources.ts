@@ -1,4 +1,5 @@
 import { listFolders } from '../aws/list-folders';
+import type { ReadCounter } from '../aws/s3-source';
 import { FormatError } from '../codec/errors';
 import { type CompactMeta, coveredChunks } from '../compact/meta';
 import { readCompactMeta } from '../compact/read-meta';
@@ -67,15 +68,10 @@ function compactedChunks(ctx: QueryContext, meta: CompactMeta): ChunkRef[] {
   }));
 }
 
-async function compactMetaOf(ctx: QueryContext, day: number, stats: QueryStats): Promise<CompactMeta | undefined> {
-  const read = { requests: 0, bytes: 0 };
-  try {
-    return await readCompactMeta(ctx.s3, ctx.bucket, ctx.layout, day, read);
-  } catch (error) {
-    throw error instanceof FormatError ? error : new StoreReadError(ctx.layout.compactMetaKey(day), error);
-  } finally {
-    if (read.requests) stats.countGet('compactMeta', read.bytes);
-  }
+function compactMetaOf(ctx: QueryContext, day: number, stats: QueryStats): Promise<CompactMeta | undefined> {
+  return countedRead(ctx.layout.compactMetaKey(day), 'compactMeta', stats, (read) =>
+    readCompactMeta(ctx.s3, ctx.bucket, ctx.layout, day, read),
+  );
 }
 
 /** Every chunk the day's writer manifests list. */
@@ -124,14 +120,24 @@ async function listWriters(ctx: QueryContext, day: number, stats: QueryStats): P
   return folders.map((folder) => ctx.layout.writerOfPrefix(day, folder));
 }
 
-async function manifestOf(ctx: QueryContext, day: number, writer: string, stats: QueryStats): Promise<Manifest | undefined> {
+function manifestOf(ctx: QueryContext, day: number, writer: string, stats: QueryStats): Promise<Manifest | undefined> {
   const key = ctx.layout.manifestKey(day, writer);
-  const read = { requests: 0, bytes: 0 };
+  return countedRead(key, 'manifest', stats, (read) => readManifest(ctx.s3, ctx.bucket, key, writer, day, read));
+}
+
+/** One object read through `read`, counted as `kind` once it made a request; an S3 fault becomes a StoreReadError naming `key`. */
+async function countedRead<T>(
+  key: string,
+  kind: 'compactMeta' | 'manifest',
+  stats: QueryStats,
+  read: (counter: ReadCounter) => Promise<T>,
+): Promise<T> {
+  const counter = { requests: 0, bytes: 0 };
   try {
-    return await readManifest(ctx.s3, ctx.bucket, key, writer, day, read);
+    return await read(counter);
   } catch (error) {
     throw error instanceof FormatError ? error : new StoreReadError(key, error);
   } finally {
-    if (read.requests) stats.countGet('manifest', read.bytes);
+    if (counter.requests) stats.countGet(kind, counter.bytes);
   }
 }
