@@ -5,7 +5,7 @@ import { QueryInputError } from './errors';
 import { MAX_CURSOR_CHARS } from './limits';
 import type { Position } from './order';
 
-export const CURSOR_VERSION = 1;
+const CURSOR_VERSION = 1;
 
 /** What a cursor carries: the bounds and actors of the query it belongs to, and where the last page ended. */
 export interface CursorState {
