@@ -1,7 +1,8 @@
-import { DeleteStreamCommand, GetRecordsCommand, GetShardIteratorCommand, PutRecordsCommand } from '@aws-sdk/client-kinesis';
+import { DeleteStreamCommand, PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import type { KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
 import { eventSourceRecord } from '../../local/poller/event-source-record';
 import type { LocalKinesis } from './local-kinesis';
+import { readShardFromStart } from './read-stream';
 
 /** One record to publish: its raw data and partition key. */
 export interface Payload {
@@ -37,17 +38,9 @@ export async function publishAndRead(
   }
   const byShard = new Map<string, KinesisStreamRecord[]>();
   for (const shardId of shardIds) {
-    const records: KinesisStreamRecord[] = [];
-    const start = await local.kinesis.send(
-      new GetShardIteratorCommand({ StreamName: stream, ShardId: shardId, ShardIteratorType: 'TRIM_HORIZON' }),
-    );
-    let iterator = start.ShardIterator;
-    while (iterator) {
-      const page = await local.kinesis.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 10_000 }));
-      records.push(...(page.Records ?? []).map((record) => eventSourceRecord(shardId, record)));
-      iterator = page.Records?.length ? page.NextShardIterator : undefined;
-    }
-    byShard.set(shardId, records);
+    const records = await readShardFromStart(local.kinesis, stream, shardId);
+    const delivered = records.map((record) => eventSourceRecord(shardId, record));
+    byShard.set(shardId, delivered);
   }
   // kinesalite limits the shards open at once; tests publish many small workloads.
   await local.kinesis.send(new DeleteStreamCommand({ StreamName: stream }));
