@@ -66,14 +66,6 @@ export class KeyLayout {
     }
     return checkWriter(commonPrefix.slice(base.length, -1));
   }
-
-  /** Day number of a key below this layout's day folders. */
-  dayOfKey(key: string): number {
-    const rest = key.startsWith(this.prefix) ? key.slice(this.prefix.length) : '';
-    const [version, day] = rest.split('/');
-    if (version !== LAYOUT_VERSION || day === undefined) throw new RangeError(`"${key}" is not a ${LAYOUT_VERSION} data key`);
-    return parseDayName(day);
-  }
 }
 
 /** A writer id is a Kinesis shard id; anything else that could escape its folder is refused. */

@@ -132,27 +132,3 @@ describe('writerOfPrefix', () => {
     expect(() => layout.writerOfPrefix(DAY, prefix)).toThrow(message);
   });
 });
-
-describe('dayOfKey', () => {
-  it('reads the day of every key kind, with and without a prefix', () => {
-    for (const layout of [new KeyLayout(), new KeyLayout('a/b/')]) {
-      expect(layout.dayOfKey(layout.chunkKey(DAY, WRITER, 5))).toBe(DAY);
-      expect(layout.dayOfKey(layout.manifestKey(DAY + 1, WRITER))).toBe(DAY + 1);
-      expect(layout.dayOfKey(layout.compactMetaKey(DAY - 1))).toBe(DAY - 1);
-      expect(layout.dayOfKey(layout.dayPrefix(DAY))).toBe(DAY);
-    }
-  });
-
-  it.each([
-    ['another version', 'v2/2026-07-01/w/x/manifest.json', '"v2/2026-07-01/w/x/manifest.json" is not a v1 data key'],
-    ['a rejected key', 'rejected/2026-07-01/x/1.ndjson', '"rejected/2026-07-01/x/1.ndjson" is not a v1 data key'],
-    ['the version alone', 'v1', '"v1" is not a v1 data key'],
-    ['an impossible day', 'v1/2026-02-30/w/', 'not a UTC day name: "2026-02-30"'],
-  ])('rejects %s', (_name, key, message) => {
-    expect(() => new KeyLayout().dayOfKey(key)).toThrow(message);
-  });
-
-  it('rejects a key outside its prefix', () => {
-    expect(() => new KeyLayout('a/').dayOfKey('b/v1/2026-07-01/w/')).toThrow('"b/v1/2026-07-01/w/" is not a v1 data key');
-  });
-});
