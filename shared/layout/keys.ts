@@ -1,4 +1,4 @@
-import { dayName, parseDayName } from './day';
+import { dayName } from './day';
 
 /** Version of the key layout; every key the system writes starts with it (or `rejected/`). */
 export const LAYOUT_VERSION = 'v1';
