@@ -1,5 +1,5 @@
 /** The naive baseline: download every chunk of the range whole and scan all of its events. */
-import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { s3Source } from '../shared/aws/s3-source';
 import { openChunk, readEntries } from '../shared/chunk/reader';
 import { memorySource } from '../shared/chunk/source';
 import type { TalesEvent } from '../shared/event/types';
@@ -23,8 +23,7 @@ export async function naiveQuery(ctx: QueryContext, request: QueryRequest): Prom
   for (let day = dayNumber(lo); day <= dayNumber(hi); day++) {
     for (const ref of await daySources(ctx, day, stats)) {
       if (ref.record.maxTime < lo || ref.record.minTime > hi) continue;
-      const response = await ctx.s3.send(new GetObjectCommand({ Bucket: ctx.bucket, Key: ref.key }));
-      const bytes = await (response.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray();
+      const bytes = await s3Source(ctx.s3, ctx.bucket, ref.key).read(0, ref.record.size);
       stats.countGet('block', bytes.length);
       const source = memorySource(ref.key, bytes);
       const index = await openChunk(source, ctx.zstd);
