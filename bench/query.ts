@@ -141,20 +141,20 @@ export async function benchQuery(): Promise<BenchTable[]> {
     const ctx = () => createQueryContext({ s3: local.s3, bucket: local.bucket, layout, zstd });
     const warmCtx = ctx();
     const naiveCtx = ctx();
-    const naiveByRange = new Map<string, { ms: number; requests: number; bytes: number }>();
+    const naiveByQuery = new Map<string, { ms: number; requests: number; bytes: number }>();
     for (const bench of cases) {
       // Cold: a fresh context (a new Lambda instance) for the first run of every query.
       const { warm, p50, p95 } = await measure(warmCtx, bench);
       const cold = await measureOnce(ctx(), bench);
-      const range = `${Math.min(bench.request.from, bench.request.to)}-${Math.max(bench.request.from, bench.request.to)}`;
-      let naive = naiveByRange.get(`${range}-${bench.request.actors.join(',')}-${bench.request.limit}`);
+      const { actors, from, to, limit } = bench.request;
+      const naiveKey = `${Math.min(from, to)}-${Math.max(from, to)}-${actors.join(',')}-${limit}`;
+      let naive = naiveByQuery.get(naiveKey);
       if (!naive) {
         const start = performance.now();
         const result = await naiveQuery(naiveCtx, bench.request);
         naive = { ms: performance.now() - start, requests: result.stats.requests, bytes: result.stats.bytes };
-        if (result.events.length !== Math.min(warm.rows, bench.request.limit))
-          throw new Error(`naive and indexed disagree on ${bench.name}`);
-        naiveByRange.set(`${range}-${bench.request.actors.join(',')}-${bench.request.limit}`, naive);
+        if (result.events.length !== Math.min(warm.rows, limit)) throw new Error(`naive and indexed disagree on ${bench.name}`);
+        naiveByQuery.set(naiveKey, naive);
       }
       rows.push([
         bench.name,
