@@ -2,7 +2,7 @@ import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { HttpError } from '../../shared/http/errors';
-import { errorResponse, type HttpResponse } from '../../shared/http/response';
+import { errorResponse, type HttpResponse, methodNotAllowed } from '../../shared/http/response';
 import { ingestEvents } from '../../shared/ingest/ingest';
 import { ingestResponse } from '../../shared/ingest/response';
 import type { IngestSettings } from '../../shared/ingest/types';
@@ -28,8 +28,7 @@ export function createIngestHandler({ settings, kinesis, logger, clock = Date.no
     const { method } = event.requestContext.http;
     if (event.rawPath !== '/events') return errorResponse(new HttpError(404, 'not_found', `no route ${method} ${event.rawPath}`));
     if (method !== 'POST') {
-      const response = errorResponse(new HttpError(405, 'method_not_allowed', `${method} is not allowed on /events (allowed: POST)`));
-      return { ...response, headers: { ...response.headers, allow: 'POST' } };
+      return methodNotAllowed(method, '/events', 'POST');
     }
     const receivedAt = clock();
     try {

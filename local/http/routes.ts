@@ -1,5 +1,5 @@
 import { HttpError } from '../../shared/http/errors';
-import { errorResponse, type HttpResponse } from '../../shared/http/response';
+import { errorResponse, type HttpResponse, methodNotAllowed } from '../../shared/http/response';
 
 /** Which handler answers a request; the local stack's one port stands for both Function URLs. */
 export type Route = 'ingest' | 'query';
@@ -15,7 +15,5 @@ export function routeOf(method: string, path: string): Route | HttpResponse {
   if (!methods) return errorResponse(new HttpError(404, 'not_found', `no route ${method} ${path}`));
   const route = Object.hasOwn(methods, method) ? methods[method] : undefined;
   if (route) return route;
-  const allow = Object.keys(methods).join(', ');
-  const response = errorResponse(new HttpError(405, 'method_not_allowed', `${method} is not allowed on ${path} (allowed: ${allow})`));
-  return { ...response, headers: { ...response.headers, allow } };
+  return methodNotAllowed(method, path, Object.keys(methods).join(', '));
 }

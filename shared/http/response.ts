@@ -17,3 +17,9 @@ export function errorResponse(error: unknown): HttpResponse {
   }
   return jsonResponse(500, { error: { code: 'internal', message: 'internal error' } });
 }
+
+/** The 405 answer, with the `Allow` header naming the methods `path` takes. */
+export function methodNotAllowed(method: string, path: string, allow: string): HttpResponse {
+  const response = errorResponse(new HttpError(405, 'method_not_allowed', `${method} is not allowed on ${path} (allowed: ${allow})`));
+  return { ...response, headers: { ...response.headers, allow } };
+}
