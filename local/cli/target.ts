@@ -1,3 +1,4 @@
+import { functionUrlRegion } from '../../shared/client/signer';
 import type { Env } from '../../shared/config/env';
 import { LOCAL_DEFAULTS } from '../config';
 import { CliError } from './errors';
@@ -19,7 +20,6 @@ export interface Endpoint {
   readonly region?: string;
 }
 
-const FUNCTION_URL_HOST = /\.lambda-url\.([a-z0-9-]+)\.on\.aws$/;
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 export function resolveEndpoints(options: TargetOptions, env: Env): { ingest: Endpoint; query: Endpoint } {
@@ -31,7 +31,7 @@ export function resolveEndpoints(options: TargetOptions, env: Env): { ingest: En
     } catch {
       throw new CliError(`${option} "${value}" is not a URL`);
     }
-    const region = options.region ?? (env.AWS_REGION || FUNCTION_URL_HOST.exec(url.hostname)?.[1]);
+    const region = options.region ?? (env.AWS_REGION || functionUrlRegion(url));
     return { base: url, local: LOOPBACK.has(url.hostname) || url.hostname.startsWith('127.'), ...(region ? { region } : {}) };
   };
   return {

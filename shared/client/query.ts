@@ -2,7 +2,7 @@ import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import type { TalesEvent } from '../event/types';
 import { TalesQueryError } from './errors';
-import { createSigner, type RequestSigner } from './signer';
+import { createSigner, functionUrlRegion, type RequestSigner } from './signer';
 
 export interface TalesQueryOptions {
   /** The query Function URL (or a local server's base URL), e.g. `https://abc.lambda-url.eu-west-1.on.aws/`. */
@@ -33,8 +33,6 @@ export interface QueryPage {
   readonly next?: string;
 }
 
-const FUNCTION_URL_HOST = /\.lambda-url\.([a-z0-9-]+)\.on\.aws$/;
-
 /** Reads events through the query Function URL: one page at a time, or as an iterator across pages. */
 export class TalesQuery {
   private readonly endpoint: URL;
@@ -46,7 +44,7 @@ export class TalesQuery {
     this.endpoint.pathname = `${this.endpoint.pathname.replace(/\/+$/, '')}/events`;
     this.fetch = options.fetch ?? globalThis.fetch;
     if (!options.unsigned) {
-      const region = options.region ?? FUNCTION_URL_HOST.exec(this.endpoint.hostname)?.[1];
+      const region = options.region ?? functionUrlRegion(this.endpoint);
       if (!region) throw new TypeError(`region is required to sign requests to ${this.endpoint.host}`);
       this.sign = createSigner({ region, credentials: options.credentials ?? fromNodeProviderChain() });
     }

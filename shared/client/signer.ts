@@ -37,3 +37,10 @@ export function createSigner({ region, credentials }: SignerOptions): RequestSig
     return rest;
   };
 }
+
+const FUNCTION_URL_HOST = /\.lambda-url\.([a-z0-9-]+)\.on\.aws$/;
+
+/** The region in a Function URL's host name (`<id>.lambda-url.<region>.on.aws`); undefined for any other host. */
+export function functionUrlRegion(url: URL): string | undefined {
+  return FUNCTION_URL_HOST.exec(url.hostname)?.[1];
+}
