@@ -2,7 +2,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { FormatError } from '../../shared/codec/errors';
 import { HttpError } from '../../shared/http/errors';
-import { errorResponse, type HttpResponse, jsonResponse } from '../../shared/http/response';
+import { errorResponse, type HttpResponse, jsonResponse, methodNotAllowed } from '../../shared/http/response';
 import type { QueryContext } from '../../shared/query/context';
 import { encodeCursor } from '../../shared/query/cursor';
 import { QueryInputError, StoreReadError } from '../../shared/query/errors';
@@ -35,10 +35,7 @@ export function createQueryHandler({ context, maxSpanDays, logger, clock = Date.
     const { method } = event.requestContext.http;
     const path = event.rawPath;
     if (!ROUTES.includes(path)) return errorResponse(new HttpError(404, 'not_found', `no route ${method} ${path}`));
-    if (method !== 'GET') {
-      const response = errorResponse(new HttpError(405, 'method_not_allowed', `${method} is not allowed on ${path} (allowed: GET)`));
-      return { ...response, headers: { ...response.headers, allow: 'GET' } };
-    }
+    if (method !== 'GET') return methodNotAllowed(method, path, 'GET');
     if (path === '/health') return jsonResponse(200, { ok: true });
     const started = clock();
     try {

@@ -7,7 +7,7 @@ import { readQueryConfig } from './config';
 import { createQueryHandler } from './handler';
 
 const config = readQueryConfig(process.env);
-const s3 = createS3Client({ region: config.region, ...(config.s3Endpoint ? { endpoint: config.s3Endpoint } : {}) });
+const s3 = createS3Client({ region: config.region, endpoint: config.s3Endpoint });
 const layout = new KeyLayout(config.prefix);
 
 // zstd loads asynchronously and the bundle is CommonJS (no top-level await): the first request waits for it.

@@ -42,7 +42,7 @@ function invoker<E, R>(handler: (event: E, context: ReturnType<typeof lambdaCont
  */
 export function localIngest(env: Env, logLevel: LogLevel): LocalHandler<APIGatewayProxyEventV2, HttpResponse> {
   const config = readIngestConfig(env);
-  const kinesis = createKinesisClient({ region: config.region, ...(config.kinesisEndpoint ? { endpoint: config.kinesisEndpoint } : {}) });
+  const kinesis = createKinesisClient({ region: config.region, endpoint: config.kinesisEndpoint });
   const handler = createIngestHandler({ settings: config, kinesis, logger: new Logger({ serviceName: 'tales-ingest', logLevel }) });
   return { invoke: invoker(handler), destroy: () => kinesis.destroy() };
 }
@@ -53,7 +53,7 @@ export function localQuery(
   zstd: Promise<BlockCompressor>,
 ): LocalHandler<APIGatewayProxyEventV2, HttpResponse> {
   const config = readQueryConfig(env);
-  const s3 = createS3Client({ region: config.region, ...(config.s3Endpoint ? { endpoint: config.s3Endpoint } : {}) });
+  const s3 = createS3Client({ region: config.region, endpoint: config.s3Endpoint });
   const layout = new KeyLayout(config.prefix);
   let context: Promise<QueryContext> | undefined;
   const handler = createQueryHandler({
@@ -73,7 +73,7 @@ export function localConsumer(
   zstd: Promise<BlockCompressor>,
 ): LocalHandler<KinesisStreamEvent, KinesisStreamBatchResponse> {
   const config = readConsumerConfig(env);
-  const s3 = createS3Client({ region: config.region, ...(config.s3Endpoint ? { endpoint: config.s3Endpoint } : {}) });
+  const s3 = createS3Client({ region: config.region, endpoint: config.s3Endpoint });
   const handler = createConsumerHandler({
     writer: { s3, bucket: config.bucket, layout: config.layout, chunkOptions: { blockSize: config.blockSize, level: config.zstdLevel } },
     zstd,
@@ -89,7 +89,7 @@ export function localCompactor(
   zstd: Promise<BlockCompressor> = loadZstd(),
 ): LocalHandler<CompactorEvent, { days: DayReport[] }> {
   const config = readCompactorConfig(env);
-  const s3 = createS3Client({ region: config.region, ...(config.s3Endpoint ? { endpoint: config.s3Endpoint } : {}) });
+  const s3 = createS3Client({ region: config.region, endpoint: config.s3Endpoint });
   const layout = new KeyLayout(config.prefix);
   const handler = createCompactorHandler({
     context: () => zstd.then((z) => ({ s3, bucket: config.bucket, layout, zstd: z })),
