@@ -99,6 +99,7 @@ export async function compactDay(ctx: CompactContext, day: number, options: Comp
 }
 
 interface SourceRef {
+  readonly day: number;
   readonly writer: string;
   readonly key: string;
   readonly record: ChunkRecord;
@@ -115,7 +116,12 @@ async function writerChunks(ctx: CompactContext, day: number, concurrency: numbe
   );
   return manifests.flatMap((manifest) =>
     manifest
-      ? manifest.chunks.map((record) => ({ writer: manifest.writer, key: ctx.layout.chunkKey(day, manifest.writer, record.seq), record }))
+      ? manifest.chunks.map((record) => ({
+          day,
+          writer: manifest.writer,
+          key: ctx.layout.chunkKey(day, manifest.writer, record.seq),
+          record,
+        }))
       : [],
   );
 }

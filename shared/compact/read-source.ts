@@ -24,12 +24,12 @@ export async function readSourceIndex(
   s3: S3Client,
   bucket: string,
   zstd: BlockCompressor,
-  source: { writer: string; key: string; record: ChunkRecord },
+  source: { day: number; writer: string; key: string; record: ChunkRecord },
 ): Promise<SourceIndex> {
   const { key, record } = source;
   const bytes = await getRange(s3, bucket, key, record.etag, 0, record.indexSize);
   const index = ChunkIndex.parse(key, bytes, zstd);
-  checkChunk(index, key, record);
+  checkChunk(index, key, record, source.day);
   const { directory } = index;
   const postings = new Map<number, Uint32Array>();
   withKey(key, () => {

@@ -8,6 +8,8 @@ import { sweepCompactedChunks } from '../../../shared/compact/sweep';
 import type { TalesEvent } from '../../../shared/event/types';
 import { DAY_MS } from '../../../shared/layout/day';
 import { KeyLayout } from '../../../shared/layout/keys';
+import { encodeManifest } from '../../../shared/manifest/manifest';
+import { readManifest } from '../../../shared/manifest/read-manifest';
 import { faultyS3, InjectedFault } from '../../support/faulty-s3';
 import { type LocalS3, startLocalS3 } from '../../support/local-s3';
 import { type StoredEvent, seedWriter } from '../../support/seed-chunks';
@@ -134,6 +136,17 @@ describe('compactDay', () => {
     const { ctx, keys } = await seedDay([[[{ time: START + 1, actors: [1], text: 'a' }], [{ time: START + 2, actors: [1], text: 'b' }]]]);
     await local.s3.send(new DeleteObjectCommand({ Bucket: local.bucket, Key: keys[1] }));
     await expect(compactDay(ctx, DAY, OPTIONS)).rejects.toThrow(`${keys[1]}: source chunk is missing`);
+    expect(await readCompactMeta(local.s3, local.bucket, ctx.layout, DAY)).toBeUndefined();
+  });
+
+  it('fails with the key of a source chunk that disagrees with its manifest entry, and commits nothing', async () => {
+    const { ctx, keys } = await seedDay([[[{ time: START + 1, actors: [1], text: 'a' }]]]);
+    const manifestKey = ctx.layout.manifestKey(DAY, 'shardId-000000000000');
+    const manifest = await readManifest(local.s3, local.bucket, manifestKey, 'shardId-000000000000', DAY);
+    if (!manifest) throw new Error('no manifest');
+    const wrong = { ...manifest, chunks: manifest.chunks.map((chunk) => ({ ...chunk, entries: chunk.entries + 1 })) };
+    await local.s3.send(new PutObjectCommand({ Bucket: local.bucket, Key: manifestKey, Body: encodeManifest(wrong) }));
+    await expect(compactDay(ctx, DAY, OPTIONS)).rejects.toThrow(`${keys[0]}: chunk entries is 1, its manifest says 2`);
     expect(await readCompactMeta(local.s3, local.bucket, ctx.layout, DAY)).toBeUndefined();
   });
 
