@@ -6,8 +6,8 @@ import { writeIndex } from '../chunk/index-writer';
 import type { BlockCompressor } from '../codec/zstd';
 import { DAY_MS } from '../layout/day';
 import type { KeyLayout } from '../layout/keys';
-import type { ChunkRecord } from '../manifest/manifest';
 import { readManifest } from '../manifest/read-manifest';
+import { type StoredChunk, storedChunks } from '../manifest/stored-chunks';
 import { mapLimit } from '../util/map-limit';
 import { concatenate, type MoveStats } from './concatenate';
 import { type CompactMeta, type CompactSource, encodeCompactMeta } from './meta';
@@ -98,15 +98,8 @@ export async function compactDay(ctx: CompactContext, day: number, options: Comp
   return { status: 'compacted', meta, moved: data.stats, indexBytes: index.bytes.length };
 }
 
-interface SourceRef {
-  readonly day: number;
-  readonly writer: string;
-  readonly key: string;
-  readonly record: ChunkRecord;
-}
-
 /** Every chunk of the day's writers, in (writer, seq) order. */
-async function writerChunks(ctx: CompactContext, day: number, concurrency: number): Promise<SourceRef[]> {
+async function writerChunks(ctx: CompactContext, day: number, concurrency: number): Promise<StoredChunk[]> {
   const writers: string[] = [];
   for await (const folder of listFolders(ctx.s3, ctx.bucket, ctx.layout.writersPrefix(day)))
     writers.push(ctx.layout.writerOfPrefix(day, folder));
@@ -114,19 +107,10 @@ async function writerChunks(ctx: CompactContext, day: number, concurrency: numbe
   const manifests = await mapLimit(writers, concurrency, (writer) =>
     readManifest(ctx.s3, ctx.bucket, ctx.layout.manifestKey(day, writer), writer, day),
   );
-  return manifests.flatMap((manifest) =>
-    manifest
-      ? manifest.chunks.map((record) => ({
-          day,
-          writer: manifest.writer,
-          key: ctx.layout.chunkKey(day, manifest.writer, record.seq),
-          record,
-        }))
-      : [],
-  );
+  return storedChunks(ctx.layout, manifests);
 }
 
-function generationOf(day: number, refs: readonly SourceRef[]): string {
+function generationOf(day: number, refs: readonly StoredChunk[]): string {
   const hash = createHash('sha256').update(String(day));
   for (const { writer, record } of refs) hash.update(`\n${writer} ${record.seq} ${record.etag}`);
   return hash.digest('hex').slice(0, 16);

@@ -3,20 +3,16 @@ import type { ReadCounter } from '../aws/s3-source';
 import { FormatError } from '../codec/errors';
 import { type CompactMeta, coveredChunks } from '../compact/meta';
 import { readCompactMeta } from '../compact/read-meta';
-import type { ChunkRecord, Manifest } from '../manifest/manifest';
+import type { Manifest } from '../manifest/manifest';
 import { readManifest } from '../manifest/read-manifest';
+import { type StoredChunk, storedChunks } from '../manifest/stored-chunks';
 import { mapLimit } from '../util/map-limit';
 import type { QueryContext } from './context';
 import { StoreReadError } from './errors';
 import type { QueryStats } from './stats';
 
-/** One chunk a query may read, with what its manifest (or the compacted day) says about it. */
-export interface ChunkRef {
-  readonly day: number;
-  readonly writer: string;
-  /** The chunk object; for a compacted source, the day's index object. */
-  readonly key: string;
-  readonly record: ChunkRecord;
+/** One chunk a query may read, with what its manifest (or the compacted day) says about it; for a compacted source `key` is the day's index object. */
+export interface ChunkRef extends StoredChunk {
   /** Set when the chunk lives in a compacted day: its entries are day ordinals from `base` on. */
   readonly compacted?: { readonly meta: CompactMeta; readonly base: number };
 }
@@ -96,16 +92,7 @@ async function writerChunks(ctx: QueryContext, day: number, stats: QueryStats): 
   );
   // A guessed writer missing from the list has no manifest (or one written since: newer, and kept).
   const manifests = [...(await early), ...late];
-  return manifests.flatMap((manifest) =>
-    manifest
-      ? manifest.chunks.map((record) => ({
-          day,
-          writer: manifest.writer,
-          key: ctx.layout.chunkKey(day, manifest.writer, record.seq),
-          record,
-        }))
-      : [],
-  );
+  return storedChunks(ctx.layout, manifests);
 }
 
 /** The day's writers, from listing its folder: every page counted, a failed list naming the prefix. */
