@@ -58,7 +58,7 @@ describe('npm start', () => {
   });
   afterEach(() => data.remove());
 
-  it("prints the URLs, answers the banner's and the README's curl examples, and stops cleanly on Ctrl-C", async () => {
+  it("prints the URLs, answers the banner's and docs/local.md's curl examples, and stops cleanly on Ctrl-C", async () => {
     const { child, output, exited } = npmStart({ TALES_PORT: '0', TALES_DATA_DIR: data.dir, TALES_BATCH_WINDOW_MS: '100' });
     try {
       await waitUntil('the banner', async () => output.out.includes('Press Ctrl-C to stop'));
@@ -72,7 +72,7 @@ describe('npm start', () => {
       expect(banner[0]).toMatch(/^ {2}curl -X POST/);
       expect((await run('bash', ['-c', banner[0] as string])).stdout).toBe('{"accepted":1}');
 
-      const readme = await readFile('README.md', 'utf8');
+      const readme = await readFile('docs/local.md', 'utf8');
       const block = /## Local mode[\s\S]*?```sh\n([\s\S]*?)```/.exec(readme)?.[1] as string;
       const commands = shellCommands(block.replaceAll('http://127.0.0.1:7700', url));
       const sh = async (command: string) => (await run('bash', ['-c', command])).stdout;
