@@ -147,7 +147,7 @@ describe('the tales CLI against a running local stack', () => {
     expect((await tales(['import', 'missing.ndjson'])).err).toBe('tales: cannot read missing.ndjson\n');
   });
 
-  it("runs the examples of docs/local.md", async () => {
+  it('runs the examples of docs/local.md', async () => {
     const readme = await readFile('docs/local.md', 'utf8');
     const block = /## CLI[\s\S]*?```sh\n([\s\S]*?)```/.exec(readme)?.[1] as string;
     await writeFile(join(local.dir, 'events.ndjson'), `${JSON.stringify({ actors: [12345], text: 'imported' })}\n`);
