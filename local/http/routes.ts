@@ -6,6 +6,7 @@ export type Route = 'ingest' | 'query';
 
 const ALLOWED: Record<string, Record<string, Route>> = {
   '/events': { POST: 'ingest', GET: 'query' },
+  '/events/counts': { GET: 'query' },
   '/health': { GET: 'query' },
 };
 

@@ -9,3 +9,9 @@ export const MAX_LIMIT = 1000;
 export const DEFAULT_WINDOW_MS = DAY_MS;
 /** Longest cursor accepted; ours are about 150 characters. */
 export const MAX_CURSOR_CHARS = 512;
+/** Longest `contains=` text accepted: a search phrase, not a document. */
+export const MAX_CONTAINS_CHARS = 256;
+/** Most buckets one `/events/counts` answer may have. */
+export const MAX_BUCKETS = 1000;
+/** Buckets of `/events/counts` when `buckets` is omitted. */
+export const DEFAULT_BUCKETS = 60;

@@ -6,6 +6,7 @@ import { mergeChunks } from './merge';
 import type { Position } from './order';
 import type { QueryRequest } from './request';
 import { QueryStats } from './stats';
+import { textMatcher } from './text-filter';
 import type { MergeWindow, QueryHit } from './window';
 
 /** One page of a query. */
@@ -35,8 +36,11 @@ export async function runQuery(ctx: QueryContext, request: QueryRequest, counter
   const wanted = () => request.limit + 1 - hits.length;
   const window: MergeWindow = { actors: request.actors, lo, hi, descending, wanted, ...(after ? { after } : {}) };
   const walk = new DayWalk(ctx, window, stats);
+  const holds = textMatcher(request.contains);
   try {
     for await (const hit of mergeChunks(ctx, walk, window, stats)) {
+      // The text filter applies after the actor AND: the merge reads every matching event's block.
+      if (!holds(hit.event.text)) continue;
       hits.push(hit);
       if (hits.length > request.limit) break;
     }
