@@ -41,6 +41,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .option('-n, --limit <n>', 'most events to print', positiveInt(1_000_000), 100)
     .option('--desc', 'newest first')
     .option('--json', 'one JSON event per line (NDJSON)')
+    .option('-c, --contains <text>', 'only events whose text holds this (any case)')
+    .option('--follow', 'keep printing events as they become visible, until Ctrl-C (polls every 1 s, up to 30 s when idle)')
     .action((options) => queryCommand(options, endpoints().query, io));
 
   program
