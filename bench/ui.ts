@@ -29,11 +29,13 @@ export async function benchUi(): Promise<BenchTable[]> {
   try {
     const now = Date.now();
     const events = Array.from({ length: 1000 }, (_, i) => ({ time: now - 3_000_000 + i * 2000, actors: [42], text: `event ${i}` }));
-    await fetch(`${stack.url}/events`, { method: 'POST', body: JSON.stringify(events) });
-    await waitUntil('the events', async () => {
+    const posted = await fetch(`${stack.url}/events`, { method: 'POST', body: JSON.stringify(events) });
+    if (posted.status !== 202) throw new Error(`seeding answered ${posted.status}: ${await posted.text()}`);
+    const visible = async () => {
       const answer = (await (await fetch(`${stack.url}/events/counts?actors=42&buckets=1`)).json()) as { counts: number[] };
       return answer.counts[0] === 1000;
-    });
+    };
+    await waitUntil('the events', visible, 180_000);
     const paint: number[] = [];
     const view: number[] = [];
     const floor: number[] = [];
