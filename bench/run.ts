@@ -12,6 +12,8 @@ const sections: Record<string, () => Promise<Section>> = {
   ingest: async () => (await import('./ingest')).benchIngest,
   query: async () => (await import('./query')).benchQuery,
   compaction: async () => (await import('./compaction')).benchCompaction,
+  counts: async () => (await import('./counts')).benchCounts,
+  ui: async () => (await import('./ui')).benchUi,
 };
 
 async function main(): Promise<void> {

@@ -18,6 +18,7 @@ import { ensureStream } from './servers/ensure-stream';
 import { startKinesisServer } from './servers/kinesis-server';
 import { startS3Server } from './servers/s3-server';
 import { readRunningStack, removeStackFile, writeStackFile } from './stack-file';
+import { pageAnswer } from './ui/page-answer';
 
 export interface LocalStackOptions extends LocalConfig {
   /** Variables the handlers read besides the stack's own (TALES_PREFIX, TALES_SKEW_PAST_MS, …). @default {} */
@@ -69,6 +70,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     handle: async (event) => {
       const route = routeOf(event.requestContext.http.method, event.rawPath);
       if (typeof route !== 'string') return route;
+      if (route === 'page') return pageAnswer(event.rawPath);
       const handler = handlers[route];
       if (!handler) return jsonResponse(503, { error: { code: 'starting', message: 'the local stack is still starting' } });
       return route === 'query' ? s3Access.run('read', () => handler.invoke(event)) : handler.invoke(event);

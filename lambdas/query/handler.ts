@@ -4,6 +4,8 @@ import { FormatError } from '../../shared/codec/errors';
 import { HttpError } from '../../shared/http/errors';
 import { errorResponse, type HttpResponse, jsonResponse, methodNotAllowed } from '../../shared/http/response';
 import type { QueryContext } from '../../shared/query/context';
+import { runCounts } from '../../shared/query/counts';
+import { parseCountsRequest } from '../../shared/query/counts-request';
 import { encodeCursor } from '../../shared/query/cursor';
 import { QueryInputError, StoreReadError } from '../../shared/query/errors';
 import { parseQueryRequest } from '../../shared/query/request';
@@ -26,7 +28,7 @@ export interface QueryHandlerDeps {
   readonly clock?: () => number;
 }
 
-const ROUTES = ['/events', '/health'];
+const ROUTES = ['/events', '/events/counts', '/health'];
 
 /**
  * Time kept back from the Lambda's remaining time when a query starts: the page ends once only this
@@ -36,7 +38,8 @@ const ROUTES = ['/events', '/health'];
 export const DEADLINE_MARGIN_MS = 5000;
 
 /**
- * The Function URL handler: `GET /events` (a page of a query) and `GET /health`; other paths are
+ * The Function URL handler: `GET /events` (a page of a query), `GET /events/counts` (matches per time
+ * bucket) and `GET /health`; other paths are
  * 404, other methods 405. Bad input is a 400 with a code and message; anything else is a 500
  * "internal error", logged with the S3 key at fault. A corrupt chunk fails the whole request.
  */
@@ -49,6 +52,23 @@ export function createQueryHandler({ context, maxSpanDays, retentionDays = 0, lo
     if (path === '/health') return jsonResponse(200, { ok: true });
     const started = clock();
     try {
+      if (path === '/events/counts') {
+        const request = parseCountsRequest(event.queryStringParameters ?? {}, { now: started, maxSpanDays });
+        const { stats, blocksFromIndex, blocksDecoded, ...answer } = await runCounts(await context(), request);
+        logger.info('counts', {
+          actors: request.actors,
+          from: answer.from,
+          to: answer.to,
+          buckets: request.buckets,
+          filtered: request.contains !== undefined,
+          rows: answer.counts.reduce((sum, count) => sum + count, 0),
+          blocksFromIndex,
+          blocksDecoded,
+          ms: clock() - started,
+          ...stats.toJSON(),
+        });
+        return jsonResponse(200, answer, { 'cache-control': 'no-store' });
+      }
       const request = parseQueryRequest(event.queryStringParameters ?? {}, { now: started, maxSpanDays });
       const deadline = started + lambda.getRemainingTimeInMillis() - DEADLINE_MARGIN_MS;
       const result = await runQuery(await context(), request, undefined, {
@@ -61,6 +81,7 @@ export function createQueryHandler({ context, maxSpanDays, retentionDays = 0, lo
         from: request.from,
         to: request.to,
         limit: request.limit,
+        filtered: request.contains !== undefined,
         resumed: request.after !== undefined,
         rows: result.events.length,
         more: next !== undefined,

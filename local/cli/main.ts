@@ -2,11 +2,12 @@ import { Command, CommanderError } from 'commander';
 import { TalesQueryError } from '../../shared/client/errors';
 import { MAX_ACTORS_PER_EVENT } from '../../shared/event/limits';
 import { LOCAL_DEFAULTS } from '../config';
-import { collectActor, positiveInt } from './actor-arg';
+import { collectActor, portArg, positiveInt } from './actor-arg';
 import { compactCommand } from './commands/compact';
 import { importCommand } from './commands/import';
 import { logCommand } from './commands/log';
 import { queryCommand } from './commands/query';
+import { uiCommand } from './commands/ui';
 import { CliError } from './errors';
 import type { CliIo } from './io';
 import { resolveEndpoints, type TargetOptions } from './target';
@@ -41,7 +42,21 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .option('-n, --limit <n>', 'most events to print', positiveInt(1_000_000), 100)
     .option('--desc', 'newest first')
     .option('--json', 'one JSON event per line (NDJSON)')
+    .option('-c, --contains <text>', 'only events whose text holds this (any case)')
+    .option('--follow', 'keep printing events as they become visible, until Ctrl-C (polls every 1 s, up to 30 s when idle)')
     .action((options) => queryCommand(options, endpoints().query, io));
+
+  program
+    .command('ui')
+    .description('serve the explorer page on 127.0.0.1, forwarding its queries to the query endpoint (signed for a deployment)')
+    .option('-p, --port <port>', 'port on 127.0.0.1 (0: any free port)', portArg, 7701)
+    .action((options: { port: number }) => {
+      const { query } = endpoints();
+      if (!query.local && !query.region) {
+        throw new CliError(`cannot tell the region of ${query.base.host}: pass --region or set AWS_REGION`);
+      }
+      return uiCommand(options, query, io);
+    });
 
   program
     .command('import')

@@ -2,6 +2,7 @@ import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import type { TalesEvent } from '../event/types';
 import { TalesQueryError } from './errors';
+import { FOLLOW_SETTLE_MS, FollowBackoff, SeenEvents } from './follow-window';
 import { createSigner, functionUrlRegion, type RequestSigner } from './signer';
 
 export interface TalesQueryOptions {
@@ -25,6 +26,39 @@ export interface QueryParams {
   readonly to: number | string | Date;
   /** Events per page, 1..1000. @default - the server's */
   readonly limit?: number;
+  /** Only events whose text holds this, ignoring case. @default - no filter */
+  readonly contains?: string;
+}
+
+/** Counts of a query's events in `buckets` equal time spans. */
+export interface CountsParams extends Omit<QueryParams, 'limit'> {
+  /** 1..1000. @default - the server's (60) */
+  readonly buckets?: number;
+}
+
+export interface CountsAnswer {
+  /** The range counted (lower bound first) and the width of each bucket, in epoch ms. */
+  readonly from: number;
+  readonly to: number;
+  readonly width: number;
+  /** Bucket i covers from + i·width .. from + (i+1)·width − 1 (the last clipped at `to`). */
+  readonly counts: number[];
+}
+
+/** What to follow: a query from `from` on, oldest first, with no end. */
+export type FollowParams = Omit<QueryParams, 'to'>;
+
+export interface FollowOptions {
+  /** Ends the iteration (at once, even while waiting for the next poll). */
+  readonly signal?: AbortSignal;
+  /** Wait after a poll that found events. @default 1000 */
+  readonly minIntervalMs?: number;
+  /** Longest wait: it doubles from the minimum while polls find nothing. @default 30000 */
+  readonly maxIntervalMs?: number;
+  /** How far behind the newest poll each poll starts again, to catch events made visible late. @default 120000 */
+  readonly settleMs?: number;
+  /** @default Date.now */
+  readonly clock?: () => number;
 }
 
 export interface QueryPage {
@@ -63,20 +97,84 @@ export class TalesQuery {
     } while (cursor !== undefined);
   }
 
+  /**
+   * Every matching event from `params.from` on, oldest first, then those that become visible later, as
+   * they do, until `signal` aborts. Each poll reads the window from `settleMs` before the previous
+   * poll's end up to now (all its pages) and yields the events it has not yielded yet; so an event
+   * made visible late (up to `settleMs` behind) still comes, possibly after newer ones. Polls follow
+   * each other at `minIntervalMs`, doubling up to `maxIntervalMs` while they find nothing.
+   */
+  async *follow(params: FollowParams, options: FollowOptions = {}): AsyncGenerator<TalesEvent, void, undefined> {
+    const { signal, settleMs = FOLLOW_SETTLE_MS, clock = Date.now } = options;
+    const backoff = new FollowBackoff(options.minIntervalMs, options.maxIntervalMs);
+    const seen = new SeenEvents();
+    const start = timeOf(params.from);
+    let from = start;
+    while (!signal?.aborted) {
+      const to = Math.max(from, clock());
+      const events: TalesEvent[] = [];
+      for await (const event of this.query({ ...params, from, to })) events.push(event);
+      const fresh = seen.fresh(events, from);
+      yield* fresh;
+      from = Math.max(start, to - settleMs);
+      await sleep(backoff.next(fresh.length > 0), signal);
+    }
+  }
+
   /** One page; pass the previous page's `next` as `cursor` for the following one. */
   async page(params: QueryParams, cursor?: string): Promise<QueryPage> {
+    const url = this.url('/events', params);
+    if (params.limit !== undefined) url.searchParams.set('limit', String(params.limit));
+    if (cursor !== undefined) url.searchParams.set('cursor', cursor);
+    const { status, text } = await this.get(url);
+    return pageOf(status, text);
+  }
+
+  /** The counts of matching events per bucket (`GET /events/counts`). */
+  async counts(params: CountsParams): Promise<CountsAnswer> {
+    const url = this.url('/events/counts', params);
+    if (params.buckets !== undefined) url.searchParams.set('buckets', String(params.buckets));
+    const { status, text } = await this.get(url);
+    return countsOf(status, text);
+  }
+
+  private url(path: string, params: CountsParams): URL {
     const url = new URL(this.endpoint);
+    url.pathname = `${url.pathname.replace(/\/events$/, '')}${path}`;
     url.searchParams.set('actors', params.actors.join(','));
     url.searchParams.set('from', timeParam(params.from));
     url.searchParams.set('to', timeParam(params.to));
-    if (params.limit !== undefined) url.searchParams.set('limit', String(params.limit));
-    if (cursor !== undefined) url.searchParams.set('cursor', cursor);
+    if (params.contains !== undefined) url.searchParams.set('contains', params.contains);
+    return url;
+  }
+
+  private async get(url: URL): Promise<{ status: number; text: string }> {
     const headers = { accept: 'application/json', ...(this.sign ? await this.sign('GET', url) : {}) };
     const response = await this.fetch(url, { method: 'GET', headers });
     const text = await response.text();
     if (!response.ok) throw errorOf(response.status, text);
-    return pageOf(response.status, text);
+    return { status: response.status, text };
   }
+}
+
+function timeOf(value: number | string | Date): number {
+  const time = value instanceof Date ? value.getTime() : typeof value === 'number' ? value : Date.parse(value);
+  if (!Number.isFinite(time)) throw new TypeError(`from must be epoch ms, an ISO-8601 string or a Date (given ${String(value)})`);
+  return time;
+}
+
+/** Resolves after `ms`, or at once when `signal` aborts. */
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+  });
 }
 
 function timeParam(value: number | string | Date): string {
@@ -110,6 +208,16 @@ function pageOf(status: number, text: string): QueryPage {
   });
   if (body.next !== undefined && body.next !== null && typeof body.next !== 'string') throw bad('"next" is not a string');
   return typeof body.next === 'string' ? { events, next: body.next } : { events };
+}
+
+function countsOf(status: number, text: string): CountsAnswer {
+  const body = parseJson(text) as Record<string, unknown> | undefined;
+  const { from, to, width, counts } = body ?? {};
+  const numbers = [from, to, width];
+  if (!numbers.every((n) => typeof n === 'number') || !Array.isArray(counts) || !counts.every((n) => typeof n === 'number')) {
+    throw new TalesQueryError(status, 'invalid_response', 'the counts answer is not {from, to, width, counts}');
+  }
+  return { from: from as number, to: to as number, width: width as number, counts: counts as number[] };
 }
 
 function parseJson(text: string): unknown {

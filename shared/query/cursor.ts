@@ -5,7 +5,8 @@ import { QueryInputError } from './errors';
 import { MAX_CURSOR_CHARS } from './limits';
 import type { Position } from './order';
 
-const CURSOR_VERSION = 1;
+// Version 2 added the text filter's digest.
+const CURSOR_VERSION = 2;
 
 /** What a cursor carries: the bounds and actors of the query it belongs to, and where the last page ended. */
 export interface CursorState {
@@ -13,6 +14,8 @@ export interface CursorState {
   readonly to: number;
   /** Digest of the query's actors (order-free). */
   readonly actors: string;
+  /** Digest of the query's `contains` text ('' without one). */
+  readonly contains: string;
   readonly after: Position;
 }
 
@@ -21,16 +24,25 @@ export function actorsDigest(actors: readonly number[]): string {
   return digest([...actors].sort((a, b) => a - b).join(','), 16);
 }
 
+/** Digest of a `contains` filter, '' for none; case-free, like the filter. */
+export function containsDigest(contains: string | undefined): string {
+  return contains === undefined ? '' : digest(contains.toLowerCase(), 16);
+}
+
 /**
  * `<base64url JSON>.<check>`: URL-safe, opaque to callers, versioned. The check is a digest of the
  * body, so a cursor damaged in transit or edited by hand is refused instead of resuming elsewhere.
  */
-export function encodeCursor(query: { readonly actors: readonly number[]; readonly from: number; readonly to: number }, after: Position) {
+export function encodeCursor(
+  query: { readonly actors: readonly number[]; readonly from: number; readonly to: number; readonly contains?: string },
+  after: Position,
+) {
   const json = JSON.stringify([
     CURSOR_VERSION,
     query.from,
     query.to,
     actorsDigest(query.actors),
+    containsDigest(query.contains),
     after.time,
     after.writer,
     after.seq,
@@ -52,14 +64,15 @@ export function decodeCursor(text: string): CursorState {
     invalid('its data is not JSON');
   }
   if (!Array.isArray(value) || value[0] !== CURSOR_VERSION) invalid(`it is not a version ${CURSOR_VERSION} cursor`);
-  const [, from, to, actors, time, writer, seq, ordinal] = value as unknown[];
-  if (value.length !== 8) invalid(`it has ${value.length} fields, expected 8`);
+  const [, from, to, actors, contains, time, writer, seq, ordinal] = value as unknown[];
+  if (value.length !== 9) invalid(`it has ${value.length} fields, expected 9`);
   if (!isInt(from, MAX_TIME_MS) || !isInt(to, MAX_TIME_MS)) invalid('its bounds are not epoch milliseconds');
   if (typeof actors !== 'string' || !/^[A-Za-z0-9_-]{16}$/.test(actors)) invalid('its actor digest is malformed');
+  if (typeof contains !== 'string' || !/^([A-Za-z0-9_-]{16})?$/.test(contains)) invalid('its text filter digest is malformed');
   if (!isInt(time, MAX_TIME_MS) || time < Math.min(from, to) || time > Math.max(from, to)) invalid('its position is outside its bounds');
   if (typeof writer !== 'string' || !isWriter(writer)) invalid('its writer is not a writer id');
   if (!isInt(seq, Number.MAX_SAFE_INTEGER) || !isInt(ordinal, 0xffff_ffff)) invalid('its chunk sequence or ordinal is malformed');
-  return { from, to, actors, after: { time, writer, seq, ordinal } };
+  return { from, to, actors, contains, after: { time, writer, seq, ordinal } };
 }
 
 function digest(text: string, chars: number): string {

@@ -15,3 +15,9 @@ export const MAX_CURSOR_CHARS = 512;
  * and a single largest event (a 64 KiB frame of control characters, about 450 KiB) always fits.
  */
 export const MAX_PAGE_BYTES = 4 * 1024 * 1024;
+/** Longest `contains=` text accepted: a search phrase, not a document. */
+export const MAX_CONTAINS_CHARS = 256;
+/** Most buckets one `/events/counts` answer may have. */
+export const MAX_BUCKETS = 1000;
+/** Buckets of `/events/counts` when `buckets` is omitted. */
+export const DEFAULT_BUCKETS = 60;

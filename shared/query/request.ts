@@ -2,10 +2,11 @@ import { EventValidationError } from '../event/errors';
 import { MAX_ACTOR_ID } from '../event/limits';
 import { parseTime } from '../event/validate';
 import { DAY_MS } from '../layout/day';
-import { actorsDigest, decodeCursor } from './cursor';
+import { actorsDigest, containsDigest, decodeCursor } from './cursor';
 import { QueryInputError } from './errors';
 import { DEFAULT_LIMIT, DEFAULT_WINDOW_MS, MAX_LIMIT, MAX_QUERY_ACTORS } from './limits';
 import type { Position } from './order';
+import { parseContains } from './text-filter';
 
 /** A validated query: distinct actors (AND), inclusive bounds (descending when from > to), page size, resume point. */
 export interface QueryRequest {
@@ -15,6 +16,8 @@ export interface QueryRequest {
   readonly limit: number;
   /** Resume strictly after this position (from a cursor). @default - the start of the range */
   readonly after?: Position;
+  /** Only events whose text holds this, ignoring case (see text-filter.ts). @default - no filter */
+  readonly contains?: string;
 }
 
 export interface RequestOptions {
@@ -26,19 +29,16 @@ export interface RequestOptions {
 
 export type QueryParameters = Readonly<Record<string, string | undefined>>;
 
-const PARAMETERS = ['actors', 'from', 'to', 'limit', 'cursor'];
+const PARAMETERS = ['actors', 'from', 'to', 'limit', 'cursor', 'contains'];
 
 /**
  * Validates the query string of `GET /events`. Omitted bounds: `to` = now, `from` = `to` - 24 h
  * (ascending); with a cursor, omitted bounds are the cursor's and given ones must equal them.
  */
 export function parseQueryRequest(params: QueryParameters, options: RequestOptions): QueryRequest {
-  for (const name of Object.keys(params)) {
-    if (!PARAMETERS.includes(name)) {
-      throw new QueryInputError('parameter_unknown', `unknown parameter "${name}" (allowed: ${PARAMETERS.join(', ')})`);
-    }
-  }
+  checkParameters(params, PARAMETERS);
   const actors = parseActors(params.actors);
+  const contains = parseContains(params.contains);
   const limit = parseLimit(params.limit);
   let from = optionalTime(params, 'from');
   let to = optionalTime(params, 'to');
@@ -47,6 +47,9 @@ export function parseQueryRequest(params: QueryParameters, options: RequestOptio
     const cursor = decodeCursor(params.cursor);
     if (cursor.actors !== actorsDigest(actors)) {
       throw new QueryInputError('cursor_mismatch', 'cursor belongs to a query for other actors');
+    }
+    if (cursor.contains !== containsDigest(contains)) {
+      throw new QueryInputError('cursor_mismatch', 'cursor belongs to a query with another contains text');
     }
     if ((from !== undefined && from !== cursor.from) || (to !== undefined && to !== cursor.to)) {
       throw new QueryInputError(
@@ -58,8 +61,23 @@ export function parseQueryRequest(params: QueryParameters, options: RequestOptio
     to = cursor.to;
     after = cursor.after;
   }
-  to ??= options.now;
-  from ??= Math.max(0, to - DEFAULT_WINDOW_MS);
+  const bounds = resolveBounds(from, to, options);
+  return { actors, ...bounds, limit, ...(after ? { after } : {}), ...(contains !== undefined ? { contains } : {}) };
+}
+
+/** Refuses any parameter not in `allowed`, naming the allowed ones. */
+export function checkParameters(params: QueryParameters, allowed: readonly string[]): void {
+  for (const name of Object.keys(params)) {
+    if (!allowed.includes(name)) {
+      throw new QueryInputError('parameter_unknown', `unknown parameter "${name}" (allowed: ${allowed.join(', ')})`);
+    }
+  }
+}
+
+/** Omitted bounds: `to` = now, `from` = `to` - 24 h; the span is checked against the maximum. */
+export function resolveBounds(given: number | undefined, until: number | undefined, options: RequestOptions): { from: number; to: number } {
+  const to = until ?? options.now;
+  const from = given ?? Math.max(0, to - DEFAULT_WINDOW_MS);
   const span = Math.abs(to - from);
   if (span > options.maxSpanDays * DAY_MS) {
     throw new QueryInputError(
@@ -67,10 +85,10 @@ export function parseQueryRequest(params: QueryParameters, options: RequestOptio
       `from..to spans ${(span / DAY_MS).toFixed(1)} days, over the maximum of ${options.maxSpanDays} days`,
     );
   }
-  return after ? { actors, from, to, limit, after } : { actors, from, to, limit };
+  return { from, to };
 }
 
-function parseActors(value: string | undefined): number[] {
+export function parseActors(value: string | undefined): number[] {
   if (value === undefined || value === '') {
     throw new QueryInputError('actors_missing', 'actors is required: comma-separated uint32 ids, e.g. actors=12345,67890');
   }
@@ -100,7 +118,7 @@ function parseLimit(value: string | undefined): number {
 }
 
 /** Epoch milliseconds (digits only) or an ISO-8601 string, as events accept. */
-function optionalTime(params: QueryParameters, name: 'from' | 'to'): number | undefined {
+export function optionalTime(params: QueryParameters, name: 'from' | 'to'): number | undefined {
   const value = params[name];
   if (value === undefined) return undefined;
   try {
@@ -111,6 +129,6 @@ function optionalTime(params: QueryParameters, name: 'from' | 'to'): number | un
   }
 }
 
-function clip(text: string): string {
+export function clip(text: string): string {
   return text.length > 40 ? `${text.slice(0, 40)}…` : text;
 }

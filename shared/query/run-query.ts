@@ -8,6 +8,7 @@ import type { Position } from './order';
 import type { QueryRequest } from './request';
 import { responseBytes } from './response-bytes';
 import { QueryStats } from './stats';
+import { textMatcher } from './text-filter';
 import type { MergeWindow, QueryHit } from './window';
 
 /** One page of a query. */
@@ -62,8 +63,21 @@ export async function runQuery(
   const wanted = () => request.limit + 1 - page.length;
   const window: MergeWindow = { actors: request.actors, lo, hi, descending, wanted, ...(after ? { after } : {}) };
   const walk = new BoundedDayWalk(ctx, window, stats, expired);
+  const holds = textMatcher(request.contains);
+  // The last hit taken or passed over by the text filter: a page cut short resumes after it.
+  let resume: Position | undefined;
   try {
     for await (const hit of mergeChunks(ctx, walk, window, stats)) {
+      // The text filter applies after the actor AND: the merge reads every matching event's block.
+      if (!holds(hit.event.text)) {
+        resume = hit.position;
+        if (expired()) {
+          cutShort = 'time';
+          more = true;
+          break;
+        }
+        continue;
+      }
       // The hit that does not fit stays for the next page, which resumes after the last one taken.
       const size = responseBytes(hit.event);
       if (page.length > 0 && bytes + size > maxBytes) cutShort = 'bytes';
@@ -72,15 +86,15 @@ export async function runQuery(
       if (more) break;
       page.push(hit);
       bytes += size;
+      resume = hit.position;
     }
   } finally {
     await walk.close();
   }
   const events = page.map((hit) => hit.event);
-  const last = page[page.length - 1]?.position;
-  if (more && last) return { events, resumeAfter: last, ...(cutShort ? { cutShort } : {}), stats };
+  if (more && resume) return { events, resumeAfter: resume, ...(cutShort ? { cutShort } : {}), stats };
   const done = walk.doneUntil();
   // Stopped between days: the days done hold no hit after the last one taken, so resuming after both is exact.
-  if (done) return { events, resumeAfter: last && last.time === done.time ? last : done, cutShort: 'time', stats };
+  if (done) return { events, resumeAfter: resume && resume.time === done.time ? resume : done, cutShort: 'time', stats };
   return { events, stats };
 }

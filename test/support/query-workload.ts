@@ -22,6 +22,8 @@ export interface QueryCase {
   readonly from: number;
   readonly to: number;
   readonly limit: number;
+  /** The `contains=` text filter. @default - none */
+  readonly contains?: string;
 }
 
 export interface WorkloadShape {
@@ -116,6 +118,7 @@ export async function queryPage(
     from: String(query.from),
     to: String(query.to),
     limit: String(query.limit),
+    ...(query.contains !== undefined ? { contains: query.contains } : {}),
     ...(cursor ? { cursor } : {}),
   };
   const request = parseQueryRequest(params, { now: T0, maxSpanDays: 366 });

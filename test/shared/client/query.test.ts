@@ -98,6 +98,28 @@ describe('TalesQuery', () => {
     expect(await client.page({ actors: [7], from: 0, to: 1 }, first.next)).toEqual({ events: [event(3), event(4)] });
   });
 
+  it('passes contains, and asks /events/counts for counts, checking the answer', async () => {
+    const client = new TalesQuery({ url: `${stub.url}/`, unsigned: true });
+    await client.page({ ...params, contains: 'Sword' });
+    expect(stub.seen[0]?.query).toMatchObject({ contains: 'Sword' });
+    stub.answer(() => ({ status: 200, body: '{"from":0,"to":99,"width":50,"counts":[3,4]}' }));
+    expect(await client.counts({ actors: [7], from: 0, to: 99, buckets: 2, contains: 'x' })).toEqual({
+      from: 0,
+      to: 99,
+      width: 50,
+      counts: [3, 4],
+    });
+    expect(stub.seen[1]).toMatchObject({
+      path: '/events/counts',
+      query: { actors: '7', from: '0', to: '99', buckets: '2', contains: 'x' },
+    });
+    stub.answer(() => ({ status: 200, body: '{"events":[]}' }));
+    await expect(client.counts({ actors: [7], from: 0, to: 99 })).rejects.toMatchObject({
+      code: 'invalid_response',
+      message: 'the counts answer is not {from, to, width, counts}',
+    });
+  });
+
   it("surfaces a 4xx as a TalesQueryError with the server's status, code and message", async () => {
     stub.answer(() => ({
       status: 400,

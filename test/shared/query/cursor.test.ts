@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { actorsDigest, decodeCursor, encodeCursor } from '../../../shared/query/cursor';
+import { actorsDigest, containsDigest, decodeCursor, encodeCursor } from '../../../shared/query/cursor';
 import { QueryInputError } from '../../../shared/query/errors';
 
 /** A cursor with a valid check around any JSON: to reach the field checks behind the checksum. */
@@ -39,7 +39,7 @@ describe('cursor', () => {
           const cursor = encodeCursor({ actors, from, to }, position);
           expect(cursor).toMatch(/^[A-Za-z0-9_.-]+$/);
           expect(cursor.length).toBeLessThanOrEqual(512);
-          expect(decodeCursor(cursor)).toEqual({ from, to, actors: actorsDigest(actors), after: position });
+          expect(decodeCursor(cursor)).toEqual({ from, to, actors: actorsDigest(actors), contains: '', after: position });
         },
       ),
       { numRuns: 300 },
@@ -52,21 +52,34 @@ describe('cursor', () => {
     expect(actorsDigest([12])).not.toBe(actorsDigest([1, 2]));
   });
 
-  const valid = [1, 1000, 9000, actorsDigest([1]), 5000, 'w', 0, 0];
+  it('carries the digest of the contains text, the same in any case, and none without one', () => {
+    const at = { time: 5000, writer: 'w', seq: 0, ordinal: 0 };
+    const digestOf = (contains?: string) => decodeCursor(encodeCursor({ actors: [1], from: 1000, to: 9000, contains }, at)).contains;
+    expect(digestOf()).toBe('');
+    expect(digestOf('Sword')).toBe(containsDigest('sword'));
+    expect(digestOf('Sword')).toMatch(/^[A-Za-z0-9_-]{16}$/);
+    expect(digestOf('sword')).not.toBe(digestOf('shield'));
+  });
+
+  const D = actorsDigest([1]);
+  const valid = [2, 1000, 9000, D, '', 5000, 'w', 0, 0];
   const hostile: [string, unknown, string][] = [
-    ['a version it does not know', [2, ...valid.slice(1)], 'it is not a version 1 cursor'],
-    ['an object', { v: 1 }, 'it is not a version 1 cursor'],
-    ['a missing field', valid.slice(0, 7), 'it has 7 fields, expected 8'],
-    ['an extra field', [...valid, 1], 'it has 9 fields, expected 8'],
-    ['a bound that is not a time', [1, -1, ...valid.slice(2)], 'its bounds are not epoch milliseconds'],
-    ['a string bound', [1, '1000', ...valid.slice(2)], 'its bounds are not epoch milliseconds'],
-    ['a short actor digest', [1, 1000, 9000, 'abc', ...valid.slice(4)], 'its actor digest is malformed'],
-    ['a position before its bounds', [1, 1000, 9000, valid[3], 999, 'w', 0, 0], 'its position is outside its bounds'],
-    ['a position after its bounds', [1, 9000, 1000, valid[3], 9001, 'w', 0, 0], 'its position is outside its bounds'],
-    ['a writer that escapes its folder', [1, 1000, 9000, valid[3], 5000, '../x', 0, 0], 'its writer is not a writer id'],
-    ['a __proto__ writer object', [1, 1000, 9000, valid[3], 5000, { __proto__: 1 }, 0, 0], 'its writer is not a writer id'],
-    ['a fractional sequence', [1, 1000, 9000, valid[3], 5000, 'w', 0.5, 0], 'its chunk sequence or ordinal is malformed'],
-    ['an ordinal past uint32', [1, 1000, 9000, valid[3], 5000, 'w', 0, 2 ** 32], 'its chunk sequence or ordinal is malformed'],
+    ['a version it does not know', [3, ...valid.slice(1)], 'it is not a version 2 cursor'],
+    ['a version 1 cursor (before contains)', [1, 1000, 9000, D, 5000, 'w', 0, 0], 'it is not a version 2 cursor'],
+    ['an object', { v: 2 }, 'it is not a version 2 cursor'],
+    ['a missing field', valid.slice(0, 8), 'it has 8 fields, expected 9'],
+    ['an extra field', [...valid, 1], 'it has 10 fields, expected 9'],
+    ['a bound that is not a time', [2, -1, ...valid.slice(2)], 'its bounds are not epoch milliseconds'],
+    ['a string bound', [2, '1000', ...valid.slice(2)], 'its bounds are not epoch milliseconds'],
+    ['a short actor digest', [2, 1000, 9000, 'abc', ...valid.slice(4)], 'its actor digest is malformed'],
+    ['a short contains digest', [2, 1000, 9000, D, 'abc', ...valid.slice(5)], 'its text filter digest is malformed'],
+    ['a contains digest that is not a string', [2, 1000, 9000, D, 0, ...valid.slice(5)], 'its text filter digest is malformed'],
+    ['a position before its bounds', [2, 1000, 9000, D, '', 999, 'w', 0, 0], 'its position is outside its bounds'],
+    ['a position after its bounds', [2, 9000, 1000, D, '', 9001, 'w', 0, 0], 'its position is outside its bounds'],
+    ['a writer that escapes its folder', [2, 1000, 9000, D, '', 5000, '../x', 0, 0], 'its writer is not a writer id'],
+    ['a __proto__ writer object', [2, 1000, 9000, D, '', 5000, { __proto__: 1 }, 0, 0], 'its writer is not a writer id'],
+    ['a fractional sequence', [2, 1000, 9000, D, '', 5000, 'w', 0.5, 0], 'its chunk sequence or ordinal is malformed'],
+    ['an ordinal past uint32', [2, 1000, 9000, D, '', 5000, 'w', 0, 2 ** 32], 'its chunk sequence or ordinal is malformed'],
   ];
   it.each(hostile)('refuses %s, even with a valid check', (_name, fields, expected) => {
     expect(reason(forged(fields))).toBe(expected);

@@ -93,6 +93,12 @@ describe('parseQueryRequest', () => {
       'span_too_large',
       'from..to spans 546.0 days, over the maximum of 366 days',
     ],
+    [
+      'a contains text over 256 characters',
+      { actors: '1', contains: 'é'.repeat(257) },
+      'contains_invalid',
+      'contains is 257 characters long, over the maximum of 256',
+    ],
     ['limit 0', { actors: '1', limit: '0' }, 'limit_invalid', 'limit must be an integer in 1..1000 (got "0")'],
     ['limit 1001', { actors: '1', limit: '1001' }, 'limit_invalid', 'limit must be an integer in 1..1000 (got "1001")'],
     ['a fractional limit', { actors: '1', limit: '2.5' }, 'limit_invalid', 'limit must be an integer in 1..1000 (got "2.5")'],
@@ -101,13 +107,13 @@ describe('parseQueryRequest', () => {
       'an unknown parameter',
       { actors: '1', actor: '2' },
       'parameter_unknown',
-      'unknown parameter "actor" (allowed: actors, from, to, limit, cursor)',
+      'unknown parameter "actor" (allowed: actors, from, to, limit, cursor, contains)',
     ],
     [
       'a __proto__ parameter',
       JSON.parse('{"actors":"1","__proto__":"x"}'),
       'parameter_unknown',
-      'unknown parameter "__proto__" (allowed: actors, from, to, limit, cursor)',
+      'unknown parameter "__proto__" (allowed: actors, from, to, limit, cursor, contains)',
     ],
   ];
   it.each(cases)('refuses %s', (_name, params, code, message) => {
@@ -135,6 +141,17 @@ describe('parseQueryRequest', () => {
       };
       expect(parse({ actors: '1,3', cursor })).toEqual(expected);
       expect(parse({ actors: '3,1', from: '1000', to: '9000', cursor, limit: '100' })).toEqual({ ...expected, actors: [3, 1] });
+    });
+
+    it('keeps a contains text, takes an empty one as none, and binds the cursor to it in any case', () => {
+      expect(parse({ actors: '1', contains: 'Sword' }).contains).toBe('Sword');
+      expect(parse({ actors: '1', contains: '' })).not.toHaveProperty('contains');
+      const filtered = encodeCursor({ ...query, contains: 'Sword' }, { time: 5000, writer: 'shardId-000000000001', seq: 2, ordinal: 17 });
+      expect(parse({ actors: '1,3', contains: 'SWORD', cursor: filtered })).toMatchObject({ contains: 'SWORD', from: 1000 });
+      const mismatch = { code: 'cursor_mismatch', message: 'cursor belongs to a query with another contains text' };
+      expect(rejection({ actors: '1,3', cursor: filtered })).toEqual(mismatch);
+      expect(rejection({ actors: '1,3', contains: 'shield', cursor: filtered })).toEqual(mismatch);
+      expect(rejection({ actors: '1,3', contains: 'sword', cursor })).toEqual(mismatch);
     });
 
     it('refuses a cursor of another query', () => {
