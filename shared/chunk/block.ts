@@ -35,6 +35,11 @@ export class BlockRows {
     return this.times.length;
   }
 
+  /** Bytes the decoded block keeps in memory (its columns, and the raw block its texts are a view of), for cache budgets. */
+  get memoryBytes(): number {
+    return [this.times, this.actorStart, this.actors, this.textStart, this.texts].reduce((sum, array) => sum + array.buffer.byteLength, 0);
+  }
+
   /** Validates every column against the block-table entry (count, time bounds) before use. */
   static decode(raw: Uint8Array, count: number, minTime: number, maxTime: number): BlockRows {
     const reader = new ByteReader(raw);

@@ -8,7 +8,7 @@ describe('readQueryConfig', () => {
       bucket: 'data',
       prefix: '',
       maxSpanDays: 366,
-      cacheEntries: 2000,
+      cacheBytes: 256 * 1024 * 1024,
     });
   });
 
@@ -19,7 +19,7 @@ describe('readQueryConfig', () => {
         TALES_BUCKET: 'data',
         TALES_PREFIX: 'tales/',
         TALES_MAX_SPAN_DAYS: '31',
-        TALES_CACHE_ENTRIES: '0',
+        TALES_CACHE_MB: '0',
         TALES_S3_ENDPOINT: 'http://127.0.0.1:4568',
       }),
     ).toEqual({
@@ -27,7 +27,7 @@ describe('readQueryConfig', () => {
       bucket: 'data',
       prefix: 'tales/',
       maxSpanDays: 31,
-      cacheEntries: 0,
+      cacheBytes: 0,
       s3Endpoint: 'http://127.0.0.1:4568',
     });
   });
@@ -37,8 +37,8 @@ describe('readQueryConfig', () => {
     expect(() => readQueryConfig({ TALES_BUCKET: 'b', TALES_MAX_SPAN_DAYS: '0' })).toThrow(
       'Environment variable TALES_MAX_SPAN_DAYS must be an integer in 1..36600 (given "0")',
     );
-    expect(() => readQueryConfig({ TALES_BUCKET: 'b', TALES_CACHE_ENTRIES: 'lots' })).toThrow(
-      'Environment variable TALES_CACHE_ENTRIES must be an integer in 0..1000000 (given "lots")',
+    expect(() => readQueryConfig({ TALES_BUCKET: 'b', TALES_CACHE_MB: 'lots' })).toThrow(
+      'Environment variable TALES_CACHE_MB must be an integer in 0..10240 (given "lots")',
     );
   });
 });
