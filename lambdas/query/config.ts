@@ -10,6 +10,8 @@ export interface QueryConfig {
   readonly prefix: string;
   /** Widest accepted |to - from|, in days. */
   readonly maxSpanDays: number;
+  /** Days the bucket keeps objects (TALES_RETENTION_DAYS, set by the stack from its retention); 0: forever. */
+  readonly retentionDays: number;
   /** Bytes of chunk heads, bitmaps, day sources and blocks kept in memory between invocations. */
   readonly cacheBytes: number;
   /** A local S3 server (s3rver); unset in AWS. */
@@ -24,6 +26,7 @@ export function readQueryConfig(env: Env): QueryConfig {
     bucket: requireString(env, 'TALES_BUCKET'),
     prefix: optionalString(env, 'TALES_PREFIX', ''),
     maxSpanDays: optionalInt(env, 'TALES_MAX_SPAN_DAYS', 366, 1, 36_600),
+    retentionDays: optionalInt(env, 'TALES_RETENTION_DAYS', 0, 0, 36_500),
     cacheBytes: optionalInt(env, 'TALES_CACHE_MB', DEFAULT_CACHE_BYTES / MB, 0, 10_240) * MB,
     ...(s3Endpoint ? { s3Endpoint } : {}),
   };
