@@ -1,4 +1,7 @@
 import { type Env, optionalInt, optionalString, requireString } from '../../shared/config/env';
+import { DEFAULT_CACHE_BYTES } from '../../shared/query/context';
+
+const MB = 1024 * 1024;
 
 export interface QueryConfig {
   readonly region: string;
@@ -9,8 +12,8 @@ export interface QueryConfig {
   readonly maxSpanDays: number;
   /** Days the bucket keeps objects (TALES_RETENTION_DAYS, set by the stack from its retention); 0: forever. */
   readonly retentionDays: number;
-  /** Chunk heads kept in memory between invocations. */
-  readonly cacheEntries: number;
+  /** Bytes of chunk heads, bitmaps, day sources and blocks kept in memory between invocations. */
+  readonly cacheBytes: number;
   /** A local S3 server (s3rver); unset in AWS. */
   readonly s3Endpoint?: string;
 }
@@ -24,7 +27,7 @@ export function readQueryConfig(env: Env): QueryConfig {
     prefix: optionalString(env, 'TALES_PREFIX', ''),
     maxSpanDays: optionalInt(env, 'TALES_MAX_SPAN_DAYS', 366, 1, 36_600),
     retentionDays: optionalInt(env, 'TALES_RETENTION_DAYS', 0, 0, 36_500),
-    cacheEntries: optionalInt(env, 'TALES_CACHE_ENTRIES', 2000, 0, 1_000_000),
+    cacheBytes: optionalInt(env, 'TALES_CACHE_MB', DEFAULT_CACHE_BYTES / MB, 0, 10_240) * MB,
     ...(s3Endpoint ? { s3Endpoint } : {}),
   };
 }

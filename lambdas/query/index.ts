@@ -13,7 +13,7 @@ const layout = new KeyLayout(config.prefix);
 // zstd loads asynchronously and the bundle is CommonJS (no top-level await): the first request waits for it.
 let context: Promise<QueryContext> | undefined;
 const queryContext = () => {
-  context ??= loadZstd().then((zstd) => createQueryContext({ s3, bucket: config.bucket, layout, zstd, cacheEntries: config.cacheEntries }));
+  context ??= loadZstd().then((zstd) => createQueryContext({ s3, bucket: config.bucket, layout, zstd, cacheBytes: config.cacheBytes }));
   return context;
 };
 

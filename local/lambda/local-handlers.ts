@@ -58,7 +58,7 @@ export function localQuery(
   let context: Promise<QueryContext> | undefined;
   const handler = createQueryHandler({
     context: () => {
-      context ??= zstd.then((z) => createQueryContext({ s3, bucket: config.bucket, layout, zstd: z, cacheEntries: config.cacheEntries }));
+      context ??= zstd.then((z) => createQueryContext({ s3, bucket: config.bucket, layout, zstd: z, cacheBytes: config.cacheBytes }));
       return context;
     },
     maxSpanDays: config.maxSpanDays,

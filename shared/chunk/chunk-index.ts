@@ -72,6 +72,11 @@ export class ChunkIndex {
     return this.directory.blocks;
   }
 
+  /** Bytes this index keeps in memory, for cache budgets: its directory and the dictionaries loaded so far. */
+  get memoryBytes(): number {
+    return this.directory.memoryBytes + this.dictionaries.reduce((sum, dictionary) => sum + (dictionary?.buffer.byteLength ?? 0), 0);
+  }
+
   /** Postings of `actor`, or undefined when the chunk never names it. */
   postings(actor: number): Postings | undefined {
     const at = this.directory.find(actor);

@@ -107,7 +107,8 @@ export function hitBound(ctx: QueryContext, ref: ChunkRef, actors: readonly numb
   return bound;
 }
 
-function headKey(ref: ChunkRef): string {
+/** Names a chunk's head (and its blocks) in the context's cache: key and ETag, so a rewritten object is never confused with its former self. */
+export function headKey(ref: ChunkRef): string {
   return `${ref.key}#${ref.record.etag}`;
 }
 

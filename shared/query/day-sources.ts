@@ -1,8 +1,10 @@
 import { listFolders } from '../aws/list-folders';
 import type { ReadCounter } from '../aws/s3-source';
 import { FormatError } from '../codec/errors';
+import { CLOSE_AFTER_MS } from '../compact/compact-day';
 import { type CompactMeta, coveredChunks } from '../compact/meta';
 import { readCompactMeta } from '../compact/read-meta';
+import { DAY_MS } from '../layout/day';
 import type { Manifest } from '../manifest/manifest';
 import { readManifest } from '../manifest/read-manifest';
 import { type StoredChunk, storedChunks } from '../manifest/stored-chunks';
@@ -18,6 +20,24 @@ export interface ChunkRef extends StoredChunk {
 }
 
 /**
+ * The chunks that hold a day's events, from the context's cache while the day's entry is fresh
+ * (see QueryContextOptions.dayTtlMs), else read (below) and cached: so a warm query neither lists a
+ * day nor reads its manifests again, and a day that may still change is read again within seconds.
+ */
+export async function daySources(ctx: QueryContext, day: number, stats: QueryStats): Promise<ChunkRef[]> {
+  const cached = ctx.days.get(String(day));
+  if (cached && cached.expires > ctx.now()) {
+    stats.dayCacheHits++;
+    return [...cached.refs];
+  }
+  const read = ctx.now();
+  const refs = await readDaySources(ctx, day, stats);
+  const closed = (day + 1) * DAY_MS + CLOSE_AFTER_MS <= read;
+  ctx.days.set(String(day), { refs, expires: read + (closed ? ctx.dayTtlMs.closed : ctx.dayTtlMs.open) });
+  return refs;
+}
+
+/**
  * The chunks that hold a day's events: each writer's manifest, read in parallel. This is the one
  * place that knows where a day's data lives, so a compacted form can be added beside it.
  *
@@ -25,7 +45,7 @@ export interface ChunkRef extends StoredChunk {
  * (usually the same shards) are fetched during that list, which saves a round trip. A writer that has
  * stored a first chunk but no manifest yet has nothing visible.
  */
-export async function daySources(ctx: QueryContext, day: number, stats: QueryStats): Promise<ChunkRef[]> {
+async function readDaySources(ctx: QueryContext, day: number, stats: QueryStats): Promise<ChunkRef[]> {
   // The metadata probe runs beside the list; a list error still goes up first, once the probe settles.
   const probe = compactMetaOf(ctx, day, stats);
   let chunks: ChunkRef[];

@@ -8,6 +8,8 @@ export class QueryStats implements ReadCounter {
   lists = 0;
   /** GETs of compacted-day metadata: one per day, beside the list of its writers. */
   compactMetas = 0;
+  /** Days whose sources came from the context's cache: no list, no manifest or metadata read. */
+  dayCacheHits = 0;
   manifests = 0;
   heads = 0;
   headCacheHits = 0;

@@ -90,7 +90,7 @@ export function useQueryStore(name: string): QueryStore {
   };
 }
 
-export interface SeedOptions extends Pick<QueryContextOptions, 'cacheEntries' | 'maxGap'> {
+export interface SeedOptions extends Pick<QueryContextOptions, 'cacheBytes' | 'maxGap' | 'dayTtlMs'> {
   readonly chunkOptions?: ChunkOptions;
 }
 

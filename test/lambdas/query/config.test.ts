@@ -9,7 +9,7 @@ describe('readQueryConfig', () => {
       prefix: '',
       maxSpanDays: 366,
       retentionDays: 0,
-      cacheEntries: 2000,
+      cacheBytes: 256 * 1024 * 1024,
     });
   });
 
@@ -20,8 +20,8 @@ describe('readQueryConfig', () => {
         TALES_BUCKET: 'data',
         TALES_PREFIX: 'tales/',
         TALES_MAX_SPAN_DAYS: '31',
-        TALES_CACHE_ENTRIES: '0',
         TALES_RETENTION_DAYS: '30',
+        TALES_CACHE_MB: '0',
         TALES_S3_ENDPOINT: 'http://127.0.0.1:4568',
       }),
     ).toEqual({
@@ -30,7 +30,7 @@ describe('readQueryConfig', () => {
       prefix: 'tales/',
       maxSpanDays: 31,
       retentionDays: 30,
-      cacheEntries: 0,
+      cacheBytes: 0,
       s3Endpoint: 'http://127.0.0.1:4568',
     });
   });
@@ -43,8 +43,8 @@ describe('readQueryConfig', () => {
     expect(() => readQueryConfig({ TALES_BUCKET: 'b', TALES_RETENTION_DAYS: '-1' })).toThrow(
       'Environment variable TALES_RETENTION_DAYS must be an integer in 0..36500 (given "-1")',
     );
-    expect(() => readQueryConfig({ TALES_BUCKET: 'b', TALES_CACHE_ENTRIES: 'lots' })).toThrow(
-      'Environment variable TALES_CACHE_ENTRIES must be an integer in 0..1000000 (given "lots")',
+    expect(() => readQueryConfig({ TALES_BUCKET: 'b', TALES_CACHE_MB: 'lots' })).toThrow(
+      'Environment variable TALES_CACHE_MB must be an integer in 0..10240 (given "lots")',
     );
   });
 });

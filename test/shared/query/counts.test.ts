@@ -34,7 +34,12 @@ async function counts(ctx: QueryContext, query: CountsCase) {
 describe('counts and the contains filter against s3rver', () => {
   const store = useQueryStore('counts');
   const seed = (writers: TalesEvent[][][]) =>
-    seedWorkload(store, writers, { chunkOptions: { blockSize: 1024, inlineMax: 4 }, cacheEntries: 50, maxGap: 0 });
+    seedWorkload(store, writers, {
+      chunkOptions: { blockSize: 1024, inlineMax: 4 },
+      cacheBytes: 256 * 1024,
+      maxGap: 0,
+      dayTtlMs: { open: 0, closed: 0 },
+    });
   // Times on the hour over three days, few actors and short texts: blocks hold many matches over hours.
   const { writers, query } = workloadArbitraries({ slotMs: HOUR, actors: 3, maxText: 12, maxBatch: 200, maxLimit: 25 });
   // Single characters match a fair share of random texts; upper case checks that case is ignored.

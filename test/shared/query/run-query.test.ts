@@ -15,10 +15,18 @@ async function allPages(ctx: QueryContext, query: QueryCase) {
   return pages;
 }
 
+/** Every query reads its days afresh: these tests watch lists and manifests, and compaction changing a day (day-cache.test.ts covers the cache). */
+const NO_DAY_CACHE = { open: 0, closed: 0 };
+
 describe('runQuery against s3rver', () => {
   const store = useQueryStore('run');
   const seed = (writers: TalesEvent[][][]) =>
-    seedWorkload(store, writers, { chunkOptions: { blockSize: 1024, inlineMax: 4 }, cacheEntries: 50, maxGap: 0 });
+    seedWorkload(store, writers, {
+      chunkOptions: { blockSize: 1024, inlineMax: 4 },
+      cacheBytes: 256 * 1024,
+      maxGap: 0,
+      dayTtlMs: NO_DAY_CACHE,
+    });
 
   // Times over three days, on the hour, so that ties across writers and chunks are common.
   const { writers, query } = workloadArbitraries({ slotMs: HOUR, actors: 5, maxText: 30, maxBatch: 60, maxLimit: 25 });
