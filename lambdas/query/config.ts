@@ -1,10 +1,11 @@
-import { type Env, optionalInt, optionalString, requireString } from '../../shared/config/env';
+import { type Env, optionalInt, optionalLayout, optionalString, requireString } from '../../shared/config/env';
+import type { KeyLayout } from '../../shared/layout/keys';
 
 export interface QueryConfig {
   readonly region: string;
   readonly bucket: string;
-  /** Key prefix of the data ('' or ending in '/'). */
-  readonly prefix: string;
+  /** Keys below TALES_PREFIX. */
+  readonly layout: KeyLayout;
   /** Widest accepted |to - from|, in days. */
   readonly maxSpanDays: number;
   /** Chunk heads kept in memory between invocations. */
@@ -19,7 +20,7 @@ export function readQueryConfig(env: Env): QueryConfig {
   return {
     region: optionalString(env, 'AWS_REGION', 'us-east-1'),
     bucket: requireString(env, 'TALES_BUCKET'),
-    prefix: optionalString(env, 'TALES_PREFIX', ''),
+    layout: optionalLayout(env, 'TALES_PREFIX'),
     maxSpanDays: optionalInt(env, 'TALES_MAX_SPAN_DAYS', 366, 1, 36_600),
     cacheEntries: optionalInt(env, 'TALES_CACHE_ENTRIES', 2000, 0, 1_000_000),
     ...(s3Endpoint ? { s3Endpoint } : {}),

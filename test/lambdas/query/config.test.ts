@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { readQueryConfig } from '../../../lambdas/query/config';
+import { KeyLayout } from '../../../shared/layout/keys';
 
 describe('readQueryConfig', () => {
   it('applies the documented defaults', () => {
     expect(readQueryConfig({ TALES_BUCKET: 'data' })).toEqual({
       region: 'us-east-1',
       bucket: 'data',
-      prefix: '',
+      layout: new KeyLayout(''),
       maxSpanDays: 366,
       cacheEntries: 2000,
     });
@@ -25,7 +26,7 @@ describe('readQueryConfig', () => {
     ).toEqual({
       region: 'eu-west-1',
       bucket: 'data',
-      prefix: 'tales/',
+      layout: new KeyLayout('tales/'),
       maxSpanDays: 31,
       cacheEntries: 0,
       s3Endpoint: 'http://127.0.0.1:4568',
