@@ -1,6 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { createS3Client } from '../../shared/aws/clients';
+import { createS3Client } from '../../shared/aws/s3-client';
 import { loadZstd } from '../../shared/codec/zstd';
 import type { Env } from '../../shared/config/env';
 import type { HandlerSetup, SetupOptions } from '../setup';

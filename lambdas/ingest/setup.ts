@@ -1,5 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { createKinesisClient } from '../../shared/aws/clients';
+import { createKinesisClient } from '../../shared/aws/kinesis-client';
 import type { Env } from '../../shared/config/env';
 import type { HandlerSetup, SetupOptions } from '../setup';
 import { readIngestConfig } from './config';

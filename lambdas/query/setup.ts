@@ -1,5 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { createS3Client } from '../../shared/aws/clients';
+import { createS3Client } from '../../shared/aws/s3-client';
 import { loadZstd } from '../../shared/codec/zstd';
 import type { Env } from '../../shared/config/env';
 import { createQueryContext, type QueryContext } from '../../shared/query/context';
