@@ -1,6 +1,6 @@
 import { EventValidationError } from '../event/errors';
 import { MAX_ACTOR_ID } from '../event/limits';
-import { parseTime } from '../event/validate';
+import { parseTimeExpression } from '../event/time-expression';
 import { DAY_MS } from '../layout/day';
 import { actorsDigest, decodeCursor } from './cursor';
 import { QueryInputError } from './errors';
@@ -30,7 +30,8 @@ const PARAMETERS = ['actors', 'from', 'to', 'limit', 'cursor'];
 
 /**
  * Validates the query string of `GET /events`. Omitted bounds: `to` = now, `from` = `to` - 24 h
- * (ascending); with a cursor, omitted bounds are the cursor's and given ones must equal them.
+ * (ascending); with a cursor, omitted bounds are the cursor's and given ones must equal them, and an
+ * omitted limit is the cursor's (the first page's).
  */
 export function parseQueryRequest(params: QueryParameters, options: RequestOptions): QueryRequest {
   for (const name of Object.keys(params)) {
@@ -39,9 +40,9 @@ export function parseQueryRequest(params: QueryParameters, options: RequestOptio
     }
   }
   const actors = parseActors(params.actors);
-  const limit = parseLimit(params.limit);
-  let from = optionalTime(params, 'from');
-  let to = optionalTime(params, 'to');
+  let limit = parseLimit(params.limit);
+  let from = optionalTime(params, 'from', options.now);
+  let to = optionalTime(params, 'to', options.now);
   let after: Position | undefined;
   if (params.cursor !== undefined) {
     const cursor = decodeCursor(params.cursor);
@@ -56,8 +57,10 @@ export function parseQueryRequest(params: QueryParameters, options: RequestOptio
     }
     from = cursor.from;
     to = cursor.to;
+    limit ??= cursor.limit;
     after = cursor.after;
   }
+  limit ??= DEFAULT_LIMIT;
   to ??= options.now;
   from ??= Math.max(0, to - DEFAULT_WINDOW_MS);
   const span = Math.abs(to - from);
@@ -90,8 +93,9 @@ function parseActors(value: string | undefined): number[] {
   return [...seen];
 }
 
-function parseLimit(value: string | undefined): number {
-  if (value === undefined) return DEFAULT_LIMIT;
+/** The page size given, else undefined: a cursor's own, or the default. */
+function parseLimit(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
   const limit = Number(value);
   if (!/^\d{1,7}$/.test(value) || limit < 1 || limit > MAX_LIMIT) {
     throw new QueryInputError('limit_invalid', `limit must be an integer in 1..${MAX_LIMIT} (got "${clip(value)}")`);
@@ -99,12 +103,12 @@ function parseLimit(value: string | undefined): number {
   return limit;
 }
 
-/** Epoch milliseconds (digits only) or an ISO-8601 string, as events accept. */
-function optionalTime(params: QueryParameters, name: 'from' | 'to'): number | undefined {
+/** Epoch milliseconds, an ISO-8601 string, or relative to server time (`now`, `-15m`, `-1h`, `-2d`), as the CLI reads. */
+function optionalTime(params: QueryParameters, name: 'from' | 'to', now: number): number | undefined {
   const value = params[name];
   if (value === undefined) return undefined;
   try {
-    return parseTime(/^\d{1,16}$/.test(value) ? Number(value) : value);
+    return parseTimeExpression(value, now);
   } catch (error) {
     if (error instanceof EventValidationError) throw new QueryInputError('time_invalid', `${name}: ${error.message}`);
     throw error;

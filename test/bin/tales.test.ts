@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../lib/handler-function';
+import { offlineEnv } from '../support/offline-env';
 
 interface CfnResource {
   readonly Type: string;
@@ -29,18 +30,6 @@ beforeAll(() => {
 afterAll(() => {
   if (outdir) rmSync(outdir, { recursive: true, force: true });
 });
-
-/** The parent environment without AWS credentials, profiles, or a region; no instance metadata either. */
-function offlineEnv(dir: string): NodeJS.ProcessEnv {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('AWS_') && !key.startsWith('CDK_')));
-  return {
-    ...env,
-    AWS_CONFIG_FILE: join(dir, 'no-config'),
-    AWS_SHARED_CREDENTIALS_FILE: join(dir, 'no-credentials'),
-    AWS_EC2_METADATA_DISABLED: 'true',
-    CDK_DISABLE_CLI_TELEMETRY: 'true',
-  };
-}
 
 const HANDLERS = ['Ingest', 'Consumer', 'Query', 'Compactor'] as const;
 

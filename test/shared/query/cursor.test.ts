@@ -33,13 +33,14 @@ describe('cursor', () => {
         fc.stringMatching(/^[A-Za-z0-9_.-]{1,128}$/).filter((w) => w !== '.' && w !== '..'),
         fc.nat(),
         fc.integer({ min: 0, max: 0xffff_ffff }),
-        (actors, from, to, at, writer, seq, ordinal) => {
+        fc.integer({ min: 1, max: 1000 }),
+        (actors, from, to, at, writer, seq, ordinal, limit) => {
           const lo = Math.min(from, to);
           const position = { time: lo + Math.floor(at * (Math.max(from, to) - lo)), writer, seq, ordinal };
-          const cursor = encodeCursor({ actors, from, to }, position);
+          const cursor = encodeCursor({ actors, from, to, limit }, position);
           expect(cursor).toMatch(/^[A-Za-z0-9_.-]+$/);
           expect(cursor.length).toBeLessThanOrEqual(512);
-          expect(decodeCursor(cursor)).toEqual({ from, to, actors: actorsDigest(actors), after: position });
+          expect(decodeCursor(cursor)).toEqual({ from, to, actors: actorsDigest(actors), limit, after: position });
         },
       ),
       { numRuns: 300 },
@@ -54,8 +55,11 @@ describe('cursor', () => {
 
   const valid = [1, 1000, 9000, actorsDigest([1]), 5000, 'w', 0, 0];
   const hostile: [string, unknown, string][] = [
-    ['a version it does not know', [2, ...valid.slice(1)], 'it is not a version 1 cursor'],
-    ['an object', { v: 1 }, 'it is not a version 1 cursor'],
+    ['a version it does not know', [3, ...valid.slice(1)], 'it is not a version 1..2 cursor'],
+    ['an object', { v: 1 }, 'it is not a version 1..2 cursor'],
+    ['a version 2 cursor without its page size', [2, ...valid.slice(1)], 'it has 8 fields, expected 9'],
+    ['a page size of 0', [2, 1000, 9000, valid[3], 0, 5000, 'w', 0, 0], 'its page size is not 1..1000'],
+    ['a page size over the maximum', [2, 1000, 9000, valid[3], 1001, 5000, 'w', 0, 0], 'its page size is not 1..1000'],
     ['a missing field', valid.slice(0, 7), 'it has 7 fields, expected 8'],
     ['an extra field', [...valid, 1], 'it has 9 fields, expected 8'],
     ['a bound that is not a time', [1, -1, ...valid.slice(2)], 'its bounds are not epoch milliseconds'],
@@ -68,6 +72,15 @@ describe('cursor', () => {
     ['a fractional sequence', [1, 1000, 9000, valid[3], 5000, 'w', 0.5, 0], 'its chunk sequence or ordinal is malformed'],
     ['an ordinal past uint32', [1, 1000, 9000, valid[3], 5000, 'w', 0, 2 ** 32], 'its chunk sequence or ordinal is malformed'],
   ];
+  it('still reads a version 1 cursor (no page size), handed out before version 2', () => {
+    expect(decodeCursor(forged(valid))).toEqual({
+      from: 1000,
+      to: 9000,
+      actors: valid[3],
+      after: { time: 5000, writer: 'w', seq: 0, ordinal: 0 },
+    });
+  });
+
   it.each(hostile)('refuses %s, even with a valid check', (_name, fields, expected) => {
     expect(reason(forged(fields))).toBe(expected);
   });
