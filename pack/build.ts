@@ -1,4 +1,5 @@
-import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { generateDtsBundle } from 'dts-bundle-generator';
@@ -62,14 +63,13 @@ await build({ ...shared, ...commonJs, entryPoints: [join(root, 'local/cli/bin.ts
 // roaring-wasm reads its wasm from beside the bundle (the local-mode compact command loads it).
 copyFileSync(require.resolve('roaring-wasm/index.wasm'), join(dist, 'cli/index.wasm'));
 
-for (const [entry, out] of [
-  ['shared/client/index.ts', 'client'],
-  ['lib/index.ts', 'cdk'],
-] as const) {
-  const [types] = generateDtsBundle([{ filePath: join(root, entry), output: { noBanner: true } }], {
-    preferredConfigPath: join(root, 'tsconfig.json'),
-  });
-  mkdirSync(join(dist, out), { recursive: true });
-  // One declaration file for each module kind the exports map resolves (import → .d.mts, require → .d.ts).
-  for (const file of ['index.d.ts', 'index.d.mts']) writeFileSync(join(dist, out, file), types ?? '');
-}
+const [clientTypes] = generateDtsBundle([{ filePath: join(root, 'shared/client/index.ts'), output: { noBanner: true } }], {
+  preferredConfigPath: join(root, 'tsconfig.json'),
+});
+// One declaration file for each module kind the exports map resolves (import → .d.mts, require → .d.ts).
+for (const file of ['index.d.ts', 'index.d.mts']) writeFileSync(join(dist, 'client', file), clientTypes ?? '');
+
+// The construct's types as tsc emits them (bundling them with aws-cdk-lib's took dts-bundle-generator minutes);
+// their relative imports have no extensions, which NodeNext accepts in CommonJS files.
+execFileSync(require.resolve('typescript/bin/tsc'), ['-p', join(root, 'pack/tsconfig.cdk.json')], { stdio: 'inherit' });
+writeFileSync(join(dist, 'cdk/types/package.json'), '{ "type": "commonjs" }\n');
