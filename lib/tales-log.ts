@@ -35,7 +35,7 @@ export class TalesLog extends Construct {
   /** Key prefix of everything Tales writes in the bucket ('' or ending in '/'). */
   readonly prefix: string;
   readonly stream: kinesis.Stream;
-  readonly bucket: s3.Bucket;
+  readonly bucket: s3.IBucket;
   /** Consumer batches that failed every retry (their shard, sequence range and reason; not the records). */
   readonly deadLetterQueue: sqs.Queue;
   readonly ingestFunction: lambda.Function;
@@ -57,7 +57,7 @@ export class TalesLog extends Construct {
     this.prefix = this.props.prefix;
 
     this.stream = this.createStream();
-    this.bucket = this.createBucket();
+    this.bucket = this.props.bucket ?? this.createBucket();
     this.deadLetterQueue = this.createDeadLetterQueue();
 
     this.ingestFunction = this.createIngest();
@@ -257,10 +257,14 @@ export class TalesLog extends Construct {
       actions,
       resourceArns: patterns.map((pattern) => this.bucket.arnForObjects(`${this.prefix}${pattern}`)),
     });
-    const bucketId = Stack.of(this).resolve((this.bucket.node.defaultChild as s3.CfnBucket).logicalId);
+    // cdk-nag names the resource as the template has it: the new bucket's Arn attribute, or a given bucket's ARN.
+    const created = this.bucket.node.defaultChild as s3.CfnBucket | undefined;
+    const bucketArn = created
+      ? `<${Stack.of(this).resolve(created.logicalId)}.Arn>`
+      : `arn:<AWS::Partition>:s3:::${this.bucket.bucketName}`;
     for (const pattern of patterns) {
       Validations.of(fn.role as iam.IRole).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${this.prefix}${pattern}]`,
+        id: `AwsSolutions-IAM5[Resource::${bucketArn}/${this.prefix}${pattern}]`,
         reason:
           'Object keys are named at run time (day, writer, sequence), so the grant is a key pattern; it is scoped ' +
           'to one folder below the Tales prefix, never to the whole bucket.',
