@@ -22,7 +22,7 @@ describe('TalesLog with an existing bucket', () => {
   it('fails if it accepts settings of a new bucket beside an existing one', () => {
     expect(() =>
       synthLog((stack) => ({
-        bucket: s3.Bucket.fromBucketName(stack, 'Retained', 'b'),
+        bucket: s3.Bucket.fromBucketName(stack, 'Retained', 'tales-data'),
         retentionDays: 30,
         removalPolicy: RemovalPolicy.DESTROY,
       })),

@@ -11,7 +11,7 @@ import { offlineEnv } from '../support/offline-env';
 let dir: string;
 let tarball: string;
 const bin = (name: string) => join(PROJECT_ROOT, 'node_modules', '.bin', name);
-const run = (file: string, args: string[], timeout = 120_000) =>
+const run = (file: string, args: string[], timeout = 300_000) =>
   execFileSync(file, args, { cwd: dir, env: offlineEnv(dir), encoding: 'utf8', stdio: 'pipe', timeout });
 
 beforeAll(() => {
@@ -43,7 +43,7 @@ beforeAll(() => {
 
 afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
-});
+}, 120_000);
 
 /** A server answering every request with one page of one event, and recording what it was asked. */
 const SERVER = `
@@ -78,7 +78,7 @@ describe('the npm package', () => {
     }
   });
 
-  it('fails if the client does not run from plain Node ESM', () => {
+  it('fails if the client does not run from plain Node ESM', { timeout: 320_000 }, () => {
     writeFileSync(
       join(dir, 'esm.mjs'),
       `import { createRequire } from 'node:module';
@@ -100,7 +100,7 @@ console.log(JSON.stringify({ events, seen, ingest: typeof TalesIngest }));
     });
   });
 
-  it('fails if the client does not run from plain Node CommonJS', () => {
+  it('fails if the client does not run from plain Node CommonJS', { timeout: 320_000 }, () => {
     writeFileSync(
       join(dir, 'cjs.cjs'),
       `const { TalesIngest, TalesQueryError } = require('tales-aws');
@@ -122,10 +122,12 @@ serve().then(async ({ server, seen, url }) => {
   it.each([
     ['NodeNext', { module: 'NodeNext', moduleResolution: 'NodeNext' }],
     ['Bundler', { module: 'ESNext', moduleResolution: 'Bundler' }],
-  ])('fails if the client and the construct do not type-check under %s resolution with the default lib', (name, options) => {
-    writeFileSync(
-      join(dir, `${name}.mts`),
-      `import { type TalesEvent, TalesIngest, TalesProducer, TalesQuery } from 'tales-aws';
+  ])(
+    'fails if the client and the construct do not type-check under %s resolution with the default lib',
+    (name, options) => {
+      writeFileSync(
+        join(dir, `${name}.mts`),
+        `import { type TalesEvent, TalesIngest, TalesProducer, TalesQuery } from 'tales-aws';
 import { TalesLog, type TalesLogProps } from 'tales-aws/cdk';
 import { App, Stack } from 'aws-cdk-lib';
 const props: TalesLogProps = { shardCount: 2 };
@@ -138,16 +140,18 @@ export async function newest(actor: number): Promise<TalesEvent[]> {
   return (await query.page({ actors: [actor], from: 'now', to: '-1h', limit: 10 })).events;
 }
 `,
-    );
-    writeFileSync(
-      join(dir, `tsconfig.${name}.json`),
-      JSON.stringify({
-        compilerOptions: { ...options, target: 'ES2022', strict: true, noEmit: true, types: ['node'] },
-        files: [`${name}.mts`],
-      }),
-    );
-    expect(run(bin('tsc'), ['-p', `tsconfig.${name}.json`])).toBe('');
-  });
+      );
+      writeFileSync(
+        join(dir, `tsconfig.${name}.json`),
+        JSON.stringify({
+          compilerOptions: { ...options, target: 'ES2022', strict: true, noEmit: true, types: ['node'] },
+          files: [`${name}.mts`],
+        }),
+      );
+      expect(run(bin('tsc'), ['-p', `tsconfig.${name}.json`])).toBe('');
+    },
+    320_000,
+  );
 
   it('fails if TalesLog does not synthesise in the user app with the prebuilt handlers (no esbuild, no sources)', () => {
     writeFileSync(
@@ -167,7 +171,7 @@ new TalesLog(new Stack(new App(), 'Game'), 'Tales');
       const asset = join(dir, 'cdk.out', fn.Metadata?.['aws:asset:path'] as string);
       expect(readdirSync(asset).sort()).toEqual(['index.js', 'index.js.map', 'index.wasm']);
     }
-  });
+  }, 320_000);
 
   it('fails if `npx tales` does not query a Function URL-shaped endpoint', () => {
     writeFileSync(
@@ -183,5 +187,5 @@ serve().then(({ server, url }) => {
 `,
     );
     expect(JSON.parse(run('node', ['cli.cjs']))).toEqual({ code: 0, out: '{"time":1782864000000,"actors":[7],"text":"hello"}\n' });
-  });
+  }, 320_000);
 });
