@@ -21,6 +21,7 @@ export function setupQuery(env: Env, { logLevel, zstd }: SetupOptions = {}): Han
       return context;
     },
     maxSpanDays: config.maxSpanDays,
+    retentionDays: config.retentionDays,
     logger: new Logger({ serviceName: 'tales-query', ...(logLevel ? { logLevel } : {}) }),
   });
   return { handler, destroy: () => s3.destroy() };

@@ -38,12 +38,15 @@ export class TalesIngest {
     return this.post(JSON.stringify(body), 'application/json');
   }
 
-  /** Posts a body as it is. Resolves on 202 and 207 (some events failed); rejects with a TalesIngestError otherwise. */
+  /**
+   * Posts a body as it is. Resolves on 202, on 207 (some events failed) and on a 400 in which no event was
+   * valid (each named in `failed`); rejects with a TalesIngestError otherwise.
+   */
   async post(body: string, contentType: IngestContentType): Promise<IngestAnswer> {
     const headers = { 'content-type': contentType, accept: 'application/json' };
     const { status, text } = await this.endpoint.request('POST', this.endpoint.events, headers, body);
     const answer = parseJson(text) as { accepted?: unknown; failed?: unknown } | undefined;
-    if ((status === 202 || status === 207) && typeof answer?.accepted === 'number') {
+    if ((status === 202 || status === 207 || status === 400) && typeof answer?.accepted === 'number') {
       return { accepted: answer.accepted, failed: Array.isArray(answer.failed) ? (answer.failed as IngestFailure[]) : [] };
     }
     const { code, message } = errorFields(status, text);
