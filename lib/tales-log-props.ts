@@ -36,6 +36,15 @@ export interface TalesLogProps {
   readonly streamEncryptionKey?: kms.IKey;
 
   /**
+   * An existing bucket to keep the data in, e.g. the one a `cdk destroy` retained:
+   * `s3.Bucket.fromBucketName(this, 'Data', '<BucketName>')` reattaches it with its data. The stack then
+   * neither creates nor configures a bucket, so `versioned`, `retentionDays`, `removalPolicy` and
+   * `serverAccessLogsBucket` must be left unset (they are that bucket's own settings).
+   * @default - a new bucket, private, TLS only, SSE-S3, retained when it leaves the stack
+   */
+  readonly bucket?: s3.IBucket;
+
+  /**
    * Keep object versions. Manifests are rewritten on every batch, so noncurrent versions expire after 30 days.
    * @default false
    */
@@ -144,9 +153,9 @@ export interface TalesLogProps {
 
 /** The props with every default applied. */
 export type ResolvedTalesLogProps = Required<
-  Omit<TalesLogProps, 'shardCount' | 'streamEncryptionKey' | 'retentionDays' | 'serverAccessLogsBucket' | 'alarmTopic'>
+  Omit<TalesLogProps, 'bucket' | 'shardCount' | 'streamEncryptionKey' | 'retentionDays' | 'serverAccessLogsBucket' | 'alarmTopic'>
 > &
-  Pick<TalesLogProps, 'shardCount' | 'streamEncryptionKey' | 'retentionDays' | 'serverAccessLogsBucket' | 'alarmTopic'>;
+  Pick<TalesLogProps, 'bucket' | 'shardCount' | 'streamEncryptionKey' | 'retentionDays' | 'serverAccessLogsBucket' | 'alarmTopic'>;
 
 /** Lambda's limits for a Kinesis event source mapping. */
 const MAX_BATCH_SIZE = 10_000;
@@ -160,6 +169,10 @@ export function resolveTalesLogProps(props: TalesLogProps): ResolvedTalesLogProp
   new KeyLayout(prefix);
   if (!SAFE_PREFIX.test(prefix) || prefix.startsWith('/') || prefix.includes('//')) {
     throw new RangeError(`prefix may hold only letters, digits and !_.'()/- without empty segments (given "${prefix}")`);
+  }
+  if (props.bucket) {
+    const own = (['versioned', 'retentionDays', 'removalPolicy', 'serverAccessLogsBucket'] as const).filter((k) => props[k] !== undefined);
+    if (own.length > 0) throw new RangeError(`${own.join(', ')} configure a new bucket: leave them unset with an existing bucket`);
   }
   checkInteger('shardCount', props.shardCount, 1, 500);
   checkInteger('retentionDays', props.retentionDays, 1, 36_500);

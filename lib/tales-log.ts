@@ -7,7 +7,6 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { KinesisEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
-import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -36,14 +35,14 @@ export class TalesLog extends Construct {
   /** Key prefix of everything Tales writes in the bucket ('' or ending in '/'). */
   readonly prefix: string;
   readonly stream: kinesis.Stream;
-  readonly bucket: s3.Bucket;
+  readonly bucket: s3.IBucket;
   /** Consumer batches that failed every retry (their shard, sequence range and reason; not the records). */
   readonly deadLetterQueue: sqs.Queue;
-  readonly ingestFunction: NodejsFunction;
-  readonly consumerFunction: NodejsFunction;
-  readonly queryFunction: NodejsFunction;
+  readonly ingestFunction: lambda.Function;
+  readonly consumerFunction: lambda.Function;
+  readonly queryFunction: lambda.Function;
   /** Undefined when `enableCompaction` is false. */
-  readonly compactorFunction?: NodejsFunction;
+  readonly compactorFunction?: lambda.Function;
   /** `POST <url>events` */
   readonly ingestUrl: lambda.FunctionUrl;
   /** `GET <url>events?actors=…` */
@@ -58,7 +57,7 @@ export class TalesLog extends Construct {
     this.prefix = this.props.prefix;
 
     this.stream = this.createStream();
-    this.bucket = this.createBucket();
+    this.bucket = this.props.bucket ?? this.createBucket();
     this.deadLetterQueue = this.createDeadLetterQueue();
 
     this.ingestFunction = this.createIngest();
@@ -162,7 +161,7 @@ export class TalesLog extends Construct {
     return queue;
   }
 
-  private createIngest(): NodejsFunction {
+  private createIngest(): lambda.Function {
     const fn = createHandlerFunction(this, 'Ingest', {
       name: 'ingest',
       description: 'Tales ingest: validates events posted to its Function URL and puts them on the stream',
@@ -175,7 +174,7 @@ export class TalesLog extends Construct {
     return fn;
   }
 
-  private createConsumer(): NodejsFunction {
+  private createConsumer(): lambda.Function {
     const { batchSize, maxBatchingWindow, retryAttempts } = this.props;
     // A 10,000-record batch (up to 6 MB) decoded, sorted, indexed and compressed per UTC day, then a few S3 writes.
     const fn = createHandlerFunction(this, 'Consumer', {
@@ -205,7 +204,7 @@ export class TalesLog extends Construct {
     return fn;
   }
 
-  private createQuery(): NodejsFunction {
+  private createQuery(): lambda.Function {
     const fn = createHandlerFunction(this, 'Query', {
       name: 'query',
       description: 'Tales query: answers actor-scoped queries from the chunks in S3',
@@ -219,7 +218,7 @@ export class TalesLog extends Construct {
     return fn;
   }
 
-  private createCompactor(): NodejsFunction {
+  private createCompactor(): lambda.Function {
     // A day of chunks merged into one index over day ordinals, blocks moved by server-side copy where parts allow.
     const fn = createHandlerFunction(this, 'Compactor', {
       name: 'compactor',
@@ -247,22 +246,26 @@ export class TalesLog extends Construct {
   }
 
   /** Reading the data below `<prefix>v1/`: its objects, and listing it (see grantList for why a reader needs that). */
-  private grantReadData(fn: NodejsFunction): void {
+  private grantReadData(fn: lambda.Function): void {
     this.grantObjects(fn, ['s3:GetObject'], [`${LAYOUT_VERSION}/*`]);
     this.grantList(fn, `${LAYOUT_VERSION}/*`);
   }
 
   /** Object actions on keys below the prefix only; `patterns` are relative to it. */
-  private grantObjects(fn: NodejsFunction, actions: string[], patterns: string[]): void {
+  private grantObjects(fn: lambda.Function, actions: string[], patterns: string[]): void {
     iam.Grant.addToPrincipal({
       grantee: fn,
       actions,
       resourceArns: patterns.map((pattern) => this.bucket.arnForObjects(`${this.prefix}${pattern}`)),
     });
-    const bucketId = Stack.of(this).resolve((this.bucket.node.defaultChild as s3.CfnBucket).logicalId);
+    // cdk-nag names the resource as the template has it: the new bucket's Arn attribute, or a given bucket's ARN.
+    const created = this.bucket.node.defaultChild as s3.CfnBucket | undefined;
+    const bucketArn = created
+      ? `<${Stack.of(this).resolve(created.logicalId)}.Arn>`
+      : `arn:<AWS::Partition>:s3:::${this.bucket.bucketName}`;
     for (const pattern of patterns) {
       Validations.of(fn.role as iam.IRole).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${this.prefix}${pattern}]`,
+        id: `AwsSolutions-IAM5[Resource::${bucketArn}/${this.prefix}${pattern}]`,
         reason:
           'Object keys are named at run time (day, writer, sequence), so the grant is a key pattern; it is scoped ' +
           'to one folder below the Tales prefix, never to the whole bucket.',
@@ -283,7 +286,7 @@ export class TalesLog extends Construct {
     });
   }
 
-  private addUrl(fn: NodejsFunction, method: lambda.HttpMethod): lambda.FunctionUrl {
+  private addUrl(fn: lambda.Function, method: lambda.HttpMethod): lambda.FunctionUrl {
     const origins = this.props.corsAllowedOrigins;
     return fn.addFunctionUrl({
       authType: this.props.urlAuthType,

@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { createKinesisClient } from '../shared/aws/clients';
+import { createKinesisClient } from '../shared/aws/kinesis-client';
 import { loadZstd } from '../shared/codec/zstd';
 import type { Env } from '../shared/config/env';
 import { jsonResponse } from '../shared/http/response';

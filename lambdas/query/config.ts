@@ -1,4 +1,5 @@
-import { type Env, optionalInt, optionalString, requireString } from '../../shared/config/env';
+import { type Env, optionalInt, optionalLayout, optionalString, requireString } from '../../shared/config/env';
+import type { KeyLayout } from '../../shared/layout/keys';
 import { DEFAULT_CACHE_BYTES } from '../../shared/query/context';
 
 const MB = 1024 * 1024;
@@ -6,8 +7,8 @@ const MB = 1024 * 1024;
 export interface QueryConfig {
   readonly region: string;
   readonly bucket: string;
-  /** Key prefix of the data ('' or ending in '/'). */
-  readonly prefix: string;
+  /** Keys below TALES_PREFIX. */
+  readonly layout: KeyLayout;
   /** Widest accepted |to - from|, in days. */
   readonly maxSpanDays: number;
   /** Days the bucket keeps objects (TALES_RETENTION_DAYS, set by the stack from its retention); 0: forever. */
@@ -24,7 +25,7 @@ export function readQueryConfig(env: Env): QueryConfig {
   return {
     region: optionalString(env, 'AWS_REGION', 'us-east-1'),
     bucket: requireString(env, 'TALES_BUCKET'),
-    prefix: optionalString(env, 'TALES_PREFIX', ''),
+    layout: optionalLayout(env, 'TALES_PREFIX'),
     maxSpanDays: optionalInt(env, 'TALES_MAX_SPAN_DAYS', 366, 1, 36_600),
     retentionDays: optionalInt(env, 'TALES_RETENTION_DAYS', 0, 0, 36_500),
     cacheBytes: optionalInt(env, 'TALES_CACHE_MB', DEFAULT_CACHE_BYTES / MB, 0, 10_240) * MB,

@@ -1,29 +1,17 @@
-import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
-import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import type { TalesEvent } from '../event/types';
 import { TalesQueryError } from './errors';
 import { FOLLOW_SETTLE_MS, FollowBackoff, SeenEvents } from './follow-window';
-import { createSigner, functionUrlRegion, type RequestSigner } from './signer';
+import { errorFields, FunctionUrl, type FunctionUrlOptions, parseJson } from './function-url';
 
-export interface TalesQueryOptions {
-  /** The query Function URL (or a local server's base URL), e.g. `https://abc.lambda-url.eu-west-1.on.aws/`. */
-  readonly url: string;
-  /** Region to sign for. @default - the region in a Function URL's host name */
-  readonly region?: string;
-  /** @default - the standard AWS credential chain (fromNodeProviderChain) */
-  readonly credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
-  /** Send requests unsigned, to a local endpoint without IAM auth. @default false */
-  readonly unsigned?: boolean;
-  /** @default globalThis.fetch */
-  readonly fetch?: typeof fetch;
-}
+export type TalesQueryOptions = FunctionUrlOptions;
 
 /** A query: actors combined with AND, inclusive bounds; results descend when `from > to`. */
 export interface QueryParams {
   readonly actors: readonly number[];
-  /** Epoch ms, an ISO-8601 string or a Date. */
-  readonly from: number | string | Date;
-  readonly to: number | string | Date;
+  /** Epoch ms, an ISO-8601 string, a Date, or relative to the server's now: `now`, `-15m`, `-1h`, `-2d`. @default - `to` minus 24 hours */
+  readonly from?: number | string | Date;
+  /** Same forms as `from`. @default - now */
+  readonly to?: number | string | Date;
   /** Events per page, 1..1000. @default - the server's */
   readonly limit?: number;
   /** Only events whose text holds this, ignoring case. @default - no filter */
@@ -69,19 +57,10 @@ export interface QueryPage {
 
 /** Reads events through the query Function URL: one page at a time, or as an iterator across pages. */
 export class TalesQuery {
-  private readonly endpoint: URL;
-  private readonly sign: RequestSigner | undefined;
-  private readonly fetch: typeof fetch;
+  private readonly endpoint: FunctionUrl;
 
   constructor(options: TalesQueryOptions) {
-    this.endpoint = new URL(options.url);
-    this.endpoint.pathname = `${this.endpoint.pathname.replace(/\/+$/, '')}/events`;
-    this.fetch = options.fetch ?? globalThis.fetch;
-    if (!options.unsigned) {
-      const region = options.region ?? functionUrlRegion(this.endpoint);
-      if (!region) throw new TypeError(`region is required to sign requests to ${this.endpoint.host}`);
-      this.sign = createSigner({ region, credentials: options.credentials ?? fromNodeProviderChain() });
-    }
+    this.endpoint = new FunctionUrl(options);
   }
 
   /**
@@ -108,7 +87,7 @@ export class TalesQuery {
     const { signal, settleMs = FOLLOW_SETTLE_MS, clock = Date.now } = options;
     const backoff = new FollowBackoff(options.minIntervalMs, options.maxIntervalMs);
     const seen = new SeenEvents();
-    const start = timeOf(params.from);
+    const start = params.from === undefined ? clock() : timeOf(params.from);
     let from = start;
     while (!signal?.aborted) {
       const to = Math.max(from, clock());
@@ -121,9 +100,12 @@ export class TalesQuery {
     }
   }
 
-  /** One page; pass the previous page's `next` as `cursor` for the following one. */
+  /**
+   * One page; pass the previous page's `next` as `cursor` for the following one. With a cursor, `from` and
+   * `to` are not sent: the cursor holds the resolved bounds (a relative `-1h` would have moved since).
+   */
   async page(params: QueryParams, cursor?: string): Promise<QueryPage> {
-    const url = this.url('/events', params);
+    const url = this.url('/events', params, cursor === undefined);
     if (params.limit !== undefined) url.searchParams.set('limit', String(params.limit));
     if (cursor !== undefined) url.searchParams.set('cursor', cursor);
     const { status, text } = await this.get(url);
@@ -132,28 +114,29 @@ export class TalesQuery {
 
   /** The counts of matching events per bucket (`GET /events/counts`). */
   async counts(params: CountsParams): Promise<CountsAnswer> {
-    const url = this.url('/events/counts', params);
+    const url = this.url('/events/counts', params, true);
     if (params.buckets !== undefined) url.searchParams.set('buckets', String(params.buckets));
     const { status, text } = await this.get(url);
     return countsOf(status, text);
   }
 
-  private url(path: string, params: CountsParams): URL {
-    const url = new URL(this.endpoint);
+  private url(path: string, params: CountsParams, withBounds: boolean): URL {
+    const url = new URL(this.endpoint.events);
     url.pathname = `${url.pathname.replace(/\/events$/, '')}${path}`;
     url.searchParams.set('actors', params.actors.join(','));
-    url.searchParams.set('from', timeParam(params.from));
-    url.searchParams.set('to', timeParam(params.to));
+    if (withBounds && params.from !== undefined) url.searchParams.set('from', timeParam(params.from));
+    if (withBounds && params.to !== undefined) url.searchParams.set('to', timeParam(params.to));
     if (params.contains !== undefined) url.searchParams.set('contains', params.contains);
     return url;
   }
 
   private async get(url: URL): Promise<{ status: number; text: string }> {
-    const headers = { accept: 'application/json', ...(this.sign ? await this.sign('GET', url) : {}) };
-    const response = await this.fetch(url, { method: 'GET', headers });
-    const text = await response.text();
-    if (!response.ok) throw errorOf(response.status, text);
-    return { status: response.status, text };
+    const { status, text } = await this.endpoint.request('GET', url, { accept: 'application/json' });
+    if (status < 200 || status > 299) {
+      const { code, message } = errorFields(status, text);
+      throw new TalesQueryError(status, code, message);
+    }
+    return { status, text };
   }
 }
 
@@ -179,15 +162,6 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
 
 function timeParam(value: number | string | Date): string {
   return value instanceof Date ? String(value.getTime()) : String(value);
-}
-
-/** The server's `{"error":{"code","message"}}`, or what AWS answers in front of it (IAM denials). */
-function errorOf(status: number, text: string): TalesQueryError {
-  const body = parseJson(text) as { error?: { code?: unknown; message?: unknown }; Message?: unknown; message?: unknown } | undefined;
-  const { code, message } = body?.error ?? {};
-  if (typeof code === 'string' && typeof message === 'string') return new TalesQueryError(status, code, message);
-  const other = body?.Message ?? body?.message;
-  return new TalesQueryError(status, `http_${status}`, typeof other === 'string' ? other : text.slice(0, 200) || `HTTP ${status}`);
 }
 
 function pageOf(status: number, text: string): QueryPage {
@@ -218,12 +192,4 @@ function countsOf(status: number, text: string): CountsAnswer {
     throw new TalesQueryError(status, 'invalid_response', 'the counts answer is not {from, to, width, counts}');
   }
   return { from: from as number, to: to as number, width: width as number, counts: counts as number[] };
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }

@@ -2,6 +2,7 @@ import { Sha256 } from '@aws-crypto/sha256-js';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import { TalesCredentialsError } from './errors';
 
 /** Headers that authorize a request to `url` (with `body`, whose hash the signature covers). */
 export type RequestSigner = (method: string, url: URL, body?: string) => Promise<Record<string, string>>;
@@ -32,7 +33,10 @@ export function createSigner({ region, credentials }: SignerOptions): RequestSig
       headers: { host: url.host },
       ...(body !== undefined ? { body } : {}),
     });
-    const { headers } = await signer.sign(request);
+    const { headers } = await signer.sign(request).catch((error: unknown) => {
+      // The SDK's chain names every provider it tried, in a stack trace: the fix is the same whichever failed.
+      throw (error as { name?: unknown }).name === 'CredentialsProviderError' ? new TalesCredentialsError() : error;
+    });
     const { host: _host, ...rest } = headers;
     return rest;
   };

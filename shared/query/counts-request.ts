@@ -20,7 +20,7 @@ export function parseCountsRequest(params: QueryParameters, options: RequestOpti
   const actors = parseActors(params.actors);
   const contains = parseContains(params.contains);
   const buckets = parseBuckets(params.buckets);
-  const bounds = resolveBounds(optionalTime(params, 'from'), optionalTime(params, 'to'), options);
+  const bounds = resolveBounds(optionalTime(params, 'from', options.now), optionalTime(params, 'to', options.now), options);
   return { actors, ...bounds, buckets, ...(contains !== undefined ? { contains } : {}) };
 }
 

@@ -1,6 +1,6 @@
 import { EventValidationError } from '../event/errors';
 import { MAX_ACTOR_ID } from '../event/limits';
-import { parseTime } from '../event/validate';
+import { parseTimeExpression } from '../event/time-expression';
 import { DAY_MS } from '../layout/day';
 import { actorsDigest, containsDigest, decodeCursor } from './cursor';
 import { QueryInputError } from './errors';
@@ -33,15 +33,16 @@ const PARAMETERS = ['actors', 'from', 'to', 'limit', 'cursor', 'contains'];
 
 /**
  * Validates the query string of `GET /events`. Omitted bounds: `to` = now, `from` = `to` - 24 h
- * (ascending); with a cursor, omitted bounds are the cursor's and given ones must equal them.
+ * (ascending); with a cursor, omitted bounds are the cursor's and given ones must equal them, and an
+ * omitted limit is the cursor's (the first page's).
  */
 export function parseQueryRequest(params: QueryParameters, options: RequestOptions): QueryRequest {
   checkParameters(params, PARAMETERS);
   const actors = parseActors(params.actors);
   const contains = parseContains(params.contains);
-  const limit = parseLimit(params.limit);
-  let from = optionalTime(params, 'from');
-  let to = optionalTime(params, 'to');
+  let limit = parseLimit(params.limit);
+  let from = optionalTime(params, 'from', options.now);
+  let to = optionalTime(params, 'to', options.now);
   let after: Position | undefined;
   if (params.cursor !== undefined) {
     const cursor = decodeCursor(params.cursor);
@@ -59,10 +60,11 @@ export function parseQueryRequest(params: QueryParameters, options: RequestOptio
     }
     from = cursor.from;
     to = cursor.to;
+    limit ??= cursor.limit;
     after = cursor.after;
   }
   const bounds = resolveBounds(from, to, options);
-  return { actors, ...bounds, limit, ...(after ? { after } : {}), ...(contains !== undefined ? { contains } : {}) };
+  return { actors, ...bounds, limit: limit ?? DEFAULT_LIMIT, ...(after ? { after } : {}), ...(contains !== undefined ? { contains } : {}) };
 }
 
 /** Refuses any parameter not in `allowed`, naming the allowed ones. */
@@ -108,8 +110,9 @@ export function parseActors(value: string | undefined): number[] {
   return [...seen];
 }
 
-function parseLimit(value: string | undefined): number {
-  if (value === undefined) return DEFAULT_LIMIT;
+/** The page size given, else undefined: a cursor's own, or the default. */
+function parseLimit(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
   const limit = Number(value);
   if (!/^\d{1,7}$/.test(value) || limit < 1 || limit > MAX_LIMIT) {
     throw new QueryInputError('limit_invalid', `limit must be an integer in 1..${MAX_LIMIT} (got "${clip(value)}")`);
@@ -117,12 +120,12 @@ function parseLimit(value: string | undefined): number {
   return limit;
 }
 
-/** Epoch milliseconds (digits only) or an ISO-8601 string, as events accept. */
-export function optionalTime(params: QueryParameters, name: 'from' | 'to'): number | undefined {
+/** Epoch milliseconds, an ISO-8601 string, or relative to server time (`now`, `-15m`, `-1h`, `-2d`), as the CLI reads. */
+export function optionalTime(params: QueryParameters, name: 'from' | 'to', now: number): number | undefined {
   const value = params[name];
   if (value === undefined) return undefined;
   try {
-    return parseTime(/^\d{1,16}$/.test(value) ? Number(value) : value);
+    return parseTimeExpression(value, now);
   } catch (error) {
     if (error instanceof EventValidationError) throw new QueryInputError('time_invalid', `${name}: ${error.message}`);
     throw error;

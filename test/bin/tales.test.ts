@@ -9,6 +9,7 @@ import { functionUrlEvent, lambdaContext } from '../../local/lambda/function-url
 import { loadZstd } from '../../shared/codec/zstd';
 import { KeyLayout } from '../../shared/layout/keys';
 import { type LocalS3, startLocalS3 } from '../support/local-s3';
+import { offlineEnv } from '../support/offline-env';
 import { seedWriter } from '../support/seed-chunks';
 
 interface CfnResource {
@@ -34,18 +35,6 @@ beforeAll(() => {
 afterAll(() => {
   if (outdir) rmSync(outdir, { recursive: true, force: true });
 });
-
-/** The parent environment without AWS credentials, profiles, or a region; no instance metadata either. */
-function offlineEnv(dir: string): NodeJS.ProcessEnv {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('AWS_') && !key.startsWith('CDK_')));
-  return {
-    ...env,
-    AWS_CONFIG_FILE: join(dir, 'no-config'),
-    AWS_SHARED_CREDENTIALS_FILE: join(dir, 'no-credentials'),
-    AWS_EC2_METADATA_DISABLED: 'true',
-    CDK_DISABLE_CLI_TELEMETRY: 'true',
-  };
-}
 
 const HANDLERS = ['Ingest', 'Consumer', 'Query', 'Compactor'] as const;
 

@@ -100,7 +100,7 @@ describe('compactor config', () => {
     expect(readCompactorConfig({ TALES_BUCKET: 'b' })).toEqual({
       region: 'us-east-1',
       bucket: 'b',
-      prefix: '',
+      layout: new KeyLayout(''),
       closeAfterMs: 26 * 3_600_000,
       graceMs: 3_600_000,
       lookbackDays: 7,

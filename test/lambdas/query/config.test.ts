@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { readQueryConfig } from '../../../lambdas/query/config';
+import { KeyLayout } from '../../../shared/layout/keys';
 
 describe('readQueryConfig', () => {
   it('applies the documented defaults', () => {
     expect(readQueryConfig({ TALES_BUCKET: 'data' })).toEqual({
       region: 'us-east-1',
       bucket: 'data',
-      prefix: '',
+      layout: new KeyLayout(''),
       maxSpanDays: 366,
       retentionDays: 0,
       cacheBytes: 256 * 1024 * 1024,
@@ -27,7 +28,7 @@ describe('readQueryConfig', () => {
     ).toEqual({
       region: 'eu-west-1',
       bucket: 'data',
-      prefix: 'tales/',
+      layout: new KeyLayout('tales/'),
       maxSpanDays: 31,
       retentionDays: 30,
       cacheBytes: 0,

@@ -124,7 +124,7 @@ describe('query Lambda handler', () => {
     expect(body.events.map((e: { text: string }) => e.text)).toEqual(['w0 e24', 'w1 e24', 'w0 e27', 'w1 e27']);
   });
 
-  const otherCursor = encodeCursor({ actors: [6], from: T0, to: NOW }, { time: T0, writer: 'w', seq: 0, ordinal: 0 });
+  const otherCursor = encodeCursor({ actors: [6], from: T0, to: NOW, limit: 100 }, { time: T0, writer: 'w', seq: 0, ordinal: 0 });
   const badInput: [string, Record<string, string>, string, string][] = [
     ['missing actors', {}, 'actors_missing', 'actors is required: comma-separated uint32 ids, e.g. actors=12345,67890'],
     ['a non-integer actor', { actors: '1.5' }, 'actor_invalid', 'actor must be an integer in 0..4294967295 (got "1.5")'],
@@ -141,13 +141,13 @@ describe('query Lambda handler', () => {
       'an invalid from',
       { actors: '5', from: 'noon' },
       'time_invalid',
-      'from: time must be epoch milliseconds or an ISO-8601 string (got "noon")',
+      'from: "noon" is not a time: use now, -15m, -1h, -2d, an ISO-8601 time (2026-07-01T12:00:00Z) or epoch ms',
     ],
     [
       'an invalid to',
       { actors: '5', to: '2026-07-01T25:00Z' },
       'time_invalid',
-      'to: time must be an integer epoch ms in 0..8640000000000000 (got 2026-07-01T25:00Z)',
+      'to: "2026-07-01T25:00Z" is not a time: use now, -15m, -1h, -2d, an ISO-8601 time (2026-07-01T12:00:00Z) or epoch ms',
     ],
     [
       'a span too large',

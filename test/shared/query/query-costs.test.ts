@@ -1,6 +1,6 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createS3Client } from '../../../shared/aws/clients';
+import { createS3Client } from '../../../shared/aws/s3-client';
 import type { BlockEntry } from '../../../shared/chunk/directory';
 import { openChunk } from '../../../shared/chunk/reader';
 import { memorySource } from '../../../shared/chunk/source';

@@ -34,6 +34,15 @@ describe('parseQueryRequest', () => {
     });
   });
 
+  it('reads bounds relative to server time, as the CLI does: newest first with from=now&to=-1h', () => {
+    expect(parse({ actors: '1', from: 'now', to: '-1h' })).toMatchObject({ from: NOW, to: NOW - 3_600_000 });
+    expect(parse({ actors: '1', from: '-2d' })).toMatchObject({ from: NOW - 2 * DAY_MS, to: NOW });
+    expect(rejection({ actors: '1', from: '1782900000' })).toEqual({
+      code: 'time_invalid',
+      message: 'from: "1782900000" looks like epoch seconds: times are epoch milliseconds (1782900000000)',
+    });
+  });
+
   it('defaults: to = now, from = to - 24 h (ascending), limit 100', () => {
     expect(parse({ actors: '1' })).toEqual({ actors: [1], from: NOW - DAY_MS, to: NOW, limit: 100 });
     expect(parse({ actors: '1', to: '5000' })).toMatchObject({ from: 0, to: 5000 });
@@ -61,25 +70,25 @@ describe('parseQueryRequest', () => {
       'an invalid from',
       { actors: '1', from: 'yesterday' },
       'time_invalid',
-      'from: time must be epoch milliseconds or an ISO-8601 string (got "yesterday")',
+      'from: "yesterday" is not a time: use now, -15m, -1h, -2d, an ISO-8601 time (2026-07-01T12:00:00Z) or epoch ms',
     ],
     [
       'an impossible date',
       { actors: '1', to: '2026-02-30T00:00:00Z' },
       'time_invalid',
-      'to: time must be epoch milliseconds or an ISO-8601 string (got "2026-02-30T00:00:00Z")',
+      'to: "2026-02-30T00:00:00Z" is not a time: use now, -15m, -1h, -2d, an ISO-8601 time (2026-07-01T12:00:00Z) or epoch ms',
     ],
     [
       'a negative time',
       { actors: '1', from: '-5' },
       'time_invalid',
-      'from: time must be epoch milliseconds or an ISO-8601 string (got "-5")',
+      'from: "-5" is not a time: use now, -15m, -1h, -2d, an ISO-8601 time (2026-07-01T12:00:00Z) or epoch ms',
     ],
     [
       'a time past the Date range',
       { actors: '1', to: '9000000000000000' },
       'time_invalid',
-      'to: time must be an integer epoch ms in 0..8640000000000000 (got 9000000000000000)',
+      'to: "9000000000000000" is not a time: use now, -15m, -1h, -2d, an ISO-8601 time (2026-07-01T12:00:00Z) or epoch ms',
     ],
     [
       'a span over the maximum',
@@ -128,7 +137,7 @@ describe('parseQueryRequest', () => {
   });
 
   describe('with a cursor', () => {
-    const query = { actors: [3, 1], from: 1000, to: 9000 };
+    const query = { actors: [3, 1], from: 1000, to: 9000, limit: 7 };
     const cursor = encodeCursor(query, { time: 5000, writer: 'shardId-000000000001', seq: 2, ordinal: 17 });
 
     it('resumes after the cursor, taking omitted bounds from it, whatever the actors order', () => {
@@ -136,11 +145,16 @@ describe('parseQueryRequest', () => {
         actors: [1, 3],
         from: 1000,
         to: 9000,
-        limit: 100,
+        limit: 7,
         after: { time: 5000, writer: 'shardId-000000000001', seq: 2, ordinal: 17 },
       };
       expect(parse({ actors: '1,3', cursor })).toEqual(expected);
-      expect(parse({ actors: '3,1', from: '1000', to: '9000', cursor, limit: '100' })).toEqual({ ...expected, actors: [3, 1] });
+      expect(parse({ actors: '3,1', from: '1000', to: '9000', cursor, limit: '100' })).toEqual({ ...expected, actors: [3, 1], limit: 100 });
+    });
+
+    it('keeps the first page size when a next page names none', () => {
+      expect(parse({ actors: '1,3', cursor }).limit).toBe(7);
+      expect(parse({ actors: '1,3', cursor, limit: '2' }).limit).toBe(2);
     });
 
     it('keeps a contains text, takes an empty one as none, and binds the cursor to it in any case', () => {
