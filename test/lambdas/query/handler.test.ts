@@ -202,8 +202,11 @@ describe('query Lambda handler', () => {
   it('GET /events with contains keeps the events whose text holds it in any case, and binds the cursor to it', async () => {
     const first = await get('/events', { actors: '5', from: String(T0), to: String(NOW), contains: 'E2', limit: '2' });
     expect(first.body.events.map((e: { text: string }) => e.text)).toEqual(['w0 e21', 'w1 e21']);
-    const rest = await get('/events', { actors: '5', cursor: first.body.next, contains: 'e2' });
-    expect(rest.body.events.map((e: { text: string }) => e.text)).toEqual(['w0 e24', 'w1 e24', 'w0 e27', 'w1 e27']);
+    // The next page keeps the first page's size (the cursor carries it) and the filter, whatever its case.
+    const second = await get('/events', { actors: '5', cursor: first.body.next, contains: 'e2' });
+    expect(second.body.events.map((e: { text: string }) => e.text)).toEqual(['w0 e24', 'w1 e24']);
+    const rest = await get('/events', { actors: '5', cursor: second.body.next, contains: 'e2', limit: '10' });
+    expect(rest.body.events.map((e: { text: string }) => e.text)).toEqual(['w0 e27', 'w1 e27']);
     expect(await get('/events', { actors: '5', cursor: first.body.next })).toMatchObject({
       status: 400,
       body: { error: { code: 'cursor_mismatch', message: 'cursor belongs to a query with another contains text' } },

@@ -37,7 +37,7 @@ describe('parseCountsRequest', () => {
       'an invalid from',
       { actors: '1', from: 'noon' },
       'time_invalid',
-      'from: time must be epoch milliseconds or an ISO-8601 string (got "noon")',
+      'from: "noon" is not a time: use now, -15m, -1h, -2d, an ISO-8601 time (2026-07-01T12:00:00Z) or epoch ms',
     ],
     [
       'a span over the maximum',
