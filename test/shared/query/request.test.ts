@@ -79,7 +79,7 @@ describe('parseQueryRequest', () => {
       'a time past the Date range',
       { actors: '1', to: '9000000000000000' },
       'time_invalid',
-      'to: time must be an integer epoch ms in 0..8640000000000000 (got 9000000000000000)',
+      'to: time must be an integer epoch ms in 0..253402300799999 (got 9000000000000000)',
     ],
     [
       'a span over the maximum',
