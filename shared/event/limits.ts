@@ -16,3 +16,9 @@ export const FRAME_OVERHEAD_BYTES = 8 + 1 + 2;
 export function frameSize(actorCount: number, textBytes: number): number {
   return FRAME_OVERHEAD_BYTES + 4 * actorCount + textBytes;
 }
+
+/**
+ * Deepest nesting accepted in the JSON of a request body, an NDJSON line or a Kinesis record, checked
+ * before parsing: events need 3 (an array of objects holding the actors array).
+ */
+export const MAX_JSON_DEPTH = 8;

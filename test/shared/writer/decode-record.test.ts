@@ -65,6 +65,7 @@ describe('decodeRecord', () => {
       'time must be an integer epoch ms in 0..253402300799999 (got 253402300800000)',
     ],
     ['{"actors":[1],"text":"\\ud800"}', 'text_invalid_utf8', 'text is not valid UTF-8 (it holds a lone surrogate)'],
+    [`{"actors":[1],"text":"t","time":${'['.repeat(100_000)}}`, 'json_too_deep', 'record data nests deeper than 8 levels'],
   ])('rejects %j as %s', (data, code, reason) => {
     const decoded = decodeRecord(record(data));
     expect(decoded).toMatchObject({ kind: 'rejected', code, sequenceNumber: '7', partitionKey: 'pk', arrival: 1_782_907_200_123 });
