@@ -14,7 +14,7 @@ export interface StackFile {
 
 const NAME = 'stack.json';
 
-function stackFilePath(dataDir: string): string {
+export function stackFilePath(dataDir: string): string {
   return join(dataDir, NAME);
 }
 

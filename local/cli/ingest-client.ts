@@ -22,7 +22,7 @@ export class IngestClient {
     this.fetch = reachable(fetchImpl, endpoint);
     if (!endpoint.local) {
       if (!endpoint.region) throw new CliError(`set --region or AWS_REGION to sign requests to ${this.url.host}`);
-      this.sign = createSigner({ region: endpoint.region, credentials: fromNodeProviderChain() });
+      this.sign = createSigner({ region: endpoint.region, credentials: fromNodeProviderChain(), signHosts: endpoint.signHosts });
     }
   }
 

@@ -30,3 +30,8 @@ export class TalesQueryError extends TalesClientError {
     super(message);
   }
 }
+
+/** A request the signer will not sign: credentials would go over plain HTTP, or to a host not known to be AWS. */
+export class SigningRefusedError extends TalesClientError {
+  override readonly name = 'SigningRefusedError';
+}

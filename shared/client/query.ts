@@ -13,6 +13,8 @@ export interface TalesQueryOptions {
   readonly credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
   /** Send requests unsigned, to a local endpoint without IAM auth. @default false */
   readonly unsigned?: boolean;
+  /** Host names besides https Lambda Function URL hosts to sign requests for. @default - none */
+  readonly signHosts?: readonly string[];
   /** @default globalThis.fetch */
   readonly fetch?: typeof fetch;
 }
@@ -46,7 +48,11 @@ export class TalesQuery {
     if (!options.unsigned) {
       const region = options.region ?? functionUrlRegion(this.endpoint);
       if (!region) throw new TypeError(`region is required to sign requests to ${this.endpoint.host}`);
-      this.sign = createSigner({ region, credentials: options.credentials ?? fromNodeProviderChain() });
+      this.sign = createSigner({
+        region,
+        credentials: options.credentials ?? fromNodeProviderChain(),
+        ...(options.signHosts ? { signHosts: options.signHosts } : {}),
+      });
     }
   }
 

@@ -28,6 +28,7 @@ export async function queryCommand(options: QueryOptions, endpoint: Endpoint, io
   const client = new TalesQuery({
     url: endpoint.base.href,
     unsigned: endpoint.local,
+    signHosts: endpoint.signHosts,
     ...(endpoint.region ? { region: endpoint.region } : {}),
     fetch: reachable(io.fetch ?? globalThis.fetch, endpoint),
   });
