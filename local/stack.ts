@@ -1,16 +1,15 @@
-import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { createKinesisClient } from '../shared/aws/kinesis-client';
 import { loadZstd } from '../shared/codec/zstd';
 import type { Env } from '../shared/config/env';
-import { jsonResponse } from '../shared/http/response';
 import type { LocalConfig } from './config';
 import { LocalStackError } from './errors';
+import { localDispatch } from './http/dispatch';
 import { startHttpServer } from './http/http-server';
-import { routeOf } from './http/routes';
 import { localConsumer, localIngest, localQuery } from './lambda/local-handlers';
 import { hasLegacyOpenssl } from './openssl-legacy';
+import { ownerOnlyDir } from './owner-only';
 import { PhaseLock } from './phase-lock';
 import { startStreamPoller } from './poller/stream-poller';
 import type { PollerStats } from './poller/types';
@@ -18,7 +17,6 @@ import { ensureStream } from './servers/ensure-stream';
 import { startKinesisServer } from './servers/kinesis-server';
 import { startS3Server } from './servers/s3-server';
 import { readRunningStack, removeStackFile, writeStackFile } from './stack-file';
-import { pageAnswer } from './ui/page-answer';
 
 export interface LocalStackOptions extends LocalConfig {
   /** Variables the handlers read besides the stack's own (TALES_PREFIX, TALES_SKEW_PAST_MS, …). @default {} */
@@ -44,6 +42,8 @@ export interface LocalStack {
 }
 
 const HOST = '127.0.0.1';
+/** The body types docs/api.md documents for POST /events; a page can send others without a CORS preflight. */
+const POST_TYPES = ['application/json', 'application/x-ndjson'];
 
 /**
  * The whole system on one machine: kinesalite and s3rver keeping their data in `dataDir`, the stream and
@@ -67,14 +67,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     host: HOST,
     port: options.port,
     onError: (error) => logger.error('request failed', { error }),
-    handle: async (event) => {
-      const route = routeOf(event.requestContext.http.method, event.rawPath);
-      if (typeof route !== 'string') return route;
-      if (route === 'page') return pageAnswer(event.rawPath);
-      const handler = handlers[route];
-      if (!handler) return jsonResponse(503, { error: { code: 'starting', message: 'the local stack is still starting' } });
-      return route === 'query' ? s3Access.run('read', () => handler.invoke(event)) : handler.invoke(event);
-    },
+    handle: localDispatch(handlers, s3Access),
+    guard: { ownPages: true, postTypes: POST_TYPES },
   });
   // Undone in reverse order, after the HTTP server has answered the requests under way.
   const cleanup: (() => Promise<void> | void)[] = [];
@@ -85,7 +79,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   try {
     const running = await readRunningStack(dataDir);
     if (running) throw new LocalStackError(`${dataDir} is in use by the tales stack at ${running.url} (process ${running.pid})`);
-    await mkdir(dataDir, { recursive: true });
+    for (const dir of [dataDir, join(dataDir, 's3'), join(dataDir, 'kinesis')]) await ownerOnlyDir(dir);
     const s3 = await startS3Server(join(dataDir, 's3'), options.bucket);
     cleanup.push(() => s3.close());
     const kinesisServer = await startKinesisServer(join(dataDir, 'kinesis'));

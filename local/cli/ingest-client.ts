@@ -13,6 +13,7 @@ export class IngestClient {
       url: endpoint.base.href,
       unsigned: endpoint.local,
       ...(endpoint.region ? { region: endpoint.region } : {}),
+      ...(endpoint.signHosts.length ? { signHosts: endpoint.signHosts } : {}),
       fetch: reachable(fetchImpl, endpoint),
     });
   }

@@ -20,6 +20,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .option('--ingest-url <url>', 'the ingest Function URL (env: TALES_INGEST_URL)')
     .option('--query-url <url>', 'the query Function URL (env: TALES_QUERY_URL)')
     .option('--region <region>', 'region to sign for (default: AWS_REGION, or the Function URL host)')
+    .option('--sign-host <host>', 'also sign requests to this host, e.g. a custom domain in front of the Function URLs (use https)')
     .showHelpAfterError()
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err });

@@ -7,6 +7,7 @@ import { PortInUseError } from '../errors';
 import { checkRequestPayload, limitResponse } from './payload-limits';
 import { readBody } from './read-body';
 import { requestEvent } from './request-event';
+import { type GuardRules, refusal } from './request-guard';
 import { writeResponse } from './write-response';
 
 export interface HttpServerOptions {
@@ -16,6 +17,8 @@ export interface HttpServerOptions {
   /** Answers one request, as a Function URL's Lambda would. */
   readonly handle: (event: APIGatewayProxyEventV2) => Promise<HttpResponse>;
   readonly onError: (error: unknown) => void;
+  /** Who besides same-machine clients may call; a refused request is answered before its body is read. */
+  readonly guard: GuardRules;
 }
 
 export interface LocalHttpServer {
@@ -25,11 +28,16 @@ export interface LocalHttpServer {
 }
 
 /**
- * An HTTP server that turns each request into a payload-2.0 event and enforces a Function URL's limits
+ * An HTTP server that refuses what `guard` refuses, turns each other request into a payload-2.0 event, and enforces a Function URL's limits
  * (6 MiB payloads each way, UTF-8 text bodies); a taken port is a PortInUseError.
  */
-export async function startHttpServer({ host, port, handle, onError }: HttpServerOptions): Promise<LocalHttpServer> {
+export async function startHttpServer({ host, port, handle, onError, guard }: HttpServerOptions): Promise<LocalHttpServer> {
   const server = createServer((request, response) => {
+    const refused = refusal(request, guard);
+    if (refused) {
+      writeResponse(response, errorResponse(refused));
+      return;
+    }
     readBody(request)
       .then((body) => {
         const event = requestEvent(request, body);

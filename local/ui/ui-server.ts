@@ -59,6 +59,8 @@ export async function startUiServer(options: UiServerOptions): Promise<UiServer>
     host: HOST,
     port: options.port,
     onError: options.onError,
+    // The page's own origin only: the forwarder signs with the user's credentials, so no other page may use it.
+    guard: { ownPages: true, postTypes: [] },
     handle: async (event) => {
       const { method } = event.requestContext.http;
       const route = routeOf(method, event.rawPath);

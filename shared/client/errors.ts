@@ -52,3 +52,8 @@ export class TalesCredentialsError extends TalesClientError {
     );
   }
 }
+
+/** A request the signer will not sign: credentials would go over plain HTTP, or to a host not known to be AWS. */
+export class SigningRefusedError extends TalesClientError {
+  override readonly name = 'SigningRefusedError';
+}

@@ -13,6 +13,8 @@ export interface FunctionUrlOptions {
   readonly credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
   /** Send requests unsigned, to a local endpoint without IAM auth. @default false */
   readonly unsigned?: boolean;
+  /** Host names besides https Lambda Function URL hosts to sign requests for (a custom domain in front of them). @default - none */
+  readonly signHosts?: readonly string[];
   /** @default globalThis.fetch */
   readonly fetch?: typeof fetch;
 }
@@ -34,7 +36,11 @@ export class FunctionUrl {
           `region is required to sign requests to ${this.events.host}, which is not a Function URL (<id>.lambda-url.<region>.on.aws): pass region (in the CLI, --region or AWS_REGION)`,
         );
       }
-      this.sign = createSigner({ region, credentials: options.credentials ?? fromNodeProviderChain() });
+      this.sign = createSigner({
+        region,
+        credentials: options.credentials ?? fromNodeProviderChain(),
+        ...(options.signHosts ? { signHosts: options.signHosts } : {}),
+      });
     }
   }
 

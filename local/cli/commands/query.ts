@@ -75,6 +75,7 @@ function queryClient(endpoint: Endpoint, io: CliIo): TalesQuery {
   return new TalesQuery({
     url: endpoint.base.href,
     unsigned: endpoint.local,
+    signHosts: endpoint.signHosts,
     ...(endpoint.region ? { region: endpoint.region } : {}),
     fetch: reachable(io.fetch ?? globalThis.fetch, endpoint),
   });

@@ -55,10 +55,12 @@ describe('IngestClient', () => {
   });
 
   it('needs a region to sign for a host that does not name one', () => {
-    expect(() => new IngestClient(resolveEndpoints({ url: 'https://tales.example.com' }, {}).ingest)).toThrow(
-      new CliError('set --region or AWS_REGION to sign requests to tales.example.com'),
-    );
-    expect(resolveEndpoints({ url: 'https://tales.example.com' }, { AWS_REGION: 'us-west-2' }).ingest.region).toBe('us-west-2');
+    expect(
+      () => new IngestClient(resolveEndpoints({ url: 'https://tales.example.com', signHost: 'tales.example.com' }, {}).ingest),
+    ).toThrow(new CliError('set --region or AWS_REGION to sign requests to tales.example.com'));
+    expect(
+      resolveEndpoints({ url: 'https://tales.example.com', signHost: 'tales.example.com' }, { AWS_REGION: 'us-west-2' }).ingest.region,
+    ).toBe('us-west-2');
   });
 
   it('fails if the 400 of a request in which no event is valid is not read as its per-event failures', async () => {

@@ -157,7 +157,7 @@ describe('TalesQuery', () => {
 
   it('signs with SigV4 for service lambda, and the signature matches the request that arrived', async () => {
     const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY', sessionToken: 'token' };
-    const client = new TalesQuery({ url: stub.url, region: 'eu-west-1', credentials });
+    const client = new TalesQuery({ url: stub.url, region: 'eu-west-1', credentials, signHosts: ['127.0.0.1'] });
     await client.page(params, 'c/3+x=');
     const seen = stub.seen[0] as Seen;
     const authorization = String(seen.headers.authorization);
