@@ -12,6 +12,8 @@ export interface UiServerOptions {
   readonly queryUrl: URL;
   /** Sign the forwarded requests with SigV4 for this region; unset: send them unsigned (a local stack). */
   readonly region?: string;
+  /** Hosts besides https Lambda Function URL hosts to sign for (`--sign-host`). @default - none */
+  readonly signHosts?: readonly string[];
   /** @default - the standard AWS credential chain */
   readonly credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
   /** 0 picks a free port. */
@@ -35,7 +37,11 @@ const HOST = '127.0.0.1';
 export async function startUiServer(options: UiServerOptions): Promise<UiServer> {
   const fetchImpl = options.fetch ?? globalThis.fetch;
   const sign = options.region
-    ? createSigner({ region: options.region, credentials: options.credentials ?? fromNodeProviderChain() })
+    ? createSigner({
+        region: options.region,
+        credentials: options.credentials ?? fromNodeProviderChain(),
+        ...(options.signHosts ? { signHosts: options.signHosts } : {}),
+      })
     : undefined;
   const base = options.queryUrl.pathname.replace(/\/+$/, '');
   const forward = async (path: string, query: string): Promise<HttpResponse> => {
@@ -60,7 +66,7 @@ export async function startUiServer(options: UiServerOptions): Promise<UiServer>
     port: options.port,
     onError: options.onError,
     // The page's own origin only: the forwarder signs with the user's credentials, so no other page may use it.
-    guard: { ownPages: true, postTypes: [] },
+    guard: { ownPages: true },
     handle: async (event) => {
       const { method } = event.requestContext.http;
       const route = routeOf(method, event.rawPath);

@@ -39,7 +39,11 @@ describe('the explorer page in Chromium, against the local stack', () => {
 
   beforeAll(async () => {
     await buildPage();
-    const response = await fetch(`${local.stack.url}/events`, { method: 'POST', body: JSON.stringify(seedEvents()) });
+    const response = await fetch(`${local.stack.url}/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(seedEvents()),
+    });
     expect(await response.json()).toEqual({ accepted: 123 });
     const visible = async () => {
       const answer = await fetch(`${local.stack.url}/events/counts?actors=100&from=${RANGE.from}&to=${RANGE.to}&buckets=1`);

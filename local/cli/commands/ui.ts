@@ -15,6 +15,7 @@ export async function uiCommand(options: UiOptions, endpoint: Endpoint, io: CliI
   const server = await startUiServer({
     queryUrl: endpoint.base,
     ...(!endpoint.local && endpoint.region ? { region: endpoint.region } : {}),
+    signHosts: endpoint.signHosts,
     port: options.port,
     ...(io.fetch ? { fetch: io.fetch } : {}),
     onError: (error) => io.err(`tales ui: ${error instanceof Error ? error.message : String(error)}\n`),

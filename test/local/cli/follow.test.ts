@@ -8,7 +8,11 @@ import { useTestStack, waitUntil } from '../../support/local-stack';
 describe('following a query on the local stack', () => {
   const local = useTestStack();
   const log = (text: string, actors: number[]) =>
-    fetch(`${local.stack.url}/events`, { method: 'POST', body: JSON.stringify({ text, actors }) }).then((r) => expect(r.status).toBe(202));
+    fetch(`${local.stack.url}/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ text, actors }),
+    }).then((r) => expect(r.status).toBe(202));
 
   it('tales query --follow prints what is there, then each event as it becomes visible, once, until interrupted', async () => {
     await log('before', [901]);

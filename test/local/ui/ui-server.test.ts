@@ -54,6 +54,8 @@ describe('tales ui: the explorer page and its API calls forwarded', () => {
     const ui = await startUiServer({
       queryUrl: new URL(`http://127.0.0.1:${(upstream.address() as AddressInfo).port}/base/`),
       region: 'eu-west-1',
+      // A plain-http test server stands in for the Function URL: it must be named to be signed for.
+      signHosts: ['127.0.0.1'],
       credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
       port: 0,
       onError: quiet,
@@ -124,7 +126,12 @@ describe('tales ui: the explorer page and its API calls forwarded', () => {
     expect(await run).toBe(0);
     await expect(fetch(url)).rejects.toThrow();
 
-    const deployed = await runCaptured((io) => runCli(['ui', '--query-url', 'https://query.example.com/'], io), { env: {} });
+    const untrusted = await runCaptured((io) => runCli(['ui', '--query-url', 'https://query.example.com/'], io), { env: {} });
+    expect(untrusted.err).toMatch(/would carry your AWS credentials: .* pass --sign-host query\.example\.com to trust it\n$/);
+    const deployed = await runCaptured(
+      (io) => runCli(['ui', '--query-url', 'https://query.example.com/', '--sign-host', 'query.example.com'], io),
+      { env: {} },
+    );
     expect(deployed).toEqual({
       code: 1,
       out: '',
