@@ -110,8 +110,8 @@ describe('one author per writer-day', () => {
 
     const result = await writeBatch(mine, records(events(3, 'b', 3), 49_000_000_000_000_000_100n));
 
-    expect((result.failures[0]?.error as Error).message).toMatch(
-      /^v1\/2026-07-01\/w\/shardId-000000000000\/manifest\.json: the manifest changed since it was read at ETag "[0-9a-f]{32}": another writer is at work on this writer-day$/,
+    expect(String(result.failures[0]?.error)).toMatch(
+      /^WriterConflictError: v1\/2026-07-01\/w\/shardId-000000000000\/manifest\.json: the manifest changed since it was read at ETag "[0-9a-f]{32}": another writer is at work on this writer-day$/,
     );
   });
 
