@@ -211,7 +211,8 @@ export class TalesLog extends Construct {
       description: 'Tales query: answers actor-scoped queries from the chunks in S3',
       memorySize: 1024,
       timeout: Duration.seconds(30),
-      environment: this.dataEnvironment(),
+      // Queries stay clear of the days the bucket's lifecycle is expiring.
+      environment: { ...this.dataEnvironment(), ...retentionEnvironment(this.props.retentionDays) },
       logRetention: this.props.logRetention,
     });
     this.grantReadData(fn);
@@ -339,4 +340,9 @@ export class TalesLog extends Construct {
     }
     this.alarms.push(alarm);
   }
+}
+
+/** The bucket's retention, for the query Lambda; nothing when objects are kept forever. */
+function retentionEnvironment(retentionDays: number | undefined): Record<string, string> {
+  return retentionDays === undefined ? {} : { TALES_RETENTION_DAYS: String(retentionDays) };
 }

@@ -7,6 +7,8 @@ export interface QueryConfig {
   readonly prefix: string;
   /** Widest accepted |to - from|, in days. */
   readonly maxSpanDays: number;
+  /** Days the bucket keeps objects (TALES_RETENTION_DAYS, set by the stack from its retention); 0: forever. */
+  readonly retentionDays: number;
   /** Chunk heads kept in memory between invocations. */
   readonly cacheEntries: number;
   /** A local S3 server (s3rver); unset in AWS. */
@@ -21,6 +23,7 @@ export function readQueryConfig(env: Env): QueryConfig {
     bucket: requireString(env, 'TALES_BUCKET'),
     prefix: optionalString(env, 'TALES_PREFIX', ''),
     maxSpanDays: optionalInt(env, 'TALES_MAX_SPAN_DAYS', 366, 1, 36_600),
+    retentionDays: optionalInt(env, 'TALES_RETENTION_DAYS', 0, 0, 36_500),
     cacheEntries: optionalInt(env, 'TALES_CACHE_ENTRIES', 2000, 0, 1_000_000),
     ...(s3Endpoint ? { s3Endpoint } : {}),
   };

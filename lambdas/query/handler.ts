@@ -7,6 +7,7 @@ import type { QueryContext } from '../../shared/query/context';
 import { encodeCursor } from '../../shared/query/cursor';
 import { QueryInputError, StoreReadError } from '../../shared/query/errors';
 import { parseQueryRequest } from '../../shared/query/request';
+import { retentionHorizon } from '../../shared/query/retention';
 import { runQuery } from '../../shared/query/run-query';
 
 export interface QueryLogger {
@@ -18,6 +19,8 @@ export interface QueryHandlerDeps {
   /** The query context, made once (its head cache lives as long as the Lambda). */
   readonly context: () => Promise<QueryContext>;
   readonly maxSpanDays: number;
+  /** Days the bucket keeps objects (its lifecycle expiry); queries are clamped to the days still whole. 0: kept forever. @default 0 */
+  readonly retentionDays?: number;
   readonly logger: QueryLogger;
   /** @default Date.now */
   readonly clock?: () => number;
@@ -26,12 +29,19 @@ export interface QueryHandlerDeps {
 const ROUTES = ['/events', '/health'];
 
 /**
+ * Time kept back from the Lambda's remaining time when a query starts: the page ends once only this
+ * much is left, with what it has and `next`. It covers the day load or chunk read under way when the
+ * time is found to be up, and the answer.
+ */
+export const DEADLINE_MARGIN_MS = 5000;
+
+/**
  * The Function URL handler: `GET /events` (a page of a query) and `GET /health`; other paths are
  * 404, other methods 405. Bad input is a 400 with a code and message; anything else is a 500
  * "internal error", logged with the S3 key at fault. A corrupt chunk fails the whole request.
  */
-export function createQueryHandler({ context, maxSpanDays, logger, clock = Date.now }: QueryHandlerDeps) {
-  return middy<APIGatewayProxyEventV2, HttpResponse>().handler(async (event) => {
+export function createQueryHandler({ context, maxSpanDays, retentionDays = 0, logger, clock = Date.now }: QueryHandlerDeps) {
+  return middy<APIGatewayProxyEventV2, HttpResponse>().handler(async (event, lambda) => {
     const { method } = event.requestContext.http;
     const path = event.rawPath;
     if (!ROUTES.includes(path)) return errorResponse(new HttpError(404, 'not_found', `no route ${method} ${path}`));
@@ -40,7 +50,11 @@ export function createQueryHandler({ context, maxSpanDays, logger, clock = Date.
     const started = clock();
     try {
       const request = parseQueryRequest(event.queryStringParameters ?? {}, { now: started, maxSpanDays });
-      const result = await runQuery(await context(), request);
+      const deadline = started + lambda.getRemainingTimeInMillis() - DEADLINE_MARGIN_MS;
+      const result = await runQuery(await context(), request, undefined, {
+        expired: () => clock() >= deadline,
+        ...(retentionDays > 0 ? { horizon: retentionHorizon(started, retentionDays) } : {}),
+      });
       const next = result.resumeAfter ? encodeCursor(request, result.resumeAfter) : undefined;
       logger.info('query', {
         actors: request.actors,
@@ -50,6 +64,7 @@ export function createQueryHandler({ context, maxSpanDays, logger, clock = Date.
         resumed: request.after !== undefined,
         rows: result.events.length,
         more: next !== undefined,
+        ...(result.cutShort ? { cutShort: result.cutShort } : {}),
         ms: clock() - started,
         ...result.stats.toJSON(),
       });

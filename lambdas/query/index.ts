@@ -20,5 +20,6 @@ const queryContext = () => {
 export const handler = createQueryHandler({
   context: queryContext,
   maxSpanDays: config.maxSpanDays,
+  retentionDays: config.retentionDays,
   logger: new Logger({ serviceName: 'tales-query' }),
 });

@@ -26,7 +26,7 @@ export class IngestClient {
     }
   }
 
-  /** Sends one body (a JSON event or array, or NDJSON); a 4xx/5xx answer is a CliError with the server's message. */
+  /** Sends one body (a JSON event or array, or NDJSON); an error answer is a CliError with the server's message. */
   async post(body: string, contentType: 'application/json' | 'application/x-ndjson'): Promise<IngestAnswer> {
     const headers = {
       'content-type': contentType,
@@ -36,7 +36,8 @@ export class IngestClient {
     const response = await this.fetch(this.url, { method: 'POST', headers, body });
     const text = await response.text();
     const answer = parseJson(text) as { accepted?: unknown; failed?: unknown; error?: { code?: unknown; message?: unknown } } | undefined;
-    if (response.status === 202 || response.status === 207) {
+    // A 400 in which no event was valid names each event's failure, as a 207 does.
+    if (response.status === 202 || response.status === 207 || response.status === 400) {
       if (typeof answer?.accepted === 'number') {
         return { accepted: answer.accepted, failed: Array.isArray(answer.failed) ? (answer.failed as IngestFailure[]) : [] };
       }

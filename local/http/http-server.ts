@@ -4,6 +4,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { HttpError } from '../../shared/http/errors';
 import { errorResponse, type HttpResponse } from '../../shared/http/response';
 import { PortInUseError } from '../errors';
+import { checkRequestPayload, limitResponse } from './payload-limits';
 import { readBody } from './read-body';
 import { requestEvent } from './request-event';
 import { writeResponse } from './write-response';
@@ -23,16 +24,23 @@ export interface LocalHttpServer {
   close(): Promise<void>;
 }
 
-/** An HTTP server that turns each request into a payload-2.0 event; a taken port is a PortInUseError. */
+/**
+ * An HTTP server that turns each request into a payload-2.0 event and enforces a Function URL's limits
+ * (6 MiB payloads each way, UTF-8 text bodies); a taken port is a PortInUseError.
+ */
 export async function startHttpServer({ host, port, handle, onError }: HttpServerOptions): Promise<LocalHttpServer> {
   const server = createServer((request, response) => {
     readBody(request)
-      .then((body) => handle(requestEvent(request, body)))
+      .then((body) => {
+        const event = requestEvent(request, body);
+        checkRequestPayload(event);
+        return handle(event);
+      })
       .catch((error: unknown) => {
         if (!(error instanceof HttpError && error.expose)) onError(error);
         return errorResponse(error);
       })
-      .then((result) => writeResponse(response, result))
+      .then((result) => writeResponse(response, limitResponse(result)))
       .catch(onError);
   });
   await listen(server, host, port);

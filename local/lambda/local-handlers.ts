@@ -62,6 +62,7 @@ export function localQuery(
       return context;
     },
     maxSpanDays: config.maxSpanDays,
+    retentionDays: config.retentionDays,
     logger: new Logger({ serviceName: 'tales-query', logLevel }),
   });
   return { invoke: invoker(handler), destroy: () => s3.destroy() };

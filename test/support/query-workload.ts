@@ -8,7 +8,7 @@ import { KeyLayout } from '../../shared/layout/keys';
 import { createQueryContext, type QueryContext, type QueryContextOptions } from '../../shared/query/context';
 import { encodeCursor } from '../../shared/query/cursor';
 import { parseQueryRequest } from '../../shared/query/request';
-import { runQuery } from '../../shared/query/run-query';
+import { type PageBounds, runQuery } from '../../shared/query/run-query';
 import { type LocalS3, startLocalS3 } from './local-s3';
 import { type SeedTarget, type StoredEvent, seedWriter } from './seed-chunks';
 
@@ -105,7 +105,12 @@ export async function seedWorkload(store: QueryStore, writers: readonly TalesEve
 }
 
 /** One page of `query` after `cursor`, as the handler answers it: parsed from its parameters, `next` encoded. */
-export async function queryPage(ctx: QueryContext, query: QueryCase, cursor?: string): Promise<{ events: TalesEvent[]; next?: string }> {
+export async function queryPage(
+  ctx: QueryContext,
+  query: QueryCase,
+  cursor?: string,
+  bounds?: PageBounds,
+): Promise<{ events: TalesEvent[]; next?: string }> {
   const params = {
     actors: query.actors.join(','),
     from: String(query.from),
@@ -114,16 +119,16 @@ export async function queryPage(ctx: QueryContext, query: QueryCase, cursor?: st
     ...(cursor ? { cursor } : {}),
   };
   const request = parseQueryRequest(params, { now: T0, maxSpanDays: 366 });
-  const result = await runQuery(ctx, request);
+  const result = await runQuery(ctx, request, undefined, bounds);
   return { events: result.events, next: result.resumeAfter ? encodeCursor(request, result.resumeAfter) : undefined };
 }
 
 /** The pages from the one after `cursor` (the first without) to the last, following `next` as a client does. */
-export async function queryPages(ctx: QueryContext, query: QueryCase, cursor?: string): Promise<TalesEvent[][]> {
+export async function queryPages(ctx: QueryContext, query: QueryCase, cursor?: string, bounds?: () => PageBounds): Promise<TalesEvent[][]> {
   const pages: TalesEvent[][] = [];
   let next = cursor;
   do {
-    const page = await queryPage(ctx, query, next);
+    const page = await queryPage(ctx, query, next, bounds?.());
     pages.push(page.events);
     next = page.next;
   } while (next);

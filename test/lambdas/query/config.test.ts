@@ -8,6 +8,7 @@ describe('readQueryConfig', () => {
       bucket: 'data',
       prefix: '',
       maxSpanDays: 366,
+      retentionDays: 0,
       cacheEntries: 2000,
     });
   });
@@ -20,6 +21,7 @@ describe('readQueryConfig', () => {
         TALES_PREFIX: 'tales/',
         TALES_MAX_SPAN_DAYS: '31',
         TALES_CACHE_ENTRIES: '0',
+        TALES_RETENTION_DAYS: '30',
         TALES_S3_ENDPOINT: 'http://127.0.0.1:4568',
       }),
     ).toEqual({
@@ -27,6 +29,7 @@ describe('readQueryConfig', () => {
       bucket: 'data',
       prefix: 'tales/',
       maxSpanDays: 31,
+      retentionDays: 30,
       cacheEntries: 0,
       s3Endpoint: 'http://127.0.0.1:4568',
     });
@@ -36,6 +39,9 @@ describe('readQueryConfig', () => {
     expect(() => readQueryConfig({})).toThrow('Environment variable TALES_BUCKET is required');
     expect(() => readQueryConfig({ TALES_BUCKET: 'b', TALES_MAX_SPAN_DAYS: '0' })).toThrow(
       'Environment variable TALES_MAX_SPAN_DAYS must be an integer in 1..36600 (given "0")',
+    );
+    expect(() => readQueryConfig({ TALES_BUCKET: 'b', TALES_RETENTION_DAYS: '-1' })).toThrow(
+      'Environment variable TALES_RETENTION_DAYS must be an integer in 0..36500 (given "-1")',
     );
     expect(() => readQueryConfig({ TALES_BUCKET: 'b', TALES_CACHE_ENTRIES: 'lots' })).toThrow(
       'Environment variable TALES_CACHE_ENTRIES must be an integer in 0..1000000 (given "lots")',
