@@ -1,7 +1,7 @@
 import { concatBytes } from '../codec/bytes';
 import { crc32 } from '../codec/checksum';
-import { serializeOrdinals } from '../codec/roaring';
 import { compressFramed } from '../codec/framed';
+import { serializeOrdinals } from '../codec/roaring';
 import type { BlockCompressor } from '../codec/zstd';
 import { type DirectoryInput, encodeDirectory, type Postings } from './directory';
 import { encodeHeader, HEADER_BYTES } from './header';

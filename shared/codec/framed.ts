@@ -19,7 +19,7 @@ export function compressFramed(zstd: BlockCompressor, raw: Uint8Array, level: nu
   for (let at = 0; at < raw.length; at += FRAME_RAW_BYTES) frames.push(zstd.compress(raw.subarray(at, at + FRAME_RAW_BYTES), level));
   const table = new Uint8Array(4 * frames.length);
   const view = new DataView(table.buffer);
-  frames.forEach((frame, i) => view.setUint32(4 * i, frame.length, true));
+  for (const [i, frame] of frames.entries()) view.setUint32(4 * i, frame.length, true);
   return concatBytes([table, ...frames]);
 }
 
@@ -27,13 +27,15 @@ export function compressFramed(zstd: BlockCompressor, raw: Uint8Array, level: nu
 export function decompressFramed(zstd: BlockCompressor, data: Uint8Array, rawSize: number): Uint8Array {
   if (rawSize <= SINGLE_FRAME_MAX_BYTES) return zstd.decompress(data, rawSize);
   const count = Math.ceil(rawSize / FRAME_RAW_BYTES);
-  if (data.length < 4 * count) throw new CorruptError(`framed section of ${data.length} bytes is shorter than its table of ${count} frames`);
+  if (data.length < 4 * count)
+    throw new CorruptError(`framed section of ${data.length} bytes is shorter than its table of ${count} frames`);
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
   const parts: Uint8Array[] = [];
   let at = 4 * count;
   for (let i = 0; i < count; i++) {
     const size = view.getUint32(4 * i, true);
-    if (at + size > data.length) throw new CorruptError(`frame ${i} of ${size} bytes at ${at} overruns the section of ${data.length} bytes`);
+    if (at + size > data.length)
+      throw new CorruptError(`frame ${i} of ${size} bytes at ${at} overruns the section of ${data.length} bytes`);
     parts.push(zstd.decompress(data.subarray(at, at + size), Math.min(FRAME_RAW_BYTES, rawSize - i * FRAME_RAW_BYTES)));
     at += size;
   }

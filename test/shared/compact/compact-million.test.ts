@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { loadZstd } from '../../../shared/codec/zstd';
 import { s3Source } from '../../../shared/aws/s3-source';
 import { openChunk } from '../../../shared/chunk/reader';
 import { SINGLE_FRAME_MAX_BYTES } from '../../../shared/codec/framed';
+import { loadZstd } from '../../../shared/codec/zstd';
 import { type CompactContext, compactDay } from '../../../shared/compact/compact-day';
 import type { TalesEvent } from '../../../shared/event/types';
 import { DAY_MS } from '../../../shared/layout/day';
