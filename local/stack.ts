@@ -1,8 +1,10 @@
 import { join, resolve } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { createKinesisClient } from '../shared/aws/kinesis-client';
+import { createS3Client } from '../shared/aws/s3-client';
 import { loadZstd } from '../shared/codec/zstd';
 import type { Env } from '../shared/config/env';
+import { KeyLayout } from '../shared/layout/keys';
 import type { LocalConfig } from './config';
 import { LocalStackError } from './errors';
 import { localDispatch } from './http/dispatch';
@@ -11,6 +13,7 @@ import { localConsumer, localIngest, localQuery } from './lambda/local-handlers'
 import { hasLegacyOpenssl } from './openssl-legacy';
 import { ownerOnlyDir } from './owner-only';
 import { PhaseLock } from './phase-lock';
+import { s3FailureDestination } from './poller/failure-destination';
 import { startStreamPoller } from './poller/stream-poller';
 import type { PollerStats } from './poller/types';
 import { ensureStream } from './servers/ensure-stream';
@@ -107,10 +110,15 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       handlers.query?.destroy();
     });
 
+    const failureS3 = createS3Client({ endpoint: s3.endpoint });
+    cleanup.push(() => failureS3.destroy());
+    const failedBatches = new KeyLayout(env.TALES_PREFIX ?? '').failedBatchesPrefix();
     const poller = await startStreamPoller({
       kinesis,
       streamName: options.streamName,
       consumer: (event) => s3Access.run('write', () => consumer.invoke(event)),
+      // Like the consumer's S3 on-failure destination in AWS: `tales replay` stores what lands here.
+      onFailure: s3FailureDestination(failureS3, options.bucket, failedBatches, `local:${options.streamName}`),
       checkpointFile: join(dataDir, 'checkpoints.json'),
       logger,
       batchSize: options.batchSize,

@@ -9,6 +9,12 @@ export type CompactorEvent = { readonly 'detail-type': 'Scheduled Event' } | { r
 
 export interface CompactorLogger {
   info(message: string, attributes: Record<string, unknown>): void;
+  error(message: string, attributes: Record<string, unknown>): void;
+}
+
+/** Some days of a run failed (the others were compacted): the invocation fails, so the compactor's Errors alarm fires. */
+export class CompactionRunError extends Error {
+  override readonly name = 'CompactionRunError';
 }
 
 export interface CompactorDeps {
@@ -30,7 +36,17 @@ export function createCompactorHandler({ context, config, logger, clock = Date.n
       serverSideCopy: config.serverSideCopy,
       ...request,
     });
-    for (const report of days) logger.info('compaction', { ...report });
+    for (const report of days) {
+      if (report.compaction === 'failed') logger.error('compaction failed', { ...report });
+      else logger.info('compaction', { ...report });
+    }
+    const failed = days.filter((report) => report.compaction === 'failed');
+    if (failed.length > 0) {
+      const causes = failed.map(
+        (report) => `${report.day}: ${report.error instanceof Error ? report.error.message : String(report.error)}`,
+      );
+      throw new CompactionRunError(`compaction failed for ${failed.length} of ${days.length} days (${causes.join('; ')})`);
+    }
     return { days };
   });
 }

@@ -7,6 +7,7 @@ import { compactCommand } from './commands/compact';
 import { importCommand } from './commands/import';
 import { logCommand } from './commands/log';
 import { queryCommand } from './commands/query';
+import { replayCommand } from './commands/replay';
 import { uiCommand } from './commands/ui';
 import { CliError } from './errors';
 import type { CliIo } from './io';
@@ -81,6 +82,25 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       }
       return compactCommand({ ...options, dataDir: options.dataDir ?? (io.env.TALES_DATA_DIR || LOCAL_DEFAULTS.dataDir) }, io);
     });
+
+  program
+    .command('replay')
+    .description('store the batches the consumer gave up on, exactly once (the local stack, or AWS with --bucket and --failure-bucket)')
+    .option('--data-dir <dir>', `data dir of the running local stack (env: TALES_DATA_DIR; default: ${LOCAL_DEFAULTS.dataDir})`)
+    .option('--bucket <name>', "AWS: the log's bucket (stack output BucketName)")
+    .option('--failure-bucket <name>', "AWS: the consumer's failure destination (stack output FailedBatchesBucketName)")
+    .option('--prefix <prefix>', "AWS: the log's key prefix", '')
+    .option('--keep', 'leave replayed batches in the failure destination')
+    .action((options: { dataDir?: string; bucket?: string; failureBucket?: string; prefix: string; keep?: boolean }) =>
+      replayCommand(
+        {
+          ...options,
+          dataDir: options.dataDir ?? (io.env.TALES_DATA_DIR || LOCAL_DEFAULTS.dataDir),
+          ...(program.opts<TargetOptions>().region ? { region: program.opts<TargetOptions>().region } : {}),
+        },
+        io,
+      ),
+    );
 
   try {
     await program.parseAsync([...argv], { from: 'user' });

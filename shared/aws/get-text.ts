@@ -9,6 +9,12 @@ import type { ReadCounter } from './s3-source';
  */
 export const MAX_TEXT_OBJECT_BYTES = 64 * 1024 * 1024;
 
+/** A stored text object and the ETag it was read at. */
+export interface StoredText {
+  readonly text: string;
+  readonly etag: string;
+}
+
 /**
  * A small object's UTF-8 text, or undefined when it does not exist; `counter` counts the GET (a miss too)
  * and its bytes. An object over `maxBytes` is a CorruptError naming its key, found from its length
@@ -21,7 +27,19 @@ export async function getText(
   counter?: ReadCounter,
   maxBytes = MAX_TEXT_OBJECT_BYTES,
 ): Promise<string | undefined> {
+  return (await getStoredText(s3, bucket, key, counter, maxBytes))?.text;
+}
+
+/** As getText, with the ETag of the version read (for a conditional rewrite). */
+export async function getStoredText(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+  counter?: ReadCounter,
+  maxBytes = MAX_TEXT_OBJECT_BYTES,
+): Promise<StoredText | undefined> {
   let bytes: Buffer;
+  let etag: string;
   try {
     const response = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
     const body = response.Body as (AsyncIterable<Uint8Array> & { destroy?: () => void }) | undefined;
@@ -30,6 +48,7 @@ export async function getText(
       throw tooLarge(key, maxBytes, `its length is ${response.ContentLength}`);
     }
     bytes = body ? await readAtMost(body, key, maxBytes) : Buffer.alloc(0);
+    etag = response.ETag ?? '';
   } catch (error) {
     if ((error as Error).name === 'NoSuchKey') {
       if (counter) counter.requests++;
@@ -41,7 +60,7 @@ export async function getText(
     counter.requests++;
     counter.bytes += bytes.length;
   }
-  return bytes.toString('utf8');
+  return { text: bytes.toString('utf8'), etag };
 }
 
 async function readAtMost(body: AsyncIterable<Uint8Array> & { destroy?: () => void }, key: string, maxBytes: number): Promise<Buffer> {

@@ -58,6 +58,11 @@ export class KeyLayout {
     return `${this.prefix}rejected/${dayName(day)}/${checkWriter(writer)}/${sequence}.ndjson`;
   }
 
+  /** Local mode's stand-in for Lambda's S3 on-failure destination (which has a bucket of its own in AWS). */
+  failedBatchesPrefix(): string {
+    return `${this.prefix}failed-batches/`;
+  }
+
   /** The writer named by a common prefix that a list of `writersPrefix(day)` returned. */
   writerOfPrefix(day: number, commonPrefix: string): string {
     const base = this.writersPrefix(day);

@@ -117,6 +117,7 @@ export class MemoryS3 {
     return {
       response: new HttpResponse({
         statusCode: answer.status,
+        // A HEAD answers the object's length with no body.
         headers: { 'content-length': String(payload.length), ...answer.headers },
         body: Readable.from(payload.length ? [Buffer.from(payload)] : []),
       }),
@@ -152,7 +153,7 @@ export class MemoryS3 {
     const object = this.objects.get(key);
     if (!object) return method === 'HEAD' ? { status: 404 } : error(404, 'NoSuchKey', 'The specified key does not exist.');
     const headers = { etag: object.etag, 'last-modified': object.modified.toUTCString() };
-    if (method === 'HEAD') return { status: 200, headers: { ...headers, 'x-object-size': String(object.body.length) } };
+    if (method === 'HEAD') return { status: 200, headers: { ...headers, 'content-length': String(object.body.length) } };
     const size = object.body.length;
     const match = range ? /^bytes=(\d+)-(\d*)$/.exec(range) : null;
     if (!match) {

@@ -128,7 +128,7 @@ describe('query memory', () => {
       const key = layout.chunkKey(DAY0, writer, seq);
       store.put(key, built.bytes);
       const etag = store.objects.get(key)?.etag ?? '';
-      return chunkRecordOf(built, seq, etag, String(seq + 1));
+      return chunkRecordOf(built, seq, etag, String(seq + 1), String(seq + 1));
     });
     const manifest: Manifest = { writer, day: DAY0, chunks };
     store.put(layout.manifestKey(DAY0, writer), new TextEncoder().encode(encodeManifest(manifest)));
