@@ -12,6 +12,7 @@ const sections: Record<string, () => Promise<Section>> = {
   ingest: async () => (await import('./ingest')).benchIngest,
   query: async () => (await import('./query')).benchQuery,
   compaction: async () => (await import('./compaction')).benchCompaction,
+  scale: async () => (await import('./scale')).benchScale,
 };
 
 async function main(): Promise<void> {
