@@ -11,7 +11,7 @@ import type { Construct } from 'constructs';
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /** The handlers; each is `lambdas/<name>/index.ts` exporting `handler`. */
-export type HandlerName = 'ingest' | 'consumer' | 'query' | 'compactor';
+export type HandlerName = 'ingest' | 'consumer' | 'query' | 'compactor' | 'merger';
 
 export interface HandlerFunctionSpec {
   readonly name: HandlerName;
