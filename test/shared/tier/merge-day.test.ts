@@ -5,6 +5,7 @@ import type { TalesEvent } from '../../../shared/event/types';
 import { dayNumber } from '../../../shared/layout/day';
 import { KeyLayout } from '../../../shared/layout/keys';
 import { createQueryContext } from '../../../shared/query/context';
+import { runQuery } from '../../../shared/query/run-query';
 import { mergeDay } from '../../../shared/tier/merge-day';
 import { readTierManifest } from '../../../shared/tier/read-tier';
 import { MemoryS3 } from '../../support/memory-s3';
@@ -91,6 +92,19 @@ describe('merged index segments', () => {
     const seqs = stored?.manifest.segments.flatMap((segment) => segment.sources.map((source) => source.seq)).sort();
     expect(seqs).toEqual([0, 1, 2, 3, 4]);
     expect((await mergeDay(target, day, { fanIn: 2 })).status).toBe('unchanged');
+  });
+
+  it('opens one head for a merged segment instead of one per chunk, and reads blocks from the chunks that match', async () => {
+    const { target, context } = setUp();
+    const day = DAYS[0] as number;
+    const batches = Array.from({ length: 6 }, (_, i) => [{ time: T0 + i * HOUR, actors: [i === 4 ? 9 : 1], text: `batch ${i}` }]);
+    await seedWriter(target, 'shardId-000000000000', batches);
+    await mergeDay(target, day);
+    await seedWriter(target, 'shardId-000000000000', [[{ time: T0 + 7 * HOUR, actors: [9], text: 'not merged yet' }]]);
+    const result = await runQuery(context(), { actors: [9], from: T0, to: T0 + 24 * HOUR - 1, limit: 10 });
+    expect(result.events.map((e) => e.text)).toEqual(['batch 4', 'not merged yet']);
+    // The segment's head, then the one chunk the merger has not covered; blocks of the two matching chunks only.
+    expect(result.stats.toJSON()).toMatchObject({ tierManifests: 1, manifests: 1, heads: 2, bitmaps: 0, blocks: 2 });
   });
 
   it('lets only one of two concurrent mergers commit (conditional PUT of the tier manifest)', async () => {
