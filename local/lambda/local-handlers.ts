@@ -6,6 +6,8 @@ import { readConsumerConfig } from '../../lambdas/consumer/config';
 import { createConsumerHandler } from '../../lambdas/consumer/handler';
 import { readIngestConfig } from '../../lambdas/ingest/config';
 import { createIngestHandler } from '../../lambdas/ingest/handler';
+import { readMergerConfig } from '../../lambdas/merger/config';
+import { createMergerHandler } from '../../lambdas/merger/handler';
 import { readQueryConfig } from '../../lambdas/query/config';
 import { createQueryHandler } from '../../lambdas/query/handler';
 import { createKinesisClient, createS3Client } from '../../shared/aws/clients';
@@ -15,6 +17,7 @@ import type { Env } from '../../shared/config/env';
 import type { HttpResponse } from '../../shared/http/response';
 import { KeyLayout } from '../../shared/layout/keys';
 import { createQueryContext, type QueryContext } from '../../shared/query/context';
+import type { MergeReport } from '../../shared/tier/run-merger';
 import type { LogLevel } from '../config';
 import { lambdaContext } from './function-url';
 import { LocalMetrics } from './local-metrics';
@@ -36,7 +39,7 @@ function invoker<E, R>(handler: (event: E, context: ReturnType<typeof lambdaCont
 }
 
 /**
- * The four handlers wired like their lambdas/<name>/index.ts, but from an explicit environment (the
+ * The handlers wired like their lambdas/<name>/index.ts, but from an explicit environment (the
  * stack's endpoints, bucket and stream) instead of process.env, so that one process can run several
  * stacks. Each reads its settings with the Lambda's own config reader.
  */
@@ -95,6 +98,18 @@ export function localCompactor(
     context: () => zstd.then((z) => ({ s3, bucket: config.bucket, layout, zstd: z })),
     config,
     logger: new Logger({ serviceName: 'tales-compactor', logLevel }),
+  });
+  return { invoke: invoker(handler), destroy: () => s3.destroy() };
+}
+
+export function localMerger(env: Env, logLevel: LogLevel, zstd: Promise<BlockCompressor>): LocalHandler<unknown, { days: MergeReport[] }> {
+  const config = readMergerConfig(env);
+  const s3 = createS3Client({ region: config.region, endpoint: config.s3Endpoint });
+  const layout = new KeyLayout(config.prefix);
+  const handler = createMergerHandler({
+    context: () => zstd.then((z) => ({ s3, bucket: config.bucket, layout, zstd: z })),
+    config,
+    logger: new Logger({ serviceName: 'tales-merger', logLevel }),
   });
   return { invoke: invoker(handler), destroy: () => s3.destroy() };
 }
