@@ -74,7 +74,7 @@ describe('merged index segments', () => {
       }),
       { numRuns: 12 },
     );
-  });
+  }, 180_000);
 
   it('folds a level into the next once it holds fanIn segments, and covers every chunk exactly once', async () => {
     const { target } = setUp();
