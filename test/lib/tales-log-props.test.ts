@@ -111,6 +111,7 @@ describe('TalesLog props: accepted values and defaults', () => {
       batchSize: 10_000,
       retryAttempts: 10,
       enableCompaction: true,
+      enableMerging: true,
       corsAllowedOrigins: [],
       errorsAlarmThreshold: 1,
       throttlesAlarmThreshold: 1,
@@ -118,10 +119,11 @@ describe('TalesLog props: accepted values and defaults', () => {
     });
     expect(resolved.shardCount).toBeUndefined();
     expect(resolved.retentionDays).toBeUndefined();
-    expect(resolved.maxBatchingWindow.toSeconds()).toBe(300);
+    expect(resolved.maxBatchingWindow.toSeconds()).toBe(60);
     expect(resolved.streamRetention.toHours()).toBe(24);
     expect(resolved.iteratorAgeAlarmThreshold.toMinutes()).toBe(30);
     expect(resolved.compactionSchedule.expressionString).toBe('cron(30 1 * * ? *)');
+    expect(resolved.mergeSchedule.expressionString).toBe('rate(5 minutes)');
   });
 
   it.each<[string, TalesLogProps]>([

@@ -16,7 +16,7 @@ let custom: SynthesizedLog;
 let bare: SynthesizedLog;
 beforeAll(() => {
   standard = synthLog();
-  bare = synthLog({ urlAuthType: FunctionUrlAuthType.NONE, enableCompaction: false });
+  bare = synthLog({ urlAuthType: FunctionUrlAuthType.NONE, enableCompaction: false, enableMerging: false });
   custom = synthLog((stack) => ({
     prefix: 'tales/',
     shardCount: 4,
@@ -165,6 +165,7 @@ describe('TalesLog functions', () => {
     { name: 'consumer', fn: 'consumerFunction', memory: 1024, timeout: 120 },
     { name: 'query', fn: 'queryFunction', memory: 1024, timeout: 30 },
     { name: 'compactor', fn: 'compactorFunction', memory: 2048, timeout: 900 },
+    { name: 'merger', fn: 'mergerFunction', memory: 1024, timeout: 300 },
   ] as const;
 
   it.each(cases)('fails if the $name function is not arm64 Node.js 22 with $memory MB and $timeout s', ({ fn, memory, timeout }) => {
@@ -210,7 +211,7 @@ describe('TalesLog functions', () => {
 
   it('fails if logRetention is not applied to every log group', () => {
     const groups = Object.values(custom.template.findResources('AWS::Logs::LogGroup'));
-    expect(groups.map((group) => group.Properties.RetentionInDays)).toEqual([7, 7, 7, 7]);
+    expect(groups.map((group) => group.Properties.RetentionInDays)).toEqual([7, 7, 7, 7, 7]);
   });
 });
 
@@ -222,7 +223,7 @@ describe('TalesLog consumer event source', () => {
       EventSourceArn: { 'Fn::GetAtt': [logicalIdOf(standard.stack, standard.log.stream), 'Arn'] },
       StartingPosition: 'TRIM_HORIZON',
       BatchSize: 10_000,
-      MaximumBatchingWindowInSeconds: 300,
+      MaximumBatchingWindowInSeconds: 60,
       ParallelizationFactor: 1,
       BisectBatchOnFunctionError: true,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
@@ -256,7 +257,7 @@ describe('TalesLog Function URLs', () => {
     }
   });
 
-  it('fails if the default stack lets anyone but the compaction schedule invoke a function', () => {
+  it('fails if the default stack lets anyone but the compaction and merge schedules invoke a function', () => {
     const permissions = Object.values(standard.template.findResources('AWS::Lambda::Permission'));
     expect(permissions.map((permission) => permission.Properties)).toEqual([
       {
@@ -264,6 +265,12 @@ describe('TalesLog Function URLs', () => {
         FunctionName: { 'Fn::GetAtt': [logicalIdOf(standard.stack, standard.log.compactorFunction), 'Arn'] },
         Principal: 'events.amazonaws.com',
         SourceArn: { 'Fn::GetAtt': [logicalIdOf(standard.stack, standard.log.node.findChild('CompactionSchedule')), 'Arn'] },
+      },
+      {
+        Action: 'lambda:InvokeFunction',
+        FunctionName: { 'Fn::GetAtt': [logicalIdOf(standard.stack, standard.log.mergerFunction), 'Arn'] },
+        Principal: 'events.amazonaws.com',
+        SourceArn: { 'Fn::GetAtt': [logicalIdOf(standard.stack, standard.log.node.findChild('MergeSchedule')), 'Arn'] },
       },
     ]);
   });
@@ -296,8 +303,8 @@ describe('TalesLog Function URLs', () => {
 });
 
 describe('TalesLog alarms', () => {
-  it('fails if any of the ten alarms is missing', () => {
-    standard.template.resourceCountIs('AWS::CloudWatch::Alarm', 10);
+  it('fails if any of the twelve alarms is missing', () => {
+    standard.template.resourceCountIs('AWS::CloudWatch::Alarm', 12);
     expect(standard.log.alarms.map((alarm) => alarm.node.id)).toEqual([
       'ConsumerIteratorAgeAlarm',
       'DeadLetterQueueAlarm',
@@ -309,6 +316,8 @@ describe('TalesLog alarms', () => {
       'QueryThrottlesAlarm',
       'CompactorErrorsAlarm',
       'CompactorThrottlesAlarm',
+      'MergerErrorsAlarm',
+      'MergerThrottlesAlarm',
     ]);
   });
 
@@ -337,7 +346,7 @@ describe('TalesLog alarms', () => {
     });
   });
 
-  it.each(['ingestFunction', 'consumerFunction', 'queryFunction', 'compactorFunction'] as const)(
+  it.each(['ingestFunction', 'consumerFunction', 'queryFunction', 'compactorFunction', 'mergerFunction'] as const)(
     'fails if the %s has no errors and throttles alarms',
     (fn) => {
       const dimensions = [{ Name: 'FunctionName', Value: { Ref: logicalIdOf(standard.stack, standard.log[fn]) } }];
@@ -356,8 +365,8 @@ describe('TalesLog alarms', () => {
 
   it('fails if the thresholds given as props are not used', () => {
     custom.template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'IteratorAge', Threshold: 7_200_000 });
-    custom.template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { MetricName: 'Errors', Threshold: 5 }, 4);
-    custom.template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { MetricName: 'Throttles', Threshold: 3 }, 4);
+    custom.template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { MetricName: 'Errors', Threshold: 5 }, 5);
+    custom.template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { MetricName: 'Throttles', Threshold: 3 }, 5);
   });
 
   it('fails if the alarms have actions without a topic, or miss the topic when given', () => {
@@ -366,13 +375,13 @@ describe('TalesLog alarms', () => {
     );
     const topic = { Ref: logicalIdOf(custom.stack, custom.stack.node.findChild('Alerts')) };
     // every alarm notifies the topic on ALARM and on OK
-    custom.template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { AlarmActions: [topic], OKActions: [topic] }, 10);
+    custom.template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { AlarmActions: [topic], OKActions: [topic] }, 12);
   });
 });
 
 describe('TalesLog compaction', () => {
   it('fails if the compactor does not run daily at 01:30 UTC by default', () => {
-    standard.template.resourceCountIs('AWS::Events::Rule', 1);
+    standard.template.resourceCountIs('AWS::Events::Rule', 2);
     standard.template.hasResourceProperties('AWS::Events::Rule', {
       ScheduleExpression: 'cron(30 1 * * ? *)',
       State: 'ENABLED',
@@ -389,16 +398,32 @@ describe('TalesLog compaction', () => {
     custom.template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'cron(15 3 * * ? *)' });
   });
 
-  it('fails if enableCompaction false leaves a compactor, its schedule or its alarms behind', () => {
+  it('fails if enableCompaction and enableMerging false leave a compactor, a merger, their schedules or alarms behind', () => {
     expect(bare.log.compactorFunction).toBeUndefined();
+    expect(bare.log.mergerFunction).toBeUndefined();
     bare.template.resourceCountIs('AWS::Events::Rule', 0);
     bare.template.resourceCountIs('AWS::Lambda::Function', 3);
     bare.template.resourceCountIs('AWS::CloudWatch::Alarm', 8);
-    expect(bare.log.alarms.map((alarm) => alarm.node.id).filter((id) => id.startsWith('Compactor'))).toEqual([]);
+    expect(bare.log.alarms.map((alarm) => alarm.node.id).filter((id) => id.startsWith('Compactor') || id.startsWith('Merger'))).toEqual([]);
   });
 });
 
-type FunctionName = 'ingestFunction' | 'consumerFunction' | 'queryFunction' | 'compactorFunction';
+describe('TalesLog merging', () => {
+  it('fails if the merger does not run every 5 minutes by default, without retries (the next run retries)', () => {
+    standard.template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(5 minutes)',
+      State: 'ENABLED',
+      Targets: [
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [logicalIdOf(standard.stack, standard.log.mergerFunction), 'Arn'] },
+          RetryPolicy: { MaximumRetryAttempts: 0 },
+        }),
+      ],
+    });
+  });
+});
+
+type FunctionName = 'ingestFunction' | 'consumerFunction' | 'queryFunction' | 'compactorFunction' | 'mergerFunction';
 
 function environmentOf(synth: SynthesizedLog, fn: FunctionName): Record<string, unknown> {
   return synth.template.toJSON().Resources[logicalIdOf(synth.stack, synth.log[fn])].Properties.Environment.Variables;
