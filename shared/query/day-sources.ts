@@ -1,7 +1,6 @@
 import { listFolders } from '../aws/list-folders';
 import type { ReadCounter } from '../aws/s3-source';
 import { FormatError } from '../codec/errors';
-import { CLOSE_AFTER_MS } from '../compact/compact-day';
 import { type CompactMeta, coveredChunks } from '../compact/meta';
 import { readCompactMeta } from '../compact/read-meta';
 import { DAY_MS } from '../layout/day';
@@ -40,7 +39,7 @@ export async function daySources(ctx: QueryContext, day: number, stats: QuerySta
   }
   const read = ctx.now();
   const refs = await readDaySources(ctx, day, stats);
-  const closed = (day + 1) * DAY_MS + CLOSE_AFTER_MS <= read;
+  const closed = (day + 1) * DAY_MS + ctx.closeAfterMs <= read;
   ctx.days.set(String(day), { refs, expires: read + (closed ? ctx.dayTtlMs.closed : ctx.dayTtlMs.open) });
   return refs;
 }
