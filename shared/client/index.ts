@@ -1,4 +1,3 @@
-export type { KinesisClient } from '@aws-sdk/client-kinesis';
 export { EventValidationError } from '../event/errors';
 export { MAX_ACTOR_ID, MAX_ACTORS_PER_EVENT, MAX_FRAME_BYTES } from '../event/limits';
 export type { TalesEvent } from '../event/types';

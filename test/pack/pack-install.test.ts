@@ -11,8 +11,15 @@ import { offlineEnv } from '../support/offline-env';
 let dir: string;
 let tarball: string;
 const bin = (name: string) => join(PROJECT_ROOT, 'node_modules', '.bin', name);
-const run = (file: string, args: string[], timeout = 300_000) =>
-  execFileSync(file, args, { cwd: dir, env: offlineEnv(dir), encoding: 'utf8', stdio: 'pipe', timeout });
+/** Runs a command in the user's project; a failure carries what the command printed, to read in the report. */
+const run = (file: string, args: string[], timeout = 300_000) => {
+  try {
+    return execFileSync(file, args, { cwd: dir, env: offlineEnv(dir), encoding: 'utf8', stdio: 'pipe', timeout });
+  } catch (error) {
+    const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
+    throw new Error(`${file} ${args.join(' ')} failed:\n${stdout.slice(-3000)}\n${stderr.slice(-3000)}`);
+  }
+};
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'tales-pack-'));
@@ -166,7 +173,7 @@ new TalesLog(new Stack(new App(), 'Game'), 'Tales');
     const functions = Object.values(template.Resources as Record<string, { Type: string; Metadata?: Record<string, string> }>).filter(
       (r) => r.Type === 'AWS::Lambda::Function',
     );
-    expect(functions).toHaveLength(4);
+    expect(functions).toHaveLength(5);
     for (const fn of functions) {
       const asset = join(dir, 'cdk.out', fn.Metadata?.['aws:asset:path'] as string);
       expect(readdirSync(asset).sort()).toEqual(['index.js', 'index.js.map', 'index.wasm']);
