@@ -148,23 +148,27 @@ describe('TalesLog IAM: each function', () => {
   });
 
   it.each(VARIANTS)(
-    'fails if the consumer ($name) has more than stream reads, its writes, manifest reads and the DLQ',
+    'fails if the consumer ($name) has more than stream reads, writer-key writes, manifest reads and the failure destination',
     ({ synth: variant, prefix }) => {
       const synth = variant();
       const statements = permissionsOf(synth, 'consumerFunction');
       const bucketId = bucketIdOf(synth);
       expect(resourcesOf(find(statements, 's3:PutObject')).map((resource) => objectPatternOf(resource, bucketId))).toEqual([
-        `${prefix}v1/*`,
+        `${prefix}v1/*/w/*`,
         `${prefix}rejected/*`,
       ]);
       expect(objectPatternOf(find(statements, 's3:GetObject').Resource, bucketId)).toBe(`${prefix}v1/*`);
       expect(find(statements, 's3:ListBucket').Condition).toEqual({ StringLike: { 's3:prefix': [`${prefix}v1/*`] } });
       expect(find(statements, 'kinesis:GetRecords').Resource).toEqual(arnOf(synth, synth.log.stream));
-      expect(find(statements, 'sqs:SendMessage').Resource).toEqual(arnOf(synth, synth.log.deadLetterQueue));
+      // The failure destination: Lambda writes given-up batches below aws/lambda/ of its own bucket, nothing else there.
+      const failureArn = arnOf(synth, synth.log.failedBatchesBucket);
+      expect(statements).toContainEqual(
+        expect.objectContaining({ Action: 's3:PutObject', Resource: { 'Fn::Join': ['', [failureArn, '/aws/lambda/*']] } }),
+      );
       const kinesisActions = statements.flatMap(actionsOf).filter((action) => action.startsWith('kinesis:'));
       expect(kinesisActions.filter((action) => /Put|Create|Delete|Update|Merge|Split|Increase|Decrease/.test(action))).toEqual([]);
       const s3Actions = statements.flatMap(actionsOf).filter((action) => action.startsWith('s3:'));
-      expect(s3Actions.sort()).toEqual(['s3:GetObject', 's3:ListBucket', 's3:PutObject']);
+      expect(s3Actions.sort()).toEqual(['s3:GetObject', 's3:ListBucket', 's3:ListBucket', 's3:PutObject', 's3:PutObject']);
     },
   );
 

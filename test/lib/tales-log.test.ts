@@ -7,6 +7,7 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { resolveTalesLogProps } from '../../lib/tales-log-props';
 import { logicalIdOf, type SynthesizedLog, synthLog } from './synth';
 
 // Synthesizing takes about a second, so the file builds three stacks once: GIVEN default props ('standard'),
@@ -146,16 +147,30 @@ describe('TalesLog bucket', () => {
   });
 });
 
-describe('TalesLog dead-letter queue', () => {
-  it('fails if the queue is not encrypted, TLS-only and kept 14 days', () => {
-    const queueId = logicalIdOf(standard.stack, standard.log.deadLetterQueue);
-    standard.template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true, MessageRetentionPeriod: 1_209_600 });
-    standard.template.hasResourceProperties('AWS::SQS::QueuePolicy', {
-      Queues: [{ Ref: queueId }],
+describe('TalesLog failure destination', () => {
+  it('fails if given-up batches do not go whole to a versioned, encrypted, TLS-only bucket', () => {
+    const bucketId = logicalIdOf(standard.stack, standard.log.failedBatchesBucket);
+    standard.template.hasResourceProperties('AWS::S3::Bucket', {
+      VersioningConfiguration: { Status: 'Enabled' },
+      PublicAccessBlockConfiguration: Match.objectLike({ BlockPublicAcls: true, RestrictPublicBuckets: true }),
+    });
+    standard.template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: bucketId },
       PolicyDocument: {
         Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
       },
     });
+    standard.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      MaximumRetryAttempts: 10_000,
+      MaximumRecordAgeInSeconds: 21_600,
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [bucketId, 'Arn'] } } },
+    });
+  });
+
+  it('fails if maxRecordAge exceeds the stream retention', () => {
+    expect(() => resolveTalesLogProps({ maxRecordAge: Duration.hours(25) })).toThrow(
+      'maxRecordAge (25 hours) must not exceed streamRetention (24 hours): records would expire before they are given up',
+    );
   });
 });
 
@@ -226,9 +241,9 @@ describe('TalesLog consumer event source', () => {
       ParallelizationFactor: 1,
       BisectBatchOnFunctionError: true,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
-      MaximumRetryAttempts: 10,
+      MaximumRetryAttempts: 10_000,
       DestinationConfig: {
-        OnFailure: { Destination: { 'Fn::GetAtt': [logicalIdOf(standard.stack, standard.log.deadLetterQueue), 'Arn'] } },
+        OnFailure: { Destination: { 'Fn::GetAtt': [logicalIdOf(standard.stack, standard.log.failedBatchesBucket), 'Arn'] } },
       },
     });
   });
@@ -296,11 +311,14 @@ describe('TalesLog Function URLs', () => {
 });
 
 describe('TalesLog alarms', () => {
-  it('fails if any of the ten alarms is missing', () => {
-    standard.template.resourceCountIs('AWS::CloudWatch::Alarm', 10);
+  it('fails if any of the thirteen alarms is missing, or one has no action on the alarm topic', () => {
+    standard.template.resourceCountIs('AWS::CloudWatch::Alarm', 13);
     expect(standard.log.alarms.map((alarm) => alarm.node.id)).toEqual([
       'ConsumerIteratorAgeAlarm',
-      'DeadLetterQueueAlarm',
+      'ConsumerWriteFailuresAlarm',
+      'FailedBatchesAlarm',
+      'IngestUrl5xxAlarm',
+      'QueryUrl5xxAlarm',
       'IngestErrorsAlarm',
       'IngestThrottlesAlarm',
       'ConsumerErrorsAlarm',
@@ -325,16 +343,39 @@ describe('TalesLog alarms', () => {
     });
   });
 
-  it('fails if one message in the dead-letter queue does not raise an alarm', () => {
+  it('fails if one object in the failure destination, or one consumer write failure, does not raise an alarm', () => {
     standard.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      Namespace: 'AWS/SQS',
-      MetricName: 'ApproximateNumberOfMessagesVisible',
-      Dimensions: [
-        { Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalIdOf(standard.stack, standard.log.deadLetterQueue), 'QueueName'] } },
-      ],
+      Namespace: 'AWS/S3',
+      MetricName: 'NumberOfObjects',
+      Dimensions: Match.arrayWith([{ Name: 'BucketName', Value: { Ref: logicalIdOf(standard.stack, standard.log.failedBatchesBucket) } }]),
       Threshold: 0,
       ComparisonOperator: 'GreaterThanThreshold',
     });
+    // The metric the consumer handler emits (test/lambdas/consumer/handler.test.ts), under Powertools' service dimension.
+    standard.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'Tales',
+      MetricName: 'WriteFailures',
+      Dimensions: [{ Name: 'service', Value: 'tales-consumer' }],
+      Statistic: 'Sum',
+      Threshold: 0,
+    });
+  });
+
+  it.each(['ingestFunction', 'queryFunction'] as const)('fails if the %s URL has no 5xx alarm', (fn) => {
+    standard.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/Lambda',
+      MetricName: 'Url5xxCount',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: logicalIdOf(standard.stack, standard.log[fn]) } }],
+      Statistic: 'Sum',
+    });
+  });
+
+  it('fails if the alarms do not notify a topic the stack creates, with an optional email subscription', () => {
+    const topicId = logicalIdOf(standard.stack, standard.log.alarmTopic as sns.Topic);
+    standard.template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmActions: [{ Ref: topicId }], OKActions: [{ Ref: topicId }] });
+    standard.template.resourceCountIs('AWS::SNS::Subscription', 0);
+    const withEmail = synthLog({ alarmEmail: 'ops@example.com' });
+    withEmail.template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
   });
 
   it.each(['ingestFunction', 'consumerFunction', 'queryFunction', 'compactorFunction'] as const)(
@@ -371,10 +412,10 @@ describe('TalesLog alarms', () => {
 });
 
 describe('TalesLog compaction', () => {
-  it('fails if the compactor does not run daily at 01:30 UTC by default', () => {
+  it('fails if the compactor does not run daily at 02:30 UTC by default, after the previous day closes at 02:00', () => {
     standard.template.resourceCountIs('AWS::Events::Rule', 1);
     standard.template.hasResourceProperties('AWS::Events::Rule', {
-      ScheduleExpression: 'cron(30 1 * * ? *)',
+      ScheduleExpression: 'cron(30 2 * * ? *)',
       State: 'ENABLED',
       Targets: [
         Match.objectLike({
