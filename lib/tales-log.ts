@@ -227,6 +227,13 @@ export class TalesLog extends Construct {
         onFailure: new S3FailureDestination(this.failedBatchesBucket),
       }),
     );
+    const failedBatchesId = Stack.of(this).resolve((this.failedBatchesBucket.node.defaultChild as s3.CfnBucket).logicalId);
+    Validations.of(fn.role as iam.IRole).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${failedBatchesId}.Arn>/aws/lambda/*]`,
+      reason:
+        'Lambda names each failed-batch object at run time below aws/lambda/ in the failure destination bucket, ' +
+        'so the grant is that key pattern (PutObject only) in a bucket that holds nothing else.',
+    });
     // Writer keys only (chunks and manifests below w/, and rejected records): never a day's compact/ folder,
     // whose metadata tells the compactor's sweep what to delete.
     this.grantObjects(fn, ['s3:PutObject'], [`${LAYOUT_VERSION}/*/w/*`, 'rejected/*']);

@@ -30,6 +30,9 @@ beforeAll(() => {
     batchSize: 500,
     maxBatchingWindow: Duration.seconds(30),
     retryAttempts: 3,
+    maxRecordAge: Duration.hours(12),
+    consumerReservedConcurrency: 8,
+    queryReservedConcurrency: 50,
     corsAllowedOrigins: ['https://explorer.example.com'],
     logRetention: RetentionDays.ONE_WEEK,
     iteratorAgeAlarmThreshold: Duration.hours(2),
@@ -71,17 +74,21 @@ describe('TalesLog stream', () => {
 });
 
 describe('TalesLog bucket', () => {
-  it('fails if public access is not blocked entirely and encryption is not S3-managed', () => {
-    standard.template.resourceCountIs('AWS::S3::Bucket', 1);
-    standard.template.hasResourceProperties('AWS::S3::Bucket', {
-      PublicAccessBlockConfiguration: {
-        BlockPublicAcls: true,
-        BlockPublicPolicy: true,
-        IgnorePublicAcls: true,
-        RestrictPublicBuckets: true,
-      },
-      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
-    });
+  it('fails if public access is not blocked entirely and encryption is not S3-managed, on the data and failure buckets', () => {
+    // The data bucket and the consumer's failure destination.
+    standard.template.resourceCountIs('AWS::S3::Bucket', 2);
+    const resources = standard.template.toJSON().Resources;
+    for (const bucket of [standard.log.bucket, standard.log.failedBatchesBucket]) {
+      expect(resources[logicalIdOf(standard.stack, bucket)].Properties).toMatchObject({
+        PublicAccessBlockConfiguration: {
+          BlockPublicAcls: true,
+          BlockPublicPolicy: true,
+          IgnorePublicAcls: true,
+          RestrictPublicBuckets: true,
+        },
+        BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+      });
+    }
   });
 
   it('fails if the bucket is versioned, logged or expiring by default', () => {
@@ -169,8 +176,19 @@ describe('TalesLog failure destination', () => {
 
   it('fails if maxRecordAge exceeds the stream retention', () => {
     expect(() => resolveTalesLogProps({ maxRecordAge: Duration.hours(25) })).toThrow(
-      'maxRecordAge (25 hours) must not exceed streamRetention (24 hours): records would expire before they are given up',
+      'maxRecordAge (1 day 1 hour) must not exceed streamRetention (1 day): records would expire before they are given up',
     );
+  });
+
+  it('fails if maxRecordAge is not applied', () => {
+    custom.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { MaximumRecordAgeInSeconds: 43_200 });
+  });
+
+  it('fails if noncurrent versions of replayed batches are kept forever', () => {
+    const bucketId = logicalIdOf(standard.stack, standard.log.failedBatchesBucket);
+    expect(standard.template.toJSON().Resources[bucketId].Properties.LifecycleConfiguration).toEqual({
+      Rules: [{ Id: 'NoncurrentVersions', NoncurrentVersionExpiration: { NoncurrentDays: 30 }, Status: 'Enabled' }],
+    });
   });
 });
 
@@ -222,6 +240,18 @@ describe('TalesLog functions', () => {
       expect(environmentOf(custom, fn)).toMatchObject({ TALES_PREFIX: 'tales/' });
     },
   );
+
+  it('fails if the consumer has no reserved concurrency (10 for an on-demand stream) or the query one it was not given', () => {
+    const resources = standard.template.toJSON().Resources;
+    expect(resources[logicalIdOf(standard.stack, standard.log.consumerFunction)].Properties.ReservedConcurrentExecutions).toBe(10);
+    expect(resources[logicalIdOf(standard.stack, standard.log.queryFunction)].Properties.ReservedConcurrentExecutions).toBeUndefined();
+  });
+
+  it('fails if consumerReservedConcurrency and queryReservedConcurrency are not applied', () => {
+    const resources = custom.template.toJSON().Resources;
+    expect(resources[logicalIdOf(custom.stack, custom.log.consumerFunction)].Properties.ReservedConcurrentExecutions).toBe(8);
+    expect(resources[logicalIdOf(custom.stack, custom.log.queryFunction)].Properties.ReservedConcurrentExecutions).toBe(50);
+  });
 
   it('fails if logRetention is not applied to every log group', () => {
     const groups = Object.values(custom.template.findResources('AWS::Logs::LogGroup'));
@@ -401,13 +431,13 @@ describe('TalesLog alarms', () => {
     custom.template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { MetricName: 'Throttles', Threshold: 3 }, 4);
   });
 
-  it('fails if the alarms have actions without a topic, or miss the topic when given', () => {
-    expect(Object.values(standard.template.findResources('AWS::CloudWatch::Alarm')).every((alarm) => !alarm.Properties.AlarmActions)).toBe(
-      true,
-    );
-    const topic = { Ref: logicalIdOf(custom.stack, custom.stack.node.findChild('Alerts')) };
-    // every alarm notifies the topic on ALARM and on OK
-    custom.template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { AlarmActions: [topic], OKActions: [topic] }, 10);
+  it('fails if an alarm misses the created topic, or a given topic does not replace it', () => {
+    const created = { Ref: logicalIdOf(standard.stack, standard.log.alarmTopic as sns.Topic) };
+    standard.template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { AlarmActions: [created], OKActions: [created] }, 13);
+    const given = { Ref: logicalIdOf(custom.stack, custom.stack.node.findChild('Alerts')) };
+    // every alarm notifies the given topic on ALARM and on OK, and no other topic exists
+    custom.template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { AlarmActions: [given], OKActions: [given] }, 13);
+    custom.template.resourceCountIs('AWS::SNS::Topic', 1);
   });
 });
 
@@ -434,7 +464,7 @@ describe('TalesLog compaction', () => {
     expect(bare.log.compactorFunction).toBeUndefined();
     bare.template.resourceCountIs('AWS::Events::Rule', 0);
     bare.template.resourceCountIs('AWS::Lambda::Function', 3);
-    bare.template.resourceCountIs('AWS::CloudWatch::Alarm', 8);
+    bare.template.resourceCountIs('AWS::CloudWatch::Alarm', 11);
     expect(bare.log.alarms.map((alarm) => alarm.node.id).filter((id) => id.startsWith('Compactor'))).toEqual([]);
   });
 });
