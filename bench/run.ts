@@ -16,6 +16,7 @@ const sections: Record<string, () => Promise<Section>> = {
   counts: async () => (await import('./counts')).benchCounts,
   ui: async () => (await import('./ui')).benchUi,
   zstd: async () => (await import('./zstd')).benchZstd,
+  scale: async () => (await import('./scale')).benchScale,
 };
 
 async function main(): Promise<void> {

@@ -15,7 +15,7 @@ import { bundleHandler } from './bundle-handler';
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /** The handlers; each is `lambdas/<name>/index.ts` exporting `handler`. */
-export type HandlerName = 'ingest' | 'consumer' | 'query' | 'compactor';
+export type HandlerName = 'ingest' | 'consumer' | 'query' | 'compactor' | 'merger';
 
 export interface HandlerFunctionSpec {
   readonly name: HandlerName;

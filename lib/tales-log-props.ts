@@ -83,8 +83,9 @@ export interface TalesLogProps {
 
   /**
    * How long the event source gathers records before invoking the consumer (at most 5 minutes):
-   * the chunk interval. Longer windows make fewer, larger chunks; shorter ones make events queryable sooner.
-   * @default Duration.minutes(5)
+   * the chunk interval, and so how soon an event is queryable. Longer windows make fewer, larger chunks;
+   * the merger keeps the query's cost flat in the number of chunks either way.
+   * @default Duration.seconds(60)
    */
   readonly maxBatchingWindow?: Duration;
 
@@ -135,6 +136,19 @@ export interface TalesLogProps {
    * previous day closes (26 h after it ends: the skew window plus the batching delay)
    */
   readonly compactionSchedule?: Schedule;
+
+  /**
+   * Run the merger on `mergeSchedule`: it folds each open day's new writer chunks into merged index
+   * segments (indexes only; no data moves), so a query opens a few segments instead of every chunk.
+   * @default true
+   */
+  readonly enableMerging?: boolean;
+
+  /**
+   * When the merger runs. Chunks written since its last run are read one by one until it runs again.
+   * @default Schedule.rate(Duration.minutes(5))
+   */
+  readonly mergeSchedule?: Schedule;
 
   /**
    * Authentication of the ingest and query Function URLs. NONE makes both public: choose it only on purpose.
@@ -238,7 +252,7 @@ export function resolveTalesLogProps(props: TalesLogProps): ResolvedTalesLogProp
   if (retentionHours < 24 || retentionHours > 8760) {
     throw new RangeError(`streamRetention must be 24 hours..365 days (given ${streamRetention.toHumanString()})`);
   }
-  const maxBatchingWindow = props.maxBatchingWindow ?? Duration.minutes(5);
+  const maxBatchingWindow = props.maxBatchingWindow ?? Duration.seconds(60);
   if (maxBatchingWindow.toMilliseconds() > Duration.minutes(5).toMilliseconds()) {
     throw new RangeError(`maxBatchingWindow must be at most 5 minutes (given ${maxBatchingWindow.toHumanString()})`);
   }
@@ -279,6 +293,8 @@ export function resolveTalesLogProps(props: TalesLogProps): ResolvedTalesLogProp
     consumerReservedConcurrency: props.consumerReservedConcurrency ?? props.shardCount ?? 10,
     enableCompaction: props.enableCompaction ?? true,
     compactionSchedule: props.compactionSchedule ?? Schedule.cron({ minute: '30', hour: '2' }),
+    enableMerging: props.enableMerging ?? true,
+    mergeSchedule: props.mergeSchedule ?? Schedule.rate(Duration.minutes(5)),
     urlAuthType: props.urlAuthType ?? FunctionUrlAuthType.AWS_IAM,
     corsAllowedOrigins,
     logRetention: props.logRetention ?? RetentionDays.ONE_MONTH,

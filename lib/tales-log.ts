@@ -27,11 +27,12 @@ const SIGNED_REQUEST_HEADERS = ['authorization', 'content-type', 'x-amz-content-
 /**
  * Tales on AWS: a Kinesis stream that producers (or the ingest Function URL) write events to, a consumer
  * Lambda that turns each shard's batches into indexed chunks in S3, a query Function URL that reads them,
- * and a scheduled compactor that merges each closed day.
+ * a scheduled merger that folds the open days' new chunks into merged index segments, and a scheduled
+ * compactor that merges each closed day.
  *
  * Construct ids are a contract (renaming one replaces the resource, and the bucket is retained):
- * Stream, Bucket, FailedBatches, AlarmTopic, Ingest, Consumer, Query, Compactor (each with its Role and LogGroup),
- * CompactionSchedule, and the alarms.
+ * Stream, Bucket, FailedBatches, AlarmTopic, Ingest, Consumer, Query, Compactor, Merger (each with its Role and
+ * LogGroup), CompactionSchedule, MergeSchedule, and the alarms.
  */
 export class TalesLog extends Construct {
   /** Key prefix of everything Tales writes in the bucket ('' or ending in '/'). */
@@ -50,6 +51,8 @@ export class TalesLog extends Construct {
   readonly queryFunction: lambda.Function;
   /** Undefined when `enableCompaction` is false. */
   readonly compactorFunction?: lambda.Function;
+  /** Undefined when `enableMerging` is false. */
+  readonly mergerFunction?: lambda.Function;
   /** `POST <url>events` */
   readonly ingestUrl: lambda.FunctionUrl;
   /** `GET <url>events?actors=…` */
@@ -73,6 +76,7 @@ export class TalesLog extends Construct {
     this.consumerFunction = this.createConsumer();
     this.queryFunction = this.createQuery();
     if (this.props.enableCompaction) this.compactorFunction = this.createCompactor();
+    if (this.props.enableMerging) this.mergerFunction = this.createMerger();
     this.ingestUrl = this.addUrl(this.ingestFunction, lambda.HttpMethod.POST);
     this.queryUrl = this.addUrl(this.queryFunction, lambda.HttpMethod.GET);
 
@@ -83,6 +87,7 @@ export class TalesLog extends Construct {
     this.addFunctionAlarms('Consumer', this.consumerFunction);
     this.addFunctionAlarms('Query', this.queryFunction);
     if (this.compactorFunction) this.addFunctionAlarms('Compactor', this.compactorFunction);
+    if (this.mergerFunction) this.addFunctionAlarms('Merger', this.mergerFunction);
   }
 
   /**
@@ -280,6 +285,27 @@ export class TalesLog extends Construct {
       description: 'Runs the Tales compactor over the closed days of its lookback window',
       schedule: this.props.compactionSchedule,
       targets: [new LambdaFunction(fn, { retryAttempts: 2 })],
+    });
+    return fn;
+  }
+
+  private createMerger(): lambda.Function {
+    // Reads chunk and segment indexes, writes one segment and the tier manifest per open day: small and quick.
+    const fn = createHandlerFunction(this, 'Merger', {
+      name: 'merger',
+      description: "Tales merger: folds each open day's new chunks into merged index segments",
+      memorySize: 1024,
+      timeout: Duration.minutes(5),
+      environment: this.dataEnvironment(),
+      logRetention: this.props.logRetention,
+    });
+    this.grantReadData(fn);
+    // It writes only a day's tier/ folder; a second merger's commit fails on the manifest's ETag, not on a grant.
+    this.grantObjects(fn, ['s3:PutObject'], [`${LAYOUT_VERSION}/*/tier/*`]);
+    new events.Rule(this, 'MergeSchedule', {
+      description: 'Runs the Tales merger over the open days',
+      schedule: this.props.mergeSchedule,
+      targets: [new LambdaFunction(fn, { retryAttempts: 0 })],
     });
     return fn;
   }

@@ -9,7 +9,7 @@ import type { LocalConfig } from './config';
 import { LocalStackError } from './errors';
 import { localDispatch } from './http/dispatch';
 import { startHttpServer } from './http/http-server';
-import { localConsumer, localIngest, localQuery } from './lambda/local-handlers';
+import { localConsumer, localIngest, localMerger, localQuery } from './lambda/local-handlers';
 import { hasLegacyOpenssl } from './openssl-legacy';
 import { ownerOnlyDir } from './owner-only';
 import { PhaseLock } from './phase-lock';
@@ -126,6 +126,24 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       ...(options.idleMs !== undefined ? { idleMs: options.idleMs } : {}),
     });
     cleanup.push(() => poller.stop());
+    if (options.mergeIntervalMs > 0) {
+      const merger = localMerger(env, options.logLevel, zstd);
+      // One run at a time, between consumer batches (s3rver's writes are not atomic); a failed run is logged and the next retries.
+      let running: Promise<unknown> | undefined;
+      const timer = setInterval(() => {
+        running ??= s3Access
+          .run('write', () => merger.invoke({}))
+          .catch((error) => logger.error('merge failed', { error }))
+          .finally(() => {
+            running = undefined;
+          });
+      }, options.mergeIntervalMs);
+      cleanup.push(async () => {
+        clearInterval(timer);
+        await running;
+        merger.destroy();
+      });
+    }
 
     const url = `http://${HOST}:${http.port}`;
     const published = Object.fromEntries(Object.entries(env).filter(([name]) => name.startsWith('TALES_')));

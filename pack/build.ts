@@ -11,7 +11,7 @@ import { type HandlerName, PROJECT_ROOT } from '../lib/handler-function';
  * `npm pack` runs this (prepack): it builds dist/, the only code the package ships besides the `tales` launcher.
  *   dist/client  the client (TalesProducer, TalesQuery, TalesIngest) as ESM and CommonJS, and its types
  *   dist/cdk     the TalesLog construct (CommonJS, as aws-cdk-lib) and its types
- *   dist/lambdas the four handlers, prebuilt as the construct deploys them
+ *   dist/lambdas the five handlers, prebuilt as the construct deploys them
  *   dist/cli     the `tales` command
  * The runtime dependencies stay external; everything else (commander, the local-mode handlers) is bundled in.
  */
@@ -55,7 +55,7 @@ await build({
   ],
 });
 
-for (const name of ['ingest', 'consumer', 'query', 'compactor'] satisfies HandlerName[]) {
+for (const name of ['ingest', 'consumer', 'query', 'compactor', 'merger'] satisfies HandlerName[]) {
   bundleHandler(root, name, join(dist, 'lambdas', name));
 }
 

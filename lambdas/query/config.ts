@@ -1,3 +1,4 @@
+import { CLOSE_AFTER_MS } from '../../shared/compact/compact-day';
 import { type Env, optionalInt, optionalLayout, optionalString, requireString } from '../../shared/config/env';
 import type { KeyLayout } from '../../shared/layout/keys';
 import { DEFAULT_CACHE_BYTES } from '../../shared/query/context';
@@ -15,6 +16,8 @@ export interface QueryConfig {
   readonly retentionDays: number;
   /** Bytes of chunk heads, bitmaps, day sources and blocks kept in memory between invocations. */
   readonly cacheBytes: number;
+  /** How long after its end a day may still gain chunks (TALES_CLOSE_AFTER_MS, as the compactor reads it). */
+  readonly closeAfterMs: number;
   /** A local S3 server (s3rver); unset in AWS. */
   readonly s3Endpoint?: string;
 }
@@ -29,6 +32,7 @@ export function readQueryConfig(env: Env): QueryConfig {
     maxSpanDays: optionalInt(env, 'TALES_MAX_SPAN_DAYS', 366, 1, 36_600),
     retentionDays: optionalInt(env, 'TALES_RETENTION_DAYS', 0, 0, 36_500),
     cacheBytes: optionalInt(env, 'TALES_CACHE_MB', DEFAULT_CACHE_BYTES / MB, 0, 10_240) * MB,
+    closeAfterMs: optionalInt(env, 'TALES_CLOSE_AFTER_MS', CLOSE_AFTER_MS, 0, 366 * 86_400_000),
     ...(s3Endpoint ? { s3Endpoint } : {}),
   };
 }

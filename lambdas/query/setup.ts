@@ -16,7 +16,14 @@ export function setupQuery(env: Env, { logLevel, zstd }: SetupOptions = {}): Han
   const handler = createQueryHandler({
     context: () => {
       context ??= (zstd ?? loadZstd()).then((z) =>
-        createQueryContext({ s3, bucket: config.bucket, layout: config.layout, zstd: z, cacheBytes: config.cacheBytes }),
+        createQueryContext({
+          s3,
+          bucket: config.bucket,
+          layout: config.layout,
+          zstd: z,
+          cacheBytes: config.cacheBytes,
+          closeAfterMs: config.closeAfterMs,
+        }),
       );
       return context;
     },

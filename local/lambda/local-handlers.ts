@@ -3,12 +3,14 @@ import type { CompactorEvent } from '../../lambdas/compactor/handler';
 import { setupCompactor } from '../../lambdas/compactor/setup';
 import { setupConsumer } from '../../lambdas/consumer/setup';
 import { setupIngest } from '../../lambdas/ingest/setup';
+import { setupMerger } from '../../lambdas/merger/setup';
 import { setupQuery } from '../../lambdas/query/setup';
 import type { HandlerSetup } from '../../lambdas/setup';
 import type { BlockCompressor } from '../../shared/codec/zstd';
 import type { DayReport } from '../../shared/compact/run-compaction';
 import type { Env } from '../../shared/config/env';
 import type { HttpResponse } from '../../shared/http/response';
+import type { MergeReport } from '../../shared/tier/run-merger';
 import type { LogLevel } from '../config';
 import { lambdaContext } from './function-url';
 import { LocalMetrics } from './local-metrics';
@@ -33,7 +35,7 @@ function local<E, R>({
 }
 
 /**
- * The four handlers from the setup factories their lambdas/<name>/index.ts use, but from an explicit
+ * The handlers from the setup factories their lambdas/<name>/index.ts use, but from an explicit
  * environment (the stack's endpoints, bucket and stream) instead of process.env, so that one process
  * can run several stacks.
  */
@@ -63,4 +65,8 @@ export function localCompactor(
   zstd?: Promise<BlockCompressor>,
 ): LocalHandler<CompactorEvent, { days: DayReport[] }> {
   return local(setupCompactor(env, { logLevel, ...(zstd ? { zstd } : {}) }));
+}
+
+export function localMerger(env: Env, logLevel: LogLevel, zstd?: Promise<BlockCompressor>): LocalHandler<unknown, { days: MergeReport[] }> {
+  return local(setupMerger(env, { logLevel, ...(zstd ? { zstd } : {}) }));
 }

@@ -106,8 +106,8 @@ export async function compactDay(ctx: CompactContext, day: number, options: Comp
   }
 }
 
-/** Every chunk of the day's writers, in (writer, seq) order. */
-async function writerChunks(ctx: CompactContext, day: number, concurrency: number): Promise<StoredChunk[]> {
+/** Every chunk of the day's writers, in (writer, seq) order (the merger folds them too). */
+export async function writerChunks(ctx: CompactContext, day: number, concurrency: number): Promise<StoredChunk[]> {
   const writers: string[] = [];
   for await (const folder of listFolders(ctx.s3, ctx.bucket, ctx.layout.writersPrefix(day)))
     writers.push(ctx.layout.writerOfPrefix(day, folder));
@@ -125,7 +125,7 @@ function generationOf(day: number, refs: readonly StoredChunk[]): string {
 }
 
 /** One block table, dictionary list and set of postings over day ordinals: each source shifted by its base. */
-function mergeIndexes(sources: readonly SourceIndex[]) {
+export function mergeIndexes(sources: readonly SourceIndex[]) {
   const blocks: DirectoryInput['blocks'][number][] = [];
   const dictionaries: Uint8Array[] = [];
   const byActor = new Map<number, Uint32Array[]>();

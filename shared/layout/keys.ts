@@ -54,6 +54,20 @@ export class KeyLayout {
     return `${this.compactPrefix(day)}${checkGeneration(generation)}.blocks`;
   }
 
+  /** Folder of the day's merged index segments and their manifest. */
+  tierPrefix(day: number): string {
+    return `${this.dayPrefix(day)}tier/`;
+  }
+
+  /** The list of the day's merged segments, rewritten by the merger with a conditional PUT. */
+  tierManifestKey(day: number): string {
+    return `${this.tierPrefix(day)}manifest.json`;
+  }
+
+  segmentKey(day: number, id: string): string {
+    return `${this.tierPrefix(day)}${checkGeneration(id)}.index.tale`;
+  }
+
   rejectedKey(day: number, writer: string, sequence: string): string {
     return `${this.prefix}rejected/${dayName(day)}/${checkWriter(writer)}/${sequence}.ndjson`;
   }

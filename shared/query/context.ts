@@ -2,6 +2,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { BlockRows } from '../chunk/block';
 import type { ChunkIndex } from '../chunk/chunk-index';
 import type { BlockCompressor } from '../codec/zstd';
+import { CLOSE_AFTER_MS } from '../compact/compact-day';
 import type { KeyLayout } from '../layout/keys';
 import { ByteBudgetCache, type CacheShelf, retainedBytes } from '../util/byte-cache';
 import type { ChunkRef } from './day-sources';
@@ -44,6 +45,8 @@ export interface QueryContext {
   readonly maxGap: number;
   /** How long a day's sources are used before reading them again: an open day's, and a closed day's. */
   readonly dayTtlMs: { readonly open: number; readonly closed: number };
+  /** How long after its end a day may still gain chunks (then it is closed). */
+  readonly closeAfterMs: number;
   /** Clock for day expiries and for which days are still open. */
   readonly now: () => number;
 }
@@ -77,6 +80,12 @@ export interface QueryContextOptions {
    * @default { open: 5000, closed: 600000 }
    */
   readonly dayTtlMs?: { readonly open: number; readonly closed: number };
+  /**
+   * How long after its end a day may still gain chunks: the ingest skew window plus the batching delay.
+   * A wider skew (a backfill) needs a wider value here, or a closed day's new chunks wait for its TTL.
+   * @default CLOSE_AFTER_MS (26 h), as the compactor
+   */
+  readonly closeAfterMs?: number;
   /** @default Date.now */
   readonly now?: () => number;
 }
@@ -93,6 +102,7 @@ export function createQueryContext(options: QueryContextOptions): QueryContext {
     maxGap = 65_536,
     readAheadBytes = 262_144,
     dayTtlMs = DEFAULT_DAY_TTL_MS,
+    closeAfterMs = CLOSE_AFTER_MS,
     now = Date.now,
     ...rest
   } = options;
@@ -120,6 +130,7 @@ export function createQueryContext(options: QueryContextOptions): QueryContext {
     concurrency,
     maxGap,
     dayTtlMs,
+    closeAfterMs,
     now,
   };
 }

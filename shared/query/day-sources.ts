@@ -1,13 +1,14 @@
 import { listFolders } from '../aws/list-folders';
 import type { ReadCounter } from '../aws/s3-source';
 import { FormatError } from '../codec/errors';
-import { CLOSE_AFTER_MS } from '../compact/compact-day';
 import { type CompactMeta, coveredChunks } from '../compact/meta';
 import { readCompactMeta } from '../compact/read-meta';
 import { DAY_MS } from '../layout/day';
 import type { Manifest } from '../manifest/manifest';
 import { readManifest } from '../manifest/read-manifest';
 import { type StoredChunk, storedChunks } from '../manifest/stored-chunks';
+import { blocksOffsetOf, coveredBySegments, type Segment, type TierManifest } from '../tier/manifest';
+import { readTierManifest } from '../tier/read-tier';
 import { mapLimit } from '../util/map-limit';
 import type { QueryContext } from './context';
 import { StoreReadError } from './errors';
@@ -17,6 +18,12 @@ import type { QueryStats } from './stats';
 export interface ChunkRef extends StoredChunk {
   /** Set when the chunk lives in a compacted day: its entries are day ordinals from `base` on. */
   readonly compacted?: { readonly meta: CompactMeta; readonly base: number };
+  /** Set when the chunk is read through a merged segment (`key`): entries are segment ordinals from `base` on, blocks stay in the chunk. */
+  readonly segment?: {
+    readonly segment: Segment;
+    readonly base: number;
+    readonly blocks: { readonly key: string; readonly etag: string; readonly offset: number };
+  };
 }
 
 /**
@@ -32,7 +39,7 @@ export async function daySources(ctx: QueryContext, day: number, stats: QuerySta
   }
   const read = ctx.now();
   const refs = await readDaySources(ctx, day, stats);
-  const closed = (day + 1) * DAY_MS + CLOSE_AFTER_MS <= read;
+  const closed = (day + 1) * DAY_MS + ctx.closeAfterMs <= read;
   ctx.days.set(String(day), { refs, expires: read + (closed ? ctx.dayTtlMs.closed : ctx.dayTtlMs.open) });
   return refs;
 }
@@ -48,15 +55,19 @@ export async function daySources(ctx: QueryContext, day: number, stats: QuerySta
 async function readDaySources(ctx: QueryContext, day: number, stats: QueryStats): Promise<ChunkRef[]> {
   // The metadata probe runs beside the list; a list error still goes up first, once the probe settles.
   const probe = compactMetaOf(ctx, day, stats);
+  const tier = tierOf(ctx, day, stats);
   let chunks: ChunkRef[];
   try {
     chunks = await writerChunks(ctx, day, stats);
   } catch (error) {
-    await Promise.allSettled([probe]);
+    await Promise.allSettled([probe, tier]);
     throw error;
   }
-  const meta = await probe;
-  if (!meta) return chunks;
+  const [meta, merged] = await Promise.all([probe, tier]);
+  if (!meta)
+    return merged
+      ? [...segmentChunks(ctx, merged), ...chunks.filter((ref) => ref.record.seq >= coveredBySegments(merged, ref.writer))]
+      : chunks;
   // Chunks a writer wrote after the compaction (late events) stay writer chunks, read beside it.
   const late = chunks.filter((ref) => ref.record.seq >= coveredChunks(meta, ref.writer));
   return [...compactedChunks(ctx, meta), ...late];
@@ -82,6 +93,45 @@ function compactedChunks(ctx: QueryContext, meta: CompactMeta): ChunkRef[] {
     },
     compacted: { meta, base: source.base },
   }));
+}
+
+/**
+ * The chunks the day's merged segments cover, each read through its segment's index (one head for
+ * many chunks) over its range of segment ordinals, its blocks still in the chunk object.
+ */
+function segmentChunks(ctx: QueryContext, tier: TierManifest): ChunkRef[] {
+  return tier.segments.flatMap((segment) => {
+    const key = ctx.layout.segmentKey(tier.day, segment.id);
+    return segment.sources.map((source, i) => ({
+      day: tier.day,
+      writer: source.writer,
+      key,
+      record: {
+        seq: source.seq,
+        entries: source.entries,
+        minTime: source.minTime,
+        maxTime: source.maxTime,
+        headSize: segment.headSize,
+        indexSize: segment.indexSize,
+        size: segment.indexSize,
+        etag: segment.etag,
+        watermark: '0',
+      },
+      segment: {
+        segment,
+        base: source.base,
+        blocks: { key: ctx.layout.chunkKey(tier.day, source.writer, source.seq), etag: source.etag, offset: blocksOffsetOf(segment, i) },
+      },
+    }));
+  });
+}
+
+async function tierOf(ctx: QueryContext, day: number, stats: QueryStats): Promise<TierManifest | undefined> {
+  return (
+    await countedRead(ctx.layout.tierManifestKey(day), 'tierManifest', stats, (read) =>
+      readTierManifest(ctx.s3, ctx.bucket, ctx.layout, day, read),
+    )
+  )?.manifest;
 }
 
 function compactMetaOf(ctx: QueryContext, day: number, stats: QueryStats): Promise<CompactMeta | undefined> {
@@ -135,7 +185,7 @@ function manifestOf(ctx: QueryContext, day: number, writer: string, stats: Query
 /** One object read through `read`, counted as `kind` once it made a request; an S3 fault becomes a StoreReadError naming `key`. */
 async function countedRead<T>(
   key: string,
-  kind: 'compactMeta' | 'manifest',
+  kind: 'compactMeta' | 'tierManifest' | 'manifest',
   stats: QueryStats,
   read: (counter: ReadCounter) => Promise<T>,
 ): Promise<T> {

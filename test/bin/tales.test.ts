@@ -36,7 +36,7 @@ afterAll(() => {
   if (outdir) rmSync(outdir, { recursive: true, force: true });
 });
 
-const HANDLERS = ['Ingest', 'Consumer', 'Query', 'Compactor'] as const;
+const HANDLERS = ['Ingest', 'Consumer', 'Query', 'Compactor', 'Merger'] as const;
 
 /** The bundled asset directory of one function, found through the template's asset metadata. */
 function assetDirOf(name: (typeof HANDLERS)[number]): string {
@@ -50,7 +50,7 @@ describe('bin/tales.ts', () => {
   it('fails if the app does not synthesize an environment-agnostic stack without credentials', () => {
     const manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8'));
     expect(manifest.artifacts.Tales.environment).toBe('aws://unknown-account/unknown-region');
-    expect(Object.values(resources).filter((resource) => resource.Type === 'AWS::Lambda::Function')).toHaveLength(4);
+    expect(Object.values(resources).filter((resource) => resource.Type === 'AWS::Lambda::Function')).toHaveLength(5);
   });
 
   it('fails if cdk-nag reported anything while the app synthesized', () => {

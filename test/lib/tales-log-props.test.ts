@@ -121,6 +121,7 @@ describe('TalesLog props: accepted values and defaults', () => {
       retryAttempts: 10_000,
       consumerReservedConcurrency: 10,
       enableCompaction: true,
+      enableMerging: true,
       corsAllowedOrigins: [],
       errorsAlarmThreshold: 1,
       throttlesAlarmThreshold: 1,
@@ -128,7 +129,7 @@ describe('TalesLog props: accepted values and defaults', () => {
     });
     expect(resolved.shardCount).toBeUndefined();
     expect(resolved.retentionDays).toBeUndefined();
-    expect(resolved.maxBatchingWindow.toSeconds()).toBe(300);
+    expect(resolved.maxBatchingWindow.toSeconds()).toBe(60);
     expect(resolved.streamRetention.toHours()).toBe(24);
     expect(resolved.iteratorAgeAlarmThreshold.toMinutes()).toBe(30);
     expect(resolved.maxRecordAge.toHours()).toBe(6);
@@ -137,6 +138,7 @@ describe('TalesLog props: accepted values and defaults', () => {
     expect(resolved.alarmEmail).toBeUndefined();
     // One batch per shard at a time: a provisioned stream reserves one execution per shard.
     expect(resolveTalesLogProps({ shardCount: 4 }).consumerReservedConcurrency).toBe(4);
+    expect(resolved.mergeSchedule.expressionString).toBe('rate(5 minutes)');
   });
 
   it.each<[string, TalesLogProps]>([

@@ -42,7 +42,7 @@ const VARIANTS = [
   { name: 'prefixed, customer-managed key', prefix: 'tales/', synth: () => keyed },
 ];
 
-const FUNCTIONS = ['ingestFunction', 'consumerFunction', 'queryFunction', 'compactorFunction'] as const;
+const FUNCTIONS = ['ingestFunction', 'consumerFunction', 'queryFunction', 'compactorFunction', 'mergerFunction'] as const;
 type FunctionName = (typeof FUNCTIONS)[number];
 
 const LOG_ACTIONS = ['logs:CreateLogStream', 'logs:PutLogEvents'];
@@ -90,7 +90,7 @@ describe('TalesLog IAM: nothing broad', () => {
   });
 
   it.each(VARIANTS)(
-    'fails if an S3 write action ($name) reaches beyond the writer, rejected and compact keys, or below aws/lambda/ of the failure destination',
+    'fails if an S3 write action ($name) reaches beyond the writer, rejected and compact and tier keys, or below aws/lambda/ of the failure destination',
     ({ synth: variant, prefix }) => {
       const synth = variant();
       const writes = allStatements(synth).filter((statement) =>
@@ -102,6 +102,7 @@ describe('TalesLog IAM: nothing broad', () => {
         `${prefix}v1/*/w/*`,
         `${prefix}rejected/*`,
         `${prefix}v1/*/compact/*`,
+        `${prefix}v1/*/tier/*`,
         `${prefix}v1/*/w/*.tale`,
         `${prefix}v1/*/compact/*.blocks`,
         `${prefix}v1/*/compact/*.index.tale`,
@@ -215,6 +216,16 @@ describe('TalesLog IAM: each function', () => {
     },
   );
 
+  it.each(VARIANTS)('fails if the merger ($name) may write outside tier/ or delete anything', ({ synth: variant, prefix }) => {
+    const synth = variant();
+    const statements = permissionsOf(synth, 'mergerFunction');
+    const bucketId = bucketIdOf(synth);
+    const patternsOf = (action: string) => resourcesOf(find(statements, action)).map((resource) => objectPatternOf(resource, bucketId));
+    expect(statements.flatMap(actionsOf).sort()).toEqual(['s3:GetObject', 's3:ListBucket', 's3:PutObject']);
+    expect(patternsOf('s3:GetObject')).toEqual([`${prefix}v1/*`]);
+    expect(patternsOf('s3:PutObject')).toEqual([`${prefix}v1/*/tier/*`]);
+  });
+
   it('fails if the consumer cannot decrypt a stream under a customer-managed key', () => {
     const statement = find(permissionsOf(keyed, 'consumerFunction'), 'kms:Decrypt');
     expect(statement.Resource).toEqual(arnOf(keyed, keyed.log.stream.encryptionKey as kms.IKey));
@@ -267,7 +278,7 @@ describe('TalesLog grant helpers', () => {
 
   it('fails if the grants touch the functions themselves (resource policies) instead of the grantee', () => {
     const permissions = Object.values(standard.template.findResources('AWS::Lambda::Permission'));
-    expect(permissions.map((permission) => permission.Properties.Principal)).toEqual(['events.amazonaws.com']);
+    expect(permissions.map((permission) => permission.Properties.Principal)).toEqual(['events.amazonaws.com', 'events.amazonaws.com']);
   });
 });
 

@@ -17,7 +17,7 @@ let custom: SynthesizedLog;
 let bare: SynthesizedLog;
 beforeAll(() => {
   standard = synthLog();
-  bare = synthLog({ urlAuthType: FunctionUrlAuthType.NONE, enableCompaction: false });
+  bare = synthLog({ urlAuthType: FunctionUrlAuthType.NONE, enableCompaction: false, enableMerging: false });
   custom = synthLog((stack) => ({
     prefix: 'tales/',
     shardCount: 4,
@@ -198,6 +198,7 @@ describe('TalesLog functions', () => {
     { name: 'consumer', fn: 'consumerFunction', memory: 1024, timeout: 120 },
     { name: 'query', fn: 'queryFunction', memory: 1024, timeout: 30 },
     { name: 'compactor', fn: 'compactorFunction', memory: 2048, timeout: 900 },
+    { name: 'merger', fn: 'mergerFunction', memory: 1024, timeout: 300 },
   ] as const;
 
   it.each(cases)('fails if the $name function is not arm64 Node.js 22 with $memory MB and $timeout s', ({ fn, memory, timeout }) => {
@@ -255,7 +256,7 @@ describe('TalesLog functions', () => {
 
   it('fails if logRetention is not applied to every log group', () => {
     const groups = Object.values(custom.template.findResources('AWS::Logs::LogGroup'));
-    expect(groups.map((group) => group.Properties.RetentionInDays)).toEqual([7, 7, 7, 7]);
+    expect(groups.map((group) => group.Properties.RetentionInDays)).toEqual([7, 7, 7, 7, 7]);
   });
 });
 
@@ -267,7 +268,7 @@ describe('TalesLog consumer event source', () => {
       EventSourceArn: { 'Fn::GetAtt': [logicalIdOf(standard.stack, standard.log.stream), 'Arn'] },
       StartingPosition: 'TRIM_HORIZON',
       BatchSize: 10_000,
-      MaximumBatchingWindowInSeconds: 300,
+      MaximumBatchingWindowInSeconds: 60,
       ParallelizationFactor: 1,
       BisectBatchOnFunctionError: true,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
@@ -301,7 +302,7 @@ describe('TalesLog Function URLs', () => {
     }
   });
 
-  it('fails if the default stack lets anyone but the compaction schedule invoke a function', () => {
+  it('fails if the default stack lets anyone but the compaction and merge schedules invoke a function', () => {
     const permissions = Object.values(standard.template.findResources('AWS::Lambda::Permission'));
     expect(permissions.map((permission) => permission.Properties)).toEqual([
       {
@@ -309,6 +310,12 @@ describe('TalesLog Function URLs', () => {
         FunctionName: { 'Fn::GetAtt': [logicalIdOf(standard.stack, standard.log.compactorFunction), 'Arn'] },
         Principal: 'events.amazonaws.com',
         SourceArn: { 'Fn::GetAtt': [logicalIdOf(standard.stack, standard.log.node.findChild('CompactionSchedule')), 'Arn'] },
+      },
+      {
+        Action: 'lambda:InvokeFunction',
+        FunctionName: { 'Fn::GetAtt': [logicalIdOf(standard.stack, standard.log.mergerFunction), 'Arn'] },
+        Principal: 'events.amazonaws.com',
+        SourceArn: { 'Fn::GetAtt': [logicalIdOf(standard.stack, standard.log.node.findChild('MergeSchedule')), 'Arn'] },
       },
     ]);
   });
@@ -341,8 +348,8 @@ describe('TalesLog Function URLs', () => {
 });
 
 describe('TalesLog alarms', () => {
-  it('fails if any of the thirteen alarms is missing, or one has no action on the alarm topic', () => {
-    standard.template.resourceCountIs('AWS::CloudWatch::Alarm', 13);
+  it('fails if any of the fifteen alarms is missing, or one has no action on the alarm topic', () => {
+    standard.template.resourceCountIs('AWS::CloudWatch::Alarm', 15);
     expect(standard.log.alarms.map((alarm) => alarm.node.id)).toEqual([
       'ConsumerIteratorAgeAlarm',
       'ConsumerWriteFailuresAlarm',
@@ -357,6 +364,8 @@ describe('TalesLog alarms', () => {
       'QueryThrottlesAlarm',
       'CompactorErrorsAlarm',
       'CompactorThrottlesAlarm',
+      'MergerErrorsAlarm',
+      'MergerThrottlesAlarm',
     ]);
   });
 
@@ -408,7 +417,7 @@ describe('TalesLog alarms', () => {
     withEmail.template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
   });
 
-  it.each(['ingestFunction', 'consumerFunction', 'queryFunction', 'compactorFunction'] as const)(
+  it.each(['ingestFunction', 'consumerFunction', 'queryFunction', 'compactorFunction', 'mergerFunction'] as const)(
     'fails if the %s has no errors and throttles alarms',
     (fn) => {
       const dimensions = [{ Name: 'FunctionName', Value: { Ref: logicalIdOf(standard.stack, standard.log[fn]) } }];
@@ -427,23 +436,23 @@ describe('TalesLog alarms', () => {
 
   it('fails if the thresholds given as props are not used', () => {
     custom.template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'IteratorAge', Threshold: 7_200_000 });
-    custom.template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { MetricName: 'Errors', Threshold: 5 }, 4);
-    custom.template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { MetricName: 'Throttles', Threshold: 3 }, 4);
+    custom.template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { MetricName: 'Errors', Threshold: 5 }, 5);
+    custom.template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { MetricName: 'Throttles', Threshold: 3 }, 5);
   });
 
   it('fails if an alarm misses the created topic, or a given topic does not replace it', () => {
     const created = { Ref: logicalIdOf(standard.stack, standard.log.alarmTopic as sns.Topic) };
-    standard.template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { AlarmActions: [created], OKActions: [created] }, 13);
+    standard.template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { AlarmActions: [created], OKActions: [created] }, 15);
     const given = { Ref: logicalIdOf(custom.stack, custom.stack.node.findChild('Alerts')) };
     // every alarm notifies the given topic on ALARM and on OK, and no other topic exists
-    custom.template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { AlarmActions: [given], OKActions: [given] }, 13);
+    custom.template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { AlarmActions: [given], OKActions: [given] }, 15);
     custom.template.resourceCountIs('AWS::SNS::Topic', 1);
   });
 });
 
 describe('TalesLog compaction', () => {
   it('fails if the compactor does not run daily at 02:30 UTC by default, after the previous day closes at 02:00', () => {
-    standard.template.resourceCountIs('AWS::Events::Rule', 1);
+    standard.template.resourceCountIs('AWS::Events::Rule', 2);
     standard.template.hasResourceProperties('AWS::Events::Rule', {
       ScheduleExpression: 'cron(30 2 * * ? *)',
       State: 'ENABLED',
@@ -460,8 +469,9 @@ describe('TalesLog compaction', () => {
     custom.template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'cron(15 3 * * ? *)' });
   });
 
-  it('fails if enableCompaction false leaves a compactor, its schedule or its alarms behind', () => {
+  it('fails if enableCompaction and enableMerging false leave a compactor, a merger, their schedules or alarms behind', () => {
     expect(bare.log.compactorFunction).toBeUndefined();
+    expect(bare.log.mergerFunction).toBeUndefined();
     bare.template.resourceCountIs('AWS::Events::Rule', 0);
     bare.template.resourceCountIs('AWS::Lambda::Function', 3);
     bare.template.resourceCountIs('AWS::CloudWatch::Alarm', 11);
@@ -469,7 +479,22 @@ describe('TalesLog compaction', () => {
   });
 });
 
-type FunctionName = 'ingestFunction' | 'consumerFunction' | 'queryFunction' | 'compactorFunction';
+describe('TalesLog merging', () => {
+  it('fails if the merger does not run every 5 minutes by default, without retries (the next run retries)', () => {
+    standard.template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(5 minutes)',
+      State: 'ENABLED',
+      Targets: [
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [logicalIdOf(standard.stack, standard.log.mergerFunction), 'Arn'] },
+          RetryPolicy: { MaximumRetryAttempts: 0 },
+        }),
+      ],
+    });
+  });
+});
+
+type FunctionName = 'ingestFunction' | 'consumerFunction' | 'queryFunction' | 'compactorFunction' | 'mergerFunction';
 
 function environmentOf(synth: SynthesizedLog, fn: FunctionName): Record<string, unknown> {
   return synth.template.toJSON().Resources[logicalIdOf(synth.stack, synth.log[fn])].Properties.Environment.Variables;

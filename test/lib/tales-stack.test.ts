@@ -39,8 +39,8 @@ describe('TalesStack', () => {
 
   it('fails if the context values do not reach the log', () => {
     template.hasResourceProperties('AWS::Kinesis::Stream', { StreamModeDetails: { StreamMode: 'PROVISIONED' }, ShardCount: 2 });
-    template.resourcePropertiesCountIs('AWS::Lambda::Function', { Environment: { Variables: { TALES_PREFIX: 'tales/' } } }, 3);
-    template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { AlarmActions: ['arn:aws:sns:eu-west-1:123456789012:alarms'] }, 13);
+    template.resourcePropertiesCountIs('AWS::Lambda::Function', { Environment: { Variables: { TALES_PREFIX: 'tales/' } } }, 4);
+    template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { AlarmActions: ['arn:aws:sns:eu-west-1:123456789012:alarms'] }, 15);
     // A topic given by context replaces the one the log would create.
     template.resourceCountIs('AWS::SNS::Topic', 0);
   });

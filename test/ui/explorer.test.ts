@@ -33,7 +33,8 @@ function seedEvents() {
 
 describe('the explorer page in Chromium, against the local stack', () => {
   // Events a year old are accepted: the ingest's past skew is widened for the seeded times.
-  const local = useTestStack({ env: { TALES_SKEW_PAST_MS: String(366 * DAY_MS) } });
+  // Seeded events lie in past days: the skew window admits them, and the days stay open as long.
+  const local = useTestStack({ env: { TALES_SKEW_PAST_MS: String(366 * DAY_MS), TALES_CLOSE_AFTER_MS: String(366 * DAY_MS) } });
   let chromium: HeadlessChromium;
   let page: Page;
 
@@ -158,6 +159,7 @@ describe('the explorer page in Chromium, against the local stack', () => {
     expect(new URL(page.url()).searchParams.get('follow')).toBe('1');
     const response = await fetch(`${local.stack.url}/events`, {
       method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ actors: [555], text: 'arrived while watching' }),
     });
     expect(response.status).toBe(202);

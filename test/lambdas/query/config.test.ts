@@ -11,6 +11,7 @@ describe('readQueryConfig', () => {
       maxSpanDays: 366,
       retentionDays: 0,
       cacheBytes: 256 * 1024 * 1024,
+      closeAfterMs: 26 * 3_600_000,
     });
   });
 
@@ -23,6 +24,7 @@ describe('readQueryConfig', () => {
         TALES_MAX_SPAN_DAYS: '31',
         TALES_RETENTION_DAYS: '30',
         TALES_CACHE_MB: '0',
+        TALES_CLOSE_AFTER_MS: '3600000',
         TALES_S3_ENDPOINT: 'http://127.0.0.1:4568',
       }),
     ).toEqual({
@@ -32,6 +34,7 @@ describe('readQueryConfig', () => {
       maxSpanDays: 31,
       retentionDays: 30,
       cacheBytes: 0,
+      closeAfterMs: 3_600_000,
       s3Endpoint: 'http://127.0.0.1:4568',
     });
   });

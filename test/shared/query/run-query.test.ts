@@ -95,7 +95,7 @@ describe('runQuery against s3rver', () => {
     const result = await runQuery(ctx, { actors: [1], from: T0 + 40 * DAY_MS, to: T0 + 10 * DAY_MS, limit: 10 });
     expect(result.events).toEqual([]);
     expect(result.resumeAfter).toBeUndefined();
-    // Per day of the range, one list of writers and one probe for compacted metadata; nothing else.
-    expect(result.stats.toJSON()).toMatchObject({ requests: 62, lists: 31, compactMetas: 31, manifests: 0, heads: 0 });
+    // Per day of the range, one list of writers and probes for compacted metadata and merged segments; nothing else.
+    expect(result.stats.toJSON()).toMatchObject({ requests: 93, lists: 31, compactMetas: 31, tierManifests: 31, manifests: 0, heads: 0 });
   });
 });
