@@ -24,6 +24,8 @@ export interface HandlerFunctionSpec {
   readonly timeout: Duration;
   readonly environment: Record<string, string>;
   readonly logRetention: logs.RetentionDays;
+  /** @default - none */
+  readonly reservedConcurrentExecutions?: number;
 }
 
 /**
@@ -51,6 +53,7 @@ export function createHandlerFunction(scope: Construct, id: string, spec: Handle
     architecture: lambda.Architecture.ARM_64,
     memorySize: spec.memorySize,
     timeout: spec.timeout,
+    ...(spec.reservedConcurrentExecutions !== undefined ? { reservedConcurrentExecutions: spec.reservedConcurrentExecutions } : {}),
     role,
     logGroup,
     environment: { ...spec.environment, NODE_OPTIONS: '--enable-source-maps' },

@@ -90,10 +90,38 @@ export interface TalesLogProps {
   readonly maxBatchingWindow?: Duration;
 
   /**
-   * Retries of a failing consumer batch (0..10000) before it goes to the dead-letter queue.
-   * @default 10
+   * Retries of a failing consumer batch (0..10000) before it goes, records included, to the failure
+   * destination bucket (replay it with `tales replay`). With `maxRecordAge` it sets how long an S3 outage
+   * the consumer rides out without giving up a batch.
+   * @default 10000 - the age bound decides
    */
   readonly retryAttempts?: number;
+
+  /**
+   * Age of a batch's oldest record past which the consumer gives it up to the failure destination
+   * (1 minute..7 days); keep it below `streamRetention`, which must also cover it.
+   * @default Duration.hours(6) - rides out an S3 outage of hours
+   */
+  readonly maxRecordAge?: Duration;
+
+  /**
+   * Concurrency reserved for the consumer, so that a flood of queries cannot throttle writing until records
+   * expire. One batch runs per shard at a time: reserve at least the shard count.
+   * @default - shardCount, or 10 for an on-demand stream
+   */
+  readonly consumerReservedConcurrency?: number;
+
+  /**
+   * Concurrency reserved for (and capping) the query function.
+   * @default - none: the query shares the account's unreserved concurrency
+   */
+  readonly queryReservedConcurrency?: number;
+
+  /**
+   * An email address subscribed to the alarm topic the stack creates (confirm the subscription email).
+   * @default - no subscription
+   */
+  readonly alarmEmail?: string;
 
   /**
    * Run the compactor on `compactionSchedule`: it merges each closed day's writer chunks into one indexed
@@ -104,7 +132,8 @@ export interface TalesLogProps {
 
   /**
    * When the compactor runs (it compacts every closed day of its lookback window).
-   * @default Schedule.cron({ minute: '30', hour: '1' }) - daily at 01:30 UTC
+   * @default Schedule.cron({ minute: '30', hour: '2' }) - daily at 02:30 UTC, half an hour after the
+   * previous day closes (26 h after it ends: the skew window plus the batching delay)
    */
   readonly compactionSchedule?: Schedule;
 
@@ -160,16 +189,39 @@ export interface TalesLogProps {
 
   /**
    * A topic notified when any alarm changes to ALARM or back to OK.
-   * @default - alarms have no actions
+   * @default - a topic the construct creates (`alarmTopic` of the construct)
    */
   readonly alarmTopic?: sns.ITopic;
 }
 
 /** The props with every default applied. */
 export type ResolvedTalesLogProps = Required<
-  Omit<TalesLogProps, 'bucket' | 'shardCount' | 'streamEncryptionKey' | 'retentionDays' | 'serverAccessLogsBucket' | 'alarmTopic'>
+  Omit<
+    TalesLogProps,
+    | 'bucket'
+    | 'shardCount'
+    | 'streamEncryptionKey'
+    | 'retentionDays'
+    | 'serverAccessLogsBucket'
+    | 'alarmTopic'
+    | 'consumerReservedConcurrency'
+    | 'queryReservedConcurrency'
+    | 'alarmEmail'
+  >
 > &
-  Pick<TalesLogProps, 'bucket' | 'shardCount' | 'streamEncryptionKey' | 'retentionDays' | 'serverAccessLogsBucket' | 'alarmTopic'>;
+  Pick<
+    TalesLogProps,
+    | 'bucket'
+    | 'shardCount'
+    | 'streamEncryptionKey'
+    | 'retentionDays'
+    | 'serverAccessLogsBucket'
+    | 'alarmTopic'
+    | 'queryReservedConcurrency'
+    | 'alarmEmail'
+  > & {
+    readonly consumerReservedConcurrency: number;
+  };
 
 /** Lambda's limits for a Kinesis event source mapping. */
 const MAX_BATCH_SIZE = 10_000;
@@ -208,6 +260,18 @@ export function resolveTalesLogProps(props: TalesLogProps): ResolvedTalesLogProp
   if (iteratorAgeAlarmThreshold.toMilliseconds() <= 0) {
     throw new RangeError(`iteratorAgeAlarmThreshold must be positive (given ${iteratorAgeAlarmThreshold.toHumanString()})`);
   }
+  const maxRecordAge = props.maxRecordAge ?? Duration.hours(6);
+  const ageSeconds = maxRecordAge.toSeconds({ integral: false });
+  if (ageSeconds < 60 || ageSeconds > 604_800) {
+    throw new RangeError(`maxRecordAge must be 1 minute..7 days (given ${maxRecordAge.toHumanString()})`);
+  }
+  if (ageSeconds > streamRetention.toSeconds({ integral: false })) {
+    throw new RangeError(
+      `maxRecordAge (${maxRecordAge.toHumanString()}) must not exceed streamRetention (${streamRetention.toHumanString()}): records would expire before they are given up`,
+    );
+  }
+  checkInteger('consumerReservedConcurrency', props.consumerReservedConcurrency, 1, 10_000);
+  checkInteger('queryReservedConcurrency', props.queryReservedConcurrency, 1, 10_000);
   const corsAllowedOrigins = props.corsAllowedOrigins ?? [];
   for (const origin of corsAllowedOrigins) {
     if (origin !== '*' && !/^https?:\/\/[^/\s]+$/.test(origin)) {
@@ -224,9 +288,11 @@ export function resolveTalesLogProps(props: TalesLogProps): ResolvedTalesLogProp
     serverAccessLogsPrefix: props.serverAccessLogsPrefix ?? 'tales-access-logs/',
     batchSize: props.batchSize ?? MAX_BATCH_SIZE,
     maxBatchingWindow,
-    retryAttempts: props.retryAttempts ?? 10,
+    retryAttempts: props.retryAttempts ?? MAX_RETRY_ATTEMPTS,
+    maxRecordAge,
+    consumerReservedConcurrency: props.consumerReservedConcurrency ?? props.shardCount ?? 10,
     enableCompaction: props.enableCompaction ?? true,
-    compactionSchedule: props.compactionSchedule ?? Schedule.cron({ minute: '30', hour: '1' }),
+    compactionSchedule: props.compactionSchedule ?? Schedule.cron({ minute: '30', hour: '2' }),
     enableMerging: props.enableMerging ?? true,
     mergeSchedule: props.mergeSchedule ?? Schedule.rate(Duration.minutes(5)),
     urlAuthType: props.urlAuthType ?? FunctionUrlAuthType.AWS_IAM,

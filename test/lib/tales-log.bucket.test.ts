@@ -7,8 +7,10 @@ describe('TalesLog with an existing bucket', () => {
   it('fails if it creates a bucket instead of writing to the one given (a bucket retained by cdk destroy)', () => {
     // GIVEN a retained bucket, reattached by name
     const { template } = synthLog((stack) => ({ bucket: s3.Bucket.fromBucketName(stack, 'Retained', 'tales-data-retained') }));
-    // THEN no bucket is created, and the functions are configured with, and granted on, the given one
-    template.resourceCountIs('AWS::S3::Bucket', 0);
+    // THEN no data bucket is created (only the failure destination, which is always the stack's own),
+    // and the functions are configured with, and granted on, the given one
+    template.resourceCountIs('AWS::S3::Bucket', 1);
+    template.hasResource('AWS::S3::Bucket', { Properties: { VersioningConfiguration: { Status: 'Enabled' } } });
     const fns = Object.values(template.findResources('AWS::Lambda::Function')) as {
       Properties: { Environment?: { Variables?: Record<string, unknown> } };
     }[];
