@@ -1,7 +1,7 @@
 import { listFolders } from '../aws/list-folders';
 import type { ReadCounter } from '../aws/s3-source';
 import { FormatError } from '../codec/errors';
-import { type CompactMeta, coveredChunks } from '../compact/meta';
+import { type CompactMeta, type CompactSource, coveredChunks } from '../compact/meta';
 import { readCompactMeta } from '../compact/read-meta';
 import { DAY_MS } from '../layout/day';
 import type { Manifest } from '../manifest/manifest';
@@ -80,17 +80,12 @@ function compactedChunks(ctx: QueryContext, meta: CompactMeta): ChunkRef[] {
     day: meta.day,
     writer: source.writer,
     key,
-    record: {
-      seq: source.seq,
-      entries: source.entries,
-      minTime: source.minTime,
-      maxTime: source.maxTime,
+    record: mergedRecord(source, {
       headSize: meta.headSize,
       indexSize: meta.indexSize,
       size: meta.indexSize + meta.dataSize,
       etag: meta.indexEtag,
-      watermark: '0',
-    },
+    }),
     compacted: { meta, base: source.base },
   }));
 }
@@ -106,17 +101,12 @@ function segmentChunks(ctx: QueryContext, tier: TierManifest): ChunkRef[] {
       day: tier.day,
       writer: source.writer,
       key,
-      record: {
-        seq: source.seq,
-        entries: source.entries,
-        minTime: source.minTime,
-        maxTime: source.maxTime,
+      record: mergedRecord(source, {
         headSize: segment.headSize,
         indexSize: segment.indexSize,
         size: segment.indexSize,
         etag: segment.etag,
-        watermark: '0',
-      },
+      }),
       segment: {
         segment,
         base: source.base,
@@ -124,6 +114,15 @@ function segmentChunks(ctx: QueryContext, tier: TierManifest): ChunkRef[] {
       },
     }));
   });
+}
+
+/** The manifest-like record of a chunk read through a merged index object (compacted day or segment). */
+function mergedRecord(
+  source: Pick<CompactSource, 'seq' | 'entries' | 'minTime' | 'maxTime'>,
+  index: { readonly headSize: number; readonly indexSize: number; readonly size: number; readonly etag: string },
+): ChunkRef['record'] {
+  const { seq, entries, minTime, maxTime } = source;
+  return { seq, entries, minTime, maxTime, ...index, watermark: '0' };
 }
 
 async function tierOf(ctx: QueryContext, day: number, stats: QueryStats): Promise<TierManifest | undefined> {

@@ -1,22 +1,16 @@
 import { decodeStoredJson, jsonInt, jsonObject, jsonString } from '../codec/json-fields';
+import type { CompactSource } from '../compact/meta';
 import { dayName, parseDayName } from '../layout/day';
 import { checkGeneration, checkWriter } from '../layout/keys';
 
 export const TIER_FORMAT = 'tales.tier';
 export const TIER_VERSION = 1;
 
-/** One writer chunk a segment covers: where its entries and blocks sit in the segment, and where its blocks are stored. */
-export interface SegmentSource {
-  readonly writer: string;
-  readonly seq: number;
-  readonly etag: string;
-  readonly entries: number;
-  /** Segment ordinal of the chunk's ordinal 0. */
-  readonly base: number;
-  readonly firstBlock: number;
-  readonly blocks: number;
-  readonly minTime: number;
-  readonly maxTime: number;
+/**
+ * One writer chunk a segment covers: where its entries and blocks sit in the segment (`base`: segment
+ * ordinal of the chunk's ordinal 0), and where its blocks are stored.
+ */
+export interface SegmentSource extends CompactSource {
   /** Where the chunk's blocks start in the chunk object. */
   readonly indexSize: number;
   /** The chunk's blocks bytes: its block offsets in the segment start at the sum of those before it. */
