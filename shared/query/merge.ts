@@ -1,5 +1,6 @@
 import type { BlockEntry } from '../chunk/directory';
-import { type ChunkEntry, readEntries } from '../chunk/reader';
+import { type ChunkEntry, matchingBlocks, readEntries } from '../chunk/reader';
+import type { OrdinalSet } from '../codec/ordinal-set';
 import { dayNumber } from '../layout/day';
 import { MinHeap } from '../util/heap';
 import { mapLimit } from '../util/map-limit';
@@ -125,7 +126,7 @@ function nextBatch(
   const first = pending[start] as Pending;
   const batch = [first];
   let before = 0;
-  for (const item of active) before += item.matches.ordinals.length;
+  for (const item of active) before += item.matches.ordinals.size;
   before += hitBound(ctx, first.ref, window.actors);
   for (let at = start + 1; at < pending.length; at++) {
     const candidate = pending[at] as Pending;
@@ -147,7 +148,7 @@ function liveChunk(matches: ChunkMatches, window: MergeWindow): Live | undefined
   if (after && after.writer === ref.writer && after.seq === ref.record.seq && dayNumber(after.time) === ref.day) {
     // The chunk the previous page ended in: its ordinals up to the cursor were returned already.
     const last = after.ordinal + matches.base;
-    ordinals = ordinals.filter((ordinal) => (window.descending ? ordinal < last : ordinal > last));
+    ordinals = window.descending ? ordinals.within(ordinals.lo, last) : ordinals.within(last + 1, ordinals.hi);
   }
   const blocks = matchBlocks(matches, ordinals, window);
   const first = blocks[0];
@@ -162,14 +163,9 @@ function liveChunk(matches: ChunkMatches, window: MergeWindow): Live | undefined
 }
 
 /** The blocks holding `ordinals` that overlap the window, in the query's order (as readEntries reads them). */
-function matchBlocks({ index }: ChunkMatches, ordinals: Uint32Array, window: MergeWindow): MatchBlock[] {
-  const counts = new Map<number, number>();
-  for (const ordinal of ordinals) {
-    const block = index.directory.blockOf(ordinal);
-    counts.set(block, (counts.get(block) ?? 0) + 1);
-  }
+function matchBlocks({ index }: ChunkMatches, ordinals: OrdinalSet, window: MergeWindow): MatchBlock[] {
   const blocks: MatchBlock[] = [];
-  for (const [block, count] of counts) {
+  for (const { block, count } of matchingBlocks(index, ordinals)) {
     const entry = index.blocks[block] as BlockEntry;
     const minTime = index.dayStart + entry.minTime;
     const maxTime = index.dayStart + entry.maxTime;

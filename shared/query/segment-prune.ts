@@ -24,7 +24,7 @@ export async function pruneSegmentChunks(ctx: QueryContext, refs: ChunkRef[], wi
   const matching = await mapLimit([...bySegment.values()], ctx.concurrency, async (list) => {
     const out: ChunkRef[] = [];
     // The first opens the segment and ANDs its postings once; the others take their part of that result.
-    for (const ref of list) if ((await chunkMatches(ctx, ref, window.actors, stats)).ordinals.length > 0) out.push(ref);
+    for (const ref of list) if ((await chunkMatches(ctx, ref, window.actors, stats)).ordinals.size > 0) out.push(ref);
     return out;
   });
   return [...kept, ...matching.flat()];

@@ -1,6 +1,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { s3Source } from '../../../shared/aws/s3-source';
 import { matchOrdinals, openChunk, readEntries } from '../../../shared/chunk/reader';
+import { OrdinalSet } from '../../../shared/codec/ordinal-set';
 import type { BlockCompressor } from '../../../shared/codec/zstd';
 import { matchesMeta, splitBySource } from '../../../shared/compact/compacted-day';
 import type { CompactMeta } from '../../../shared/compact/meta';
@@ -18,8 +19,10 @@ export async function readCompacted(
   const index = await openChunk(indexSource, target.zstd, meta.headSize);
   if (!matchesMeta(index, meta)) throw new Error('compacted index does not match its metadata');
   const out: StoredEvent[] = [];
-  for (const { source, ordinals } of splitBySource(meta, await matchOrdinals(index, indexSource, actors))) {
-    for await (const entry of readEntries(index, indexSource, ordinals, target.zstd, { blocksAt: { source: dataSource, offset: 0 } })) {
+  for (const { source, ordinals } of splitBySource(meta, (await matchOrdinals(index, indexSource, actors)).values(0, 2 ** 32))) {
+    for await (const entry of readEntries(index, indexSource, OrdinalSet.of(ordinals), target.zstd, {
+      blocksAt: { source: dataSource, offset: 0 },
+    })) {
       const { ordinal, ...event } = entry;
       out.push({ event, position: { time: event.time, writer: source.writer, seq: source.seq, ordinal: ordinal - source.base } });
     }
