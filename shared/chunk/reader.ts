@@ -38,10 +38,10 @@ export interface ReadOptions {
 }
 
 /**
- * Where a reader keeps blocks between waves and pages, by `key` (naming the chunk) and block number.
- * A decoded block stays from its decoding until its last wanted entry has been yielded, so a reader
- * that stops inside it (a full page) leaves it for the next one. Each read also takes along up to
- * `readAhead` bytes of the blocks wanted next, kept compressed until a later wave or page decodes them.
+ * Where a reader keeps blocks between waves, pages and queries, by `key` (naming the chunk) and block
+ * number. A decoded block stays from its decoding until its last wanted entry has been yielded, so a
+ * reader that stops inside it (a full page) leaves it for the next one. Every block read stays
+ * compressed, and each read also takes along up to `readAhead` bytes of the blocks wanted next.
  */
 export interface BlockCache {
   readonly rows: CacheShelf<BlockRows>;
@@ -130,12 +130,12 @@ export async function* readEntries(
     const missing = batch.filter(({ block }) => !rows.has(block) && !compressed.has(block)).map(({ block }) => block);
     const ahead = missing.length > 0 && cache ? readAhead(index, wanted.slice(at + wave), cache, options.maxGap ?? 65_536) : [];
     const fetched = await fetchBlocks(index, blocks, [...missing, ...ahead], options);
-    for (const block of ahead) cache?.bytes.set(`${cache.key}/${block}`, fetched.get(block) as Uint8Array);
+    // Compressed blocks stay cached (chunks are immutable): a warm query decodes them again but reads nothing.
+    for (const [block, bytes] of fetched) cache?.bytes.set(`${cache.key}/${block}`, bytes);
     for (const block of missing) compressed.set(block, fetched.get(block) as Uint8Array);
     for (const [block, bytes] of compressed) {
       const decoded = await decodeBlock(index, source, blocks.source.key, block, bytes, zstd);
       rows.set(block, decoded);
-      cache?.bytes.delete(`${cache.key}/${block}`);
       cache?.rows.set(`${cache.key}/${block}`, decoded);
     }
     for (const { block } of batch) {

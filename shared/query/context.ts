@@ -30,7 +30,7 @@ export interface QueryContext {
   readonly dayMatches: CacheShelf<OrdinalSet>;
   /** Decoded blocks that a query read but did not consume (where a page stopped, or read ahead): the next page's start. */
   readonly blocks: CacheShelf<BlockRows>;
-  /** Compressed blocks read ahead of need (see readAheadBytes), until a later wave or page decodes them. */
+  /** Compressed blocks read (or read ahead of need, see readAheadBytes): a later wave, page or query decodes them without a request. */
   readonly blockBytes: CacheShelf<Uint8Array>;
   /** Bytes of the blocks a query will want next that each block read takes along. */
   readonly readAheadBytes: number;
