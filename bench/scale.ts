@@ -8,7 +8,7 @@
  */
 import type { S3Client } from '@aws-sdk/client-s3';
 import { type BlockCompressor, loadZstd } from '../shared/codec/zstd';
-import { compactDay } from '../shared/compact/compact-day';
+import { CLOSE_AFTER_MS, compactDay } from '../shared/compact/compact-day';
 import { DAY_MS, dayNumber } from '../shared/layout/day';
 import { KeyLayout } from '../shared/layout/keys';
 import { createQueryContext, type QueryContext } from '../shared/query/context';
@@ -79,8 +79,9 @@ async function store(
   let tick = Math.ceil((workload.ts[0] as number) / MERGE_EVERY_MS) * MERGE_EVERY_MS;
   const runMerger = async (now: number) => {
     const before = store.counts.puts;
-    // The scheduled merger looks at today and yesterday (late chunks of yesterday still arrive).
+    // The scheduled merger looks at today and yesterday (late chunks of yesterday still arrive), and seals the day that closed.
     for (const day of new Set([dayNumber(now - MERGE_EVERY_MS), dayNumber(now)])) await mergeDay(context, day);
+    await mergeDay(context, dayNumber(now - CLOSE_AFTER_MS) - 1, { seal: true });
     mergePuts += store.counts.puts - before;
   };
   for (const batch of batchesOf(workload, shape)) {

@@ -110,7 +110,7 @@ export function hitBound(ctx: QueryContext, ref: ChunkRef, actors: readonly numb
   const shared = ref.compacted ?? ref.segment;
   if (shared) {
     // The directory counts the whole day (or segment); its AND result, once known, counts this source exactly.
-    const known = ctx.dayMatches.get(matchKey(ref, actors));
+    const known = knownMatches(ctx, ref, actors);
     if (known) return known.count(shared.base, shared.base + ref.record.entries);
   }
   let bound = ref.record.entries;
@@ -119,6 +119,11 @@ export function hitBound(ctx: QueryContext, ref: ChunkRef, actors: readonly numb
     bound = Math.min(bound, postings ? (postings.kind === 'inline' ? postings.ordinals.length : postings.cardinality) : 0);
   }
   return bound;
+}
+
+/** The AND result over the whole index a compacted or segment source is read through, when a chunkMatches of it is cached. */
+export function knownMatches(ctx: QueryContext, ref: ChunkRef, actors: readonly number[]): OrdinalSet | undefined {
+  return ctx.dayMatches.get(matchKey(ref, actors));
 }
 
 /** Names a chunk's head (and its blocks) in the context's cache: key and ETag, so a rewritten object is never confused with its former self. */

@@ -38,8 +38,8 @@ export async function daySources(ctx: QueryContext, day: number, stats: QuerySta
     return [...cached.refs];
   }
   const read = ctx.now();
-  const refs = await readDaySources(ctx, day, stats);
   const closed = (day + 1) * DAY_MS + ctx.closeAfterMs <= read;
+  const refs = await readDaySources(ctx, day, closed, stats);
   ctx.days.set(String(day), { refs, expires: read + (closed ? ctx.dayTtlMs.closed : ctx.dayTtlMs.open) });
   return refs;
 }
@@ -50,12 +50,19 @@ export async function daySources(ctx: QueryContext, day: number, stats: QuerySta
  *
  * The day's writers come from listing its folder; the manifests of the writers seen last time
  * (usually the same shards) are fetched during that list, which saves a round trip. A writer that has
- * stored a first chunk but no manifest yet has nothing visible.
+ * stored a first chunk but no manifest yet has nothing visible. A closed day's tier manifest is read
+ * first: once sealed it covers every chunk, and the day needs no list and no writer manifest.
  */
-async function readDaySources(ctx: QueryContext, day: number, stats: QueryStats): Promise<ChunkRef[]> {
+async function readDaySources(ctx: QueryContext, day: number, closed: boolean, stats: QueryStats): Promise<ChunkRef[]> {
   // The metadata probe runs beside the list; a list error still goes up first, once the probe settles.
   const probe = compactMetaOf(ctx, day, stats);
   const tier = tierOf(ctx, day, stats);
+  if (closed) {
+    const [meta, merged] = await Promise.all([probe, tier]);
+    if (merged?.sealed && !meta) return segmentChunks(ctx, merged);
+    // Compacted after it closed, the day holds no chunk the compaction left out (one forced earlier may).
+    if (merged?.sealed && meta && coversTier(meta, merged)) return compactedChunks(ctx, meta);
+  }
   let chunks: ChunkRef[];
   try {
     chunks = await writerChunks(ctx, day, stats);
@@ -71,6 +78,13 @@ async function readDaySources(ctx: QueryContext, day: number, stats: QueryStats)
   // Chunks a writer wrote after the compaction (late events) stay writer chunks, read beside it.
   const late = chunks.filter((ref) => ref.record.seq >= coveredChunks(meta, ref.writer));
   return [...compactedChunks(ctx, meta), ...late];
+}
+
+/** Whether the compacted day holds every chunk the sealed tier manifest covers. */
+function coversTier(meta: CompactMeta, tier: TierManifest): boolean {
+  const covered = new Map<string, number>();
+  for (const { writer } of meta.sources) covered.set(writer, (covered.get(writer) ?? 0) + 1);
+  return tier.segments.every((segment) => segment.sources.every((source) => source.seq < (covered.get(source.writer) ?? 0)));
 }
 
 /** The compacted day's sources, each a chunk over its range of day ordinals, in the day's index and data objects. */

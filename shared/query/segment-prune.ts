@@ -1,5 +1,5 @@
 import { mapLimit } from '../util/map-limit';
-import { chunkMatches } from './chunk-matches';
+import { chunkMatches, knownMatches } from './chunk-matches';
 import type { QueryContext } from './context';
 import type { ChunkRef } from './day-sources';
 import type { QueryStats } from './stats';
@@ -22,9 +22,18 @@ export async function pruneSegmentChunks(ctx: QueryContext, refs: ChunkRef[], wi
     }
   }
   const matching = await mapLimit([...bySegment.values()], ctx.concurrency, async (list) => {
-    const out: ChunkRef[] = [];
     // The first opens the segment and ANDs its postings once; the others take their part of that result.
-    for (const ref of list) if ((await chunkMatches(ctx, ref, window.actors, stats)).ordinals.size > 0) out.push(ref);
+    const [first, ...rest] = list as [ChunkRef, ...ChunkRef[]];
+    const out: ChunkRef[] = [];
+    if ((await chunkMatches(ctx, first, window.actors, stats)).ordinals.size > 0) out.push(first);
+    const whole = knownMatches(ctx, first, window.actors);
+    for (const ref of rest) {
+      const base = ref.segment?.base ?? 0;
+      const hits = whole
+        ? whole.count(base, base + ref.record.entries)
+        : (await chunkMatches(ctx, ref, window.actors, stats)).ordinals.size;
+      if (hits > 0) out.push(ref);
+    }
     return out;
   });
   return [...kept, ...matching.flat()];

@@ -33,6 +33,11 @@ export interface Segment {
 export interface TierManifest {
   readonly day: number;
   readonly segments: readonly Segment[];
+  /**
+   * Set by the merger's run after the day closed (it can gain no chunk): the segments cover every chunk
+   * of the day, so a query reads neither its list of writers nor their manifests.
+   */
+  readonly sealed?: true;
 }
 
 /** How many of `writer`'s chunks (seq 0..n-1) the segments cover. */
@@ -50,7 +55,8 @@ export function blocksOffsetOf(segment: Segment, sourceIndex: number): number {
 }
 
 export function encodeTierManifest(manifest: TierManifest): string {
-  return JSON.stringify({ format: TIER_FORMAT, version: TIER_VERSION, day: dayName(manifest.day), segments: manifest.segments });
+  const { day, segments, sealed } = manifest;
+  return JSON.stringify({ format: TIER_FORMAT, version: TIER_VERSION, day: dayName(day), segments, ...(sealed ? { sealed } : {}) });
 }
 
 /** Parses and validates a stored tier manifest; any fault is a CorruptError naming `key`. */
@@ -63,9 +69,11 @@ function parse(value: unknown): TierManifest {
   if (root.format !== TIER_FORMAT) throw new Error(`format is ${JSON.stringify(root.format)}, expected "${TIER_FORMAT}"`);
   if (root.version !== TIER_VERSION) throw new Error(`unsupported version ${JSON.stringify(root.version)}`);
   if (!Array.isArray(root.segments)) throw new Error('segments must be an array');
+  if (root.sealed !== undefined && root.sealed !== true) throw new Error('sealed must be true when present');
   const manifest: TierManifest = {
     day: parseDayName(jsonString(root, 'day')),
     segments: root.segments.map((segment, i) => parseSegment(jsonObject(segment, `segment ${i}`), `segment ${i} `)),
+    ...(root.sealed ? { sealed: true } : {}),
   };
   checkCoverage(manifest);
   return manifest;

@@ -26,6 +26,14 @@ export interface MergeOptions {
   readonly level?: number;
   /** @default 8 */
   readonly concurrency?: number;
+  /**
+   * The day is closed (it can gain no chunk): fold every segment and the fresh chunks into one segment
+   * and mark the manifest sealed, so that a query reads one head and no writer manifest for the day.
+   * @default false
+   */
+  readonly seal?: boolean;
+  /** inlineMax of a sealed day's segment: its one head serves every query of the day, so rare actors need no bitmap read. @default 16 */
+  readonly sealedInlineMax?: number;
 }
 
 export type MergeOutcome =
@@ -51,13 +59,14 @@ export type MergeOutcome =
  * are named by a hash of their sources, so a retried run rewrites the same keys with the same bytes.
  */
 export async function mergeDay(ctx: MergeContext, day: number, options: MergeOptions = {}): Promise<MergeOutcome> {
-  const { fanIn = 8, inlineMax = 4, level = 5, concurrency = 8 } = options;
+  const { fanIn = 8, inlineMax = 4, level = 5, concurrency = 8, seal = false, sealedInlineMax = 16 } = options;
   if (!Number.isInteger(fanIn) || fanIn < 2) throw new RangeError(`fanIn must be an integer of at least 2 (given ${fanIn})`);
   const stored = await readTierManifest(ctx.s3, ctx.bucket, ctx.layout, day);
   const before: TierManifest = stored?.manifest ?? { day, segments: [] };
+  if (before.sealed) return { status: 'unchanged' };
   const chunks = await writerChunks(ctx, day, concurrency);
   const fresh = chunks.filter((chunk) => chunk.record.seq >= coveredBySegments(before, chunk.writer));
-  if (fresh.length === 0 && fullestLevel(before.segments, fanIn) === undefined) return { status: 'unchanged' };
+  if (!seal && fresh.length === 0 && fullestLevel(before.segments, fanIn) === undefined) return { status: 'unchanged' };
 
   const built = new Map<string, BuiltSegment>();
   const segments: Segment[] = [...before.segments];
@@ -95,6 +104,14 @@ export async function mergeDay(ctx: MergeContext, day: number, options: MergeOpt
     built.set(segment.segment.id, segment);
     segments.splice(segments.indexOf(folded[0] as Segment), folded.length, segment.segment);
   }
+  if (seal && segments.length > 1) {
+    const inputs = await mapLimit(segments, concurrency, async (segment) => built.get(segment.id)?.input ?? readSegment(ctx, day, segment));
+    const top = Math.max(...segments.map((segment) => segment.level)) + 1;
+    const segment = await buildSegment(day, top, inputs, ctx.zstd, { inlineMax: sealedInlineMax, level });
+    built.clear();
+    built.set(segment.segment.id, segment);
+    segments.splice(0, segments.length, segment.segment);
+  }
 
   const etags = new Map<string, string>();
   await mapLimit([...built.values()], concurrency, async ({ segment, bytes }) => {
@@ -104,6 +121,7 @@ export async function mergeDay(ctx: MergeContext, day: number, options: MergeOpt
   const manifest: TierManifest = {
     day,
     segments: segments.map((segment) => (etags.has(segment.id) ? { ...segment, etag: etags.get(segment.id) as string } : segment)),
+    ...(seal ? { sealed: true } : {}),
   };
   const committed = await writeTierManifest(ctx.s3, ctx.bucket, ctx.layout, manifest, stored?.etag);
   if (!committed) return { status: 'conflict' };
