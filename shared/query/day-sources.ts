@@ -1,12 +1,14 @@
 import { listFolders } from '../aws/list-folders';
 import type { ReadCounter } from '../aws/s3-source';
 import { FormatError } from '../codec/errors';
+import type { OrdinalSet } from '../codec/ordinal-set';
 import { type CompactMeta, type CompactSource, coveredChunks } from '../compact/meta';
 import { readCompactMeta } from '../compact/read-meta';
 import { DAY_MS } from '../layout/day';
 import type { Manifest } from '../manifest/manifest';
 import { readManifest } from '../manifest/read-manifest';
 import { type StoredChunk, storedChunks } from '../manifest/stored-chunks';
+import { decodeActorSummary } from '../tier/actor-summary';
 import { blocksOffsetOf, coveredBySegments, type Segment, type TierManifest } from '../tier/manifest';
 import { readTierManifest } from '../tier/read-tier';
 import { mapLimit } from '../util/map-limit';
@@ -23,6 +25,8 @@ export interface ChunkRef extends StoredChunk {
     readonly segment: Segment;
     readonly base: number;
     readonly blocks: { readonly key: string; readonly etag: string; readonly offset: number };
+    /** The actors of the whole day, when its tier manifest is sealed: a query for another actor skips the day unopened. */
+    readonly dayActors?: OrdinalSet;
   };
 }
 
@@ -109,6 +113,7 @@ function compactedChunks(ctx: QueryContext, meta: CompactMeta): ChunkRef[] {
  * many chunks) over its range of segment ordinals, its blocks still in the chunk object.
  */
 function segmentChunks(ctx: QueryContext, tier: TierManifest): ChunkRef[] {
+  const dayActors = tier.actors === undefined ? undefined : decodeActorSummary(tier.actors, ctx.layout.tierManifestKey(tier.day));
   return tier.segments.flatMap((segment) => {
     const key = ctx.layout.segmentKey(tier.day, segment.id);
     return segment.sources.map((source, i) => ({
@@ -125,6 +130,7 @@ function segmentChunks(ctx: QueryContext, tier: TierManifest): ChunkRef[] {
         segment,
         base: source.base,
         blocks: { key: ctx.layout.chunkKey(tier.day, source.writer, source.seq), etag: source.etag, offset: blocksOffsetOf(segment, i) },
+        ...(dayActors ? { dayActors } : {}),
       },
     }));
   });

@@ -38,6 +38,8 @@ export interface TierManifest {
    * of the day, so a query reads neither its list of writers nor their manifests.
    */
   readonly sealed?: true;
+  /** A sealed day's actors (see actor-summary.ts), base64. */
+  readonly actors?: string;
 }
 
 /** How many of `writer`'s chunks (seq 0..n-1) the segments cover. */
@@ -55,8 +57,15 @@ export function blocksOffsetOf(segment: Segment, sourceIndex: number): number {
 }
 
 export function encodeTierManifest(manifest: TierManifest): string {
-  const { day, segments, sealed } = manifest;
-  return JSON.stringify({ format: TIER_FORMAT, version: TIER_VERSION, day: dayName(day), segments, ...(sealed ? { sealed } : {}) });
+  const { day, segments, sealed, actors } = manifest;
+  return JSON.stringify({
+    format: TIER_FORMAT,
+    version: TIER_VERSION,
+    day: dayName(day),
+    segments,
+    ...(sealed ? { sealed } : {}),
+    ...(actors !== undefined ? { actors } : {}),
+  });
 }
 
 /** Parses and validates a stored tier manifest; any fault is a CorruptError naming `key`. */
@@ -74,6 +83,7 @@ function parse(value: unknown): TierManifest {
     day: parseDayName(jsonString(root, 'day')),
     segments: root.segments.map((segment, i) => parseSegment(jsonObject(segment, `segment ${i}`), `segment ${i} `)),
     ...(root.sealed ? { sealed: true } : {}),
+    ...(root.actors !== undefined ? { actors: jsonString(root, 'actors') } : {}),
   };
   checkCoverage(manifest);
   return manifest;

@@ -5,6 +5,7 @@ import { writerChunks } from '../compact/compact-day';
 import { getRange, indexContents, readSourceIndex } from '../compact/read-source';
 import type { KeyLayout } from '../layout/keys';
 import { mapLimit } from '../util/map-limit';
+import { encodeActorSummary } from './actor-summary';
 import { type BuiltSegment, buildSegment, type SegmentInput } from './build-segment';
 import { coveredBySegments, type Segment, type TierManifest } from './manifest';
 import { readTierManifest } from './read-tier';
@@ -104,13 +105,17 @@ export async function mergeDay(ctx: MergeContext, day: number, options: MergeOpt
     built.set(segment.segment.id, segment);
     segments.splice(segments.indexOf(folded[0] as Segment), folded.length, segment.segment);
   }
-  if (seal && segments.length > 1) {
+  let actors: string | undefined;
+  if (seal) {
     const inputs = await mapLimit(segments, concurrency, async (segment) => built.get(segment.id)?.input ?? readSegment(ctx, day, segment));
-    const top = Math.max(...segments.map((segment) => segment.level)) + 1;
-    const segment = await buildSegment(day, top, inputs, ctx.zstd, { inlineMax: sealedInlineMax, level });
-    built.clear();
-    built.set(segment.segment.id, segment);
-    segments.splice(0, segments.length, segment.segment);
+    if (inputs.length > 1) {
+      const top = Math.max(...segments.map((segment) => segment.level)) + 1;
+      const segment = await buildSegment(day, top, inputs, ctx.zstd, { inlineMax: sealedInlineMax, level });
+      built.clear();
+      built.set(segment.segment.id, segment);
+      segments.splice(0, segments.length, segment.segment);
+    }
+    actors = encodeActorSummary(inputs.flatMap((input) => [...input.index.directory.actorIds]));
   }
 
   const etags = new Map<string, string>();
@@ -121,7 +126,7 @@ export async function mergeDay(ctx: MergeContext, day: number, options: MergeOpt
   const manifest: TierManifest = {
     day,
     segments: segments.map((segment) => (etags.has(segment.id) ? { ...segment, etag: etags.get(segment.id) as string } : segment)),
-    ...(seal ? { sealed: true } : {}),
+    ...(seal ? { sealed: true, actors } : {}),
   };
   const committed = await writeTierManifest(ctx.s3, ctx.bucket, ctx.layout, manifest, stored?.etag);
   if (!committed) return { status: 'conflict' };

@@ -133,6 +133,12 @@ describe('merged index segments', () => {
     const result = await runQuery(context(), { actors: [1], from: T0, to: T0 + 24 * HOUR - 1, limit: 10 });
     expect(result.events.map((e) => e.text)).toEqual(['batch 0', 'batch 1', 'batch 2', 'batch 4']);
     expect(result.stats.toJSON()).toMatchObject({ lists: 0, manifests: 0, tierManifests: 1, compactMetas: 1, heads: 1, bitmaps: 0 });
+    // Its actor summary answers for an absent actor, alone or in an AND: no head is opened.
+    for (const actors of [[42], [1, 42]]) {
+      const absent = await runQuery(context(), { actors, from: T0, to: T0 + 24 * HOUR - 1, limit: 10 });
+      expect(absent.events).toEqual([]);
+      expect(absent.stats.toJSON()).toMatchObject({ lists: 0, manifests: 0, tierManifests: 1, heads: 0, daysSkipped: 1 });
+    }
   });
 
   it('runMerger seals the day that closed last, once, and only folds the days still open', async () => {
