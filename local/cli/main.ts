@@ -62,9 +62,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 
   program
     .command('import')
-    .description('post the events of an NDJSON file (one {"actors","text","time"?} per line)')
-    .argument('<file>', 'the NDJSON file')
+    .description('post the events of an NDJSON file (one {"actors","text","time"?} per line); rerun to resume')
+    .argument('<file>', 'the NDJSON file, or - for standard input')
     .option('--batch <n>', 'events per request', positiveInt(10_000), 500)
+    .option('--progress <file>', 'where to record how far the import got (default: <file>.progress; none for stdin)')
     .action((file: string, options) => importCommand(file, options, endpoints().ingest, io));
 
   program
