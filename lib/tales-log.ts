@@ -198,7 +198,7 @@ export class TalesLog extends Construct {
       description: 'Tales ingest: validates events posted to its Function URL and puts them on the stream',
       memorySize: 512,
       timeout: Duration.seconds(30),
-      environment: { TALES_STREAM_NAME: this.stream.streamName },
+      environment: { TALES_STREAM_NAME: this.stream.streamName, ...this.skewEnvironment() },
       logRetention: this.props.logRetention,
     });
     this.grantPutRecords(fn);
@@ -253,7 +253,7 @@ export class TalesLog extends Construct {
       memorySize: 1024,
       timeout: Duration.seconds(30),
       // Queries stay clear of the days the bucket's lifecycle is expiring.
-      environment: { ...this.dataEnvironment(), ...retentionEnvironment(this.props.retentionDays) },
+      environment: { ...this.dataEnvironment(), ...this.closeAfterEnvironment(), ...retentionEnvironment(this.props.retentionDays) },
       logRetention: this.props.logRetention,
       ...(this.props.queryReservedConcurrency !== undefined ? { reservedConcurrentExecutions: this.props.queryReservedConcurrency } : {}),
     });
@@ -268,7 +268,7 @@ export class TalesLog extends Construct {
       description: "Tales compactor: merges each closed day's writer chunks into one indexed object",
       memorySize: 2048,
       timeout: Duration.minutes(15),
-      environment: this.dataEnvironment(),
+      environment: { ...this.dataEnvironment(), ...this.closeAfterEnvironment() },
       logRetention: this.props.logRetention,
     });
     this.grantReadData(fn);
@@ -296,7 +296,7 @@ export class TalesLog extends Construct {
       description: "Tales merger: folds each open day's new chunks into merged index segments",
       memorySize: 1024,
       timeout: Duration.minutes(5),
-      environment: this.dataEnvironment(),
+      environment: { ...this.dataEnvironment(), ...this.closeAfterEnvironment() },
       logRetention: this.props.logRetention,
     });
     this.grantReadData(fn);
@@ -308,6 +308,18 @@ export class TalesLog extends Construct {
       targets: [new LambdaFunction(fn, { retryAttempts: 0 })],
     });
     return fn;
+  }
+
+  /** The ingest's skew window, when a backfill widens it. */
+  private skewEnvironment(): Record<string, string> {
+    const skew = this.props.ingestSkewPast;
+    return skew ? { TALES_SKEW_PAST_MS: String(skew.toMilliseconds()) } : {};
+  }
+
+  /** Days close the skew window plus the batching delay after they end: a wider window keeps them open longer. */
+  private closeAfterEnvironment(): Record<string, string> {
+    const skew = this.props.ingestSkewPast;
+    return skew ? { TALES_CLOSE_AFTER_MS: String(skew.plus(Duration.hours(2)).toMilliseconds()) } : {};
   }
 
   private dataEnvironment(): Record<string, string> {
