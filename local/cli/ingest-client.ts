@@ -1,7 +1,7 @@
 import { TalesIngestError } from '../../shared/client/errors';
 import { type IngestAnswer, type IngestContentType, TalesIngest } from '../../shared/client/ingest';
 import { CliError } from './errors';
-import { type Endpoint, reachable } from './target';
+import { type Endpoint, reachable, signingRegion } from './target';
 
 /** The ingest endpoint answered with an error status. */
 export class IngestRequestError extends CliError {
@@ -18,11 +18,11 @@ export class IngestClient {
   private readonly client: TalesIngest;
 
   constructor(endpoint: Endpoint, fetchImpl: typeof fetch = globalThis.fetch) {
-    if (!endpoint.local && !endpoint.region) throw new CliError(`set --region or AWS_REGION to sign requests to ${endpoint.base.host}`);
+    const region = signingRegion(endpoint);
     this.client = new TalesIngest({
       url: endpoint.base.href,
       unsigned: endpoint.local,
-      ...(endpoint.region ? { region: endpoint.region } : {}),
+      ...(region ? { region } : {}),
       ...(endpoint.signHosts.length ? { signHosts: endpoint.signHosts } : {}),
       fetch: reachable(fetchImpl, endpoint),
     });

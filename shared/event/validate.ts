@@ -41,7 +41,7 @@ export function validateEvent(input: unknown, options: ValidateOptions): TalesEv
     );
   }
   const time = record.time === undefined ? options.defaultTime : parseTime(record.time);
-  if (record.time !== undefined && options.window) checkWindow(time, options.window);
+  if (record.time !== undefined && options.window) checkWindow(time, options.window, typeof record.time === 'number');
   return { time, actors, text };
 }
 
@@ -100,8 +100,16 @@ function validateText(value: unknown): string {
   return value;
 }
 
-function checkWindow(time: number, window: SkewWindow): void {
-  if (time < window.now - window.pastMs || time > window.now + window.futureMs) {
+/** `numeric`: the time was given as a number, which may be epoch seconds by mistake. */
+function checkWindow(time: number, window: SkewWindow, numeric: boolean): void {
+  const inWindow = (ms: number) => ms >= window.now - window.pastMs && ms <= window.now + window.futureMs;
+  if (numeric && !inWindow(time) && inWindow(time * 1000)) {
+    throw new EventValidationError(
+      'time_out_of_window',
+      `time ${time} looks like epoch seconds: times are epoch milliseconds (${time * 1000})`,
+    );
+  }
+  if (!inWindow(time)) {
     throw new EventValidationError(
       'time_out_of_window',
       `time ${new Date(time).toISOString()} is outside the accepted window ` +
