@@ -29,9 +29,11 @@ const SHOWN_FAILURES = 10;
 export async function importCommand(file: string, options: ImportOptions, endpoint: Endpoint, io: CliIo): Promise<void> {
   const cwd = io.cwd ?? process.cwd();
   const client = new IngestClient(endpoint, io.fetch);
-  const input = await openInput(file, cwd, io.stdin ?? process.stdin);
-  const progressPath = options.progress !== undefined ? resolve(cwd, options.progress) : input.path && `${input.path}.progress`;
+  const progressPath =
+    options.progress !== undefined ? resolve(cwd, options.progress) : file === '-' ? undefined : `${resolve(cwd, file)}.progress`;
   const start = progressPath ? await readProgress(progressPath) : NO_PROGRESS;
+  // Opened last: nothing above can fail with the file open.
+  const input = await openInput(file, cwd, io.stdin ?? process.stdin);
   if (start.offset > 0) io.out(`resuming ${input.name} after line ${start.lines} (${progressPath})\n`);
 
   const bar = new SingleBar({
