@@ -122,7 +122,8 @@ export class TalesProducer extends EventEmitter<ProducerEvents> {
       typeof input === 'string'
         ? { text: input, actors }
         : { ...input, time: input.time instanceof Date ? input.time.getTime() : input.time };
-    const event = validateEvent(raw, { defaultTime: this.options.clock() });
+    const now = this.options.clock();
+    const event = validateEvent(raw, { defaultTime: now, secondsNear: now });
     const record = encodeRecord(event);
     if (this.blocked.length === 0 && this.hasRoom(record.size)) {
       this.admit(event, record);

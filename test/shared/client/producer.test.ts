@@ -153,6 +153,15 @@ describe('TalesProducer with Kinesis faults', () => {
     expect(mock.commandCalls(PutRecordsCommand)).toHaveLength(0);
   });
 
+  it('refuses a time in epoch seconds instead of logging it in 1970', async () => {
+    const producer = new TalesProducer({ ...fast, clock: () => NOW });
+    const seconds = NOW / 1000;
+    await expect(producer.log({ text: 'a', actors: [1], time: seconds })).rejects.toThrow(
+      new EventValidationError('time_invalid', `time ${seconds} looks like epoch seconds: times are epoch milliseconds (${NOW})`),
+    );
+    expect(await producer.log({ text: 'b', actors: [1], time: 1_000 })).toBe(true);
+  });
+
   it("under 'block', log waits for room and the event keeps its place", async () => {
     const kinesis = gated();
     const producer = new TalesProducer({ ...fast, maxBufferedRecords: 2 });
