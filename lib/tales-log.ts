@@ -262,10 +262,10 @@ export class TalesLog extends Construct {
   }
 
   private createCompactor(): lambda.Function {
-    // A day of chunks merged into one index over day ordinals, blocks moved by server-side copy where parts allow.
+    // A closed day's chunks re-encoded into one time-ordered index and data object, streamed a block at a time.
     const fn = createHandlerFunction(this, 'Compactor', {
       name: 'compactor',
-      description: "Tales compactor: merges each closed day's writer chunks into one indexed object",
+      description: "Tales compactor: re-encodes each closed day's writer chunks into one indexed object",
       memorySize: 2048,
       timeout: Duration.minutes(15),
       environment: this.dataEnvironment(),
@@ -279,7 +279,12 @@ export class TalesLog extends Construct {
     this.grantObjects(
       fn,
       ['s3:DeleteObject'],
-      [`${LAYOUT_VERSION}/*/w/*.tale`, `${LAYOUT_VERSION}/*/compact/*.blocks`, `${LAYOUT_VERSION}/*/compact/*.index.tale`],
+      [
+        `${LAYOUT_VERSION}/*/w/*.tale`,
+        `${LAYOUT_VERSION}/*/compact/*.blocks`,
+        `${LAYOUT_VERSION}/*/compact/*.index.tale`,
+        `${LAYOUT_VERSION}/*/compact/*.sources.json`,
+      ],
     );
     new events.Rule(this, 'CompactionSchedule', {
       description: 'Runs the Tales compactor over the closed days of its lookback window',

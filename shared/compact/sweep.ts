@@ -1,7 +1,9 @@
 import { DeleteObjectsCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
+import { getStoredText } from '../aws/get-text';
 import { CorruptError } from '../codec/errors';
 import type { CompactContext } from './compact-day';
-import type { CompactMeta } from './meta';
+import type { CompactMeta, ReencodedDayMeta } from './meta';
+import { decodeDaySources } from './sources-object';
 
 export type SweepOutcome =
   | { readonly status: 'swept'; readonly deleted: number; readonly kept: readonly string[] }
@@ -21,7 +23,8 @@ export async function sweepCompactedChunks(ctx: CompactContext, meta: CompactMet
   if (meta.committedAt + graceMs > now) return { status: 'in-grace' };
   await checkStored(ctx, ctx.layout.compactIndexKey(meta.day, meta.generation), meta.indexEtag);
   await checkStored(ctx, ctx.layout.compactDataKey(meta.day, meta.generation), meta.dataEtag);
-  const chunks = meta.sources.map(({ writer, seq, etag }) => ({ Key: ctx.layout.chunkKey(meta.day, writer, seq), ETag: etag }));
+  const sources = meta.version === 1 ? meta.sources : await reencodedSources(ctx, meta);
+  const chunks = sources.map(({ writer, seq, etag }) => ({ Key: ctx.layout.chunkKey(meta.day, writer, seq), ETag: etag }));
   const kept: string[] = [];
   for (let at = 0; at < chunks.length; at += 1000) {
     const batch = chunks.slice(at, at + 1000);
@@ -32,6 +35,24 @@ export async function sweepCompactedChunks(ctx: CompactContext, meta: CompactMet
     }
   }
   return { status: 'swept', deleted: chunks.length - kept.length, kept };
+}
+
+/** A re-encoded day's source chunks, from its sources object, which must be the one its metadata names and hold as many chunks. */
+async function reencodedSources(ctx: CompactContext, meta: ReencodedDayMeta) {
+  const key = ctx.layout.compactSourcesKey(meta.day, meta.generation);
+  const stored = await getStoredText(ctx.s3, ctx.bucket, key);
+  if (stored?.etag !== meta.sourcesEtag) {
+    throw new CorruptError(
+      `the compacted day's metadata names ${meta.sourcesEtag} but the object is ${stored?.etag ?? 'missing'}: nothing swept`,
+      key,
+    );
+  }
+  const { writers } = decodeDaySources(stored.text, key);
+  const same =
+    writers.length === meta.writers.length &&
+    writers.every((entry, i) => entry.writer === meta.writers[i]?.writer && entry.etags.length === meta.writers[i]?.chunks);
+  if (!same) throw new CorruptError("the sources object does not match the compacted day's metadata: nothing swept", key);
+  return writers.flatMap(({ writer, etags }) => etags.map((etag, seq) => ({ writer, seq, etag })));
 }
 
 /** Throws a CorruptError naming `key` unless it is stored with `etag`. */

@@ -10,6 +10,7 @@ import { DAY_MS } from '../../../shared/layout/day';
 import { KeyLayout } from '../../../shared/layout/keys';
 import { encodeManifest } from '../../../shared/manifest/manifest';
 import { readManifest } from '../../../shared/manifest/read-manifest';
+import { comparePositions } from '../../../shared/query/order';
 import { faultyS3, InjectedFault } from '../../support/faulty-s3';
 import { type LocalS3, startLocalS3 } from '../../support/local-s3';
 import { type StoredEvent, seedWriter } from '../../support/seed-chunks';
@@ -20,7 +21,7 @@ const START = DAY * DAY_MS;
 const ACTORS = [1, 2, 3, 4, 5, 6, 7, 8];
 const AFTER_CLOSE = (DAY + 3) * DAY_MS;
 /** Small parts so a test day exercises multipart joins; s3rver does not enforce S3's 5 MiB minimum. */
-const OPTIONS = { now: AFTER_CLOSE, serverSideCopy: false, minPartBytes: 2048 } as const;
+const OPTIONS = { now: AFTER_CLOSE, blockSize: 1024, partBytes: 2048 } as const;
 
 const eventArb = fc.record({
   time: fc.integer({ min: START, max: START + DAY_MS - 1 }),
@@ -56,17 +57,11 @@ async function seedDay(writers: readonly (readonly TalesEvent[][])[]) {
   return { ctx, stored, keys };
 }
 
-/** The stored events naming all of `actors`, in the order a compacted day yields them: by source, then ordinal. */
-function bySource(stored: readonly StoredEvent[], actors: readonly number[]): StoredEvent[] {
+/** The stored events naming all of `actors`, in the order a re-encoded day holds them: the query's (time, writer, seq, ordinal). */
+function byDay(stored: readonly StoredEvent[], actors: readonly number[]): StoredEvent[] {
   return stored
     .filter(({ event }) => actors.every((actor) => event.actors.includes(actor)))
-    .sort((a, b) =>
-      a.position.writer < b.position.writer
-        ? -1
-        : a.position.writer > b.position.writer
-          ? 1
-          : a.position.seq - b.position.seq || a.position.ordinal - b.position.ordinal,
-    );
+    .sort((a, b) => comparePositions(a.position, b.position));
 }
 
 describe('compactDay', () => {
@@ -77,10 +72,10 @@ describe('compactDay', () => {
         const outcome = await compactDay(ctx, DAY, OPTIONS);
         expect(outcome.status).toBe('compacted');
         const meta = await readCompactMeta(local.s3, local.bucket, ctx.layout, DAY);
-        if (!meta) throw new Error('no metadata');
-        expect(meta.sources.reduce((n, s) => n + s.entries, 0)).toBe(stored.length);
+        if (meta?.version !== 2) throw new Error('no metadata of a re-encoded day');
+        expect(meta.entries).toBe(stored.length);
         for (const actors of [...ACTORS.map((a) => [a]), [1, 2], [3, 4, 5]]) {
-          expect(await readCompacted(ctx, meta, actors)).toEqual(bySource(stored, actors));
+          expect(await readCompacted(ctx, meta, actors)).toEqual(byDay(stored, actors));
         }
       }),
       { numRuns: 8 },
@@ -128,7 +123,7 @@ describe('compactDay', () => {
       const retry = await compactDay(ctx, DAY, OPTIONS);
       if (retry.status !== 'compacted') throw new Error(retry.status);
       expect(retry.meta.generation).toBe(done.meta.generation);
-      expect(await readCompacted(ctx, retry.meta, [1])).toEqual(bySource(stored, [1]));
+      expect(await readCompacted(ctx, retry.meta, [1])).toEqual(byDay(stored, [1]));
     }
   });
 

@@ -19,7 +19,7 @@ async function compactedDay() {
   const ctx: CompactContext = { s3: store.client(), bucket: store.bucket, layout: new KeyLayout('p/'), zstd: await loadZstd() };
   const batches = [[{ time: START + 1, actors: [1], text: 'a' }], [{ time: START + 2, actors: [2], text: 'b' }]];
   const { keys } = await seedWriter(ctx, 'shardId-000000000000', batches);
-  const done = await compactDay(ctx, DAY, { now: AFTER_CLOSE, serverSideCopy: false, minPartBytes: 2048 });
+  const done = await compactDay(ctx, DAY, { now: AFTER_CLOSE, blockSize: 1024, partBytes: 2048 });
   if (done.status !== 'compacted') throw new Error(done.status);
   return { store, ctx, keys, meta: done.meta };
 }
