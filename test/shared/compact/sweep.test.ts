@@ -45,4 +45,24 @@ describe('sweepCompactedChunks trusts its metadata only as far as it can check i
     await expect(sweepCompactedChunks(ctx, missing, AFTER_CLOSE, 0)).rejects.toThrow('the object is missing: nothing swept');
     for (const key of keys) expect(store.get(key)).toBeDefined();
   });
+
+  it('deletes nothing when the sources object is not the one the metadata names, or lists other chunks', async () => {
+    const { store, ctx, keys, meta } = await compactedDay();
+    const sourcesKey = ctx.layout.compactSourcesKey(DAY, meta.generation);
+    const original = store.get(sourcesKey) as Uint8Array;
+    const other = new TextEncoder().encode(new TextDecoder().decode(original).replace('"etags":["', '"etags":["x'));
+    store.put(sourcesKey, other);
+    await expect(sweepCompactedChunks(ctx, meta, AFTER_CLOSE, 0)).rejects.toThrow(
+      `${sourcesKey}: the compacted day's metadata names ${meta.sourcesEtag} but the object is`,
+    );
+    const root = JSON.parse(new TextDecoder().decode(original)) as { writers: { etags: string[] }[] };
+    root.writers[0]?.etags.pop();
+    const fewer = new TextEncoder().encode(JSON.stringify(root));
+    store.put(sourcesKey, fewer);
+    const matching = { ...meta, sourcesEtag: store.objects.get(sourcesKey)?.etag ?? '' };
+    await expect(sweepCompactedChunks(ctx, matching, AFTER_CLOSE, 0)).rejects.toThrow(
+      `${sourcesKey}: the sources object does not match the compacted day's metadata: nothing swept`,
+    );
+    for (const key of keys) expect(store.get(key)).toBeDefined();
+  });
 });
