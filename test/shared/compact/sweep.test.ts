@@ -28,7 +28,7 @@ describe('sweepCompactedChunks trusts its metadata only as far as it can check i
   it('deletes a chunk only at the ETag it was copied at: one rewritten since is kept and named', async () => {
     const { store, ctx, keys, meta } = await compactedDay();
     store.put(keys[1] as string, new Uint8Array([1, 2, 3]));
-    expect(await sweepCompactedChunks(ctx, meta, AFTER_CLOSE, 0)).toEqual({ status: 'swept', deleted: 1, kept: [keys[1]] });
+    expect(await sweepCompactedChunks(ctx, meta, AFTER_CLOSE, 0)).toEqual({ status: 'swept', deleted: 1, kept: [keys[1]], tierDeleted: 0 });
     expect(store.get(keys[0] as string)).toBeUndefined();
     expect(store.get(keys[1] as string)).toEqual(new Uint8Array([1, 2, 3]));
   });
