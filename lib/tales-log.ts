@@ -275,7 +275,8 @@ export class TalesLog extends Construct {
     // It writes only a day's compact/ folder (multipart, so it may abort its own uploads), and deletes only
     // writer chunks (`*.tale` below w/): never a manifest, which the consumer continues from.
     this.grantObjects(fn, ['s3:PutObject', 's3:AbortMultipartUpload'], [`${LAYOUT_VERSION}/*/compact/*`]);
-    // It also deletes the objects of a compaction that failed before its commit.
+    // It also deletes the objects of a compaction that failed before its commit, and once a day is compacted
+    // its merged segments and their manifest (tier/), which queries of a compacted day no longer read.
     this.grantObjects(
       fn,
       ['s3:DeleteObject'],
@@ -284,6 +285,7 @@ export class TalesLog extends Construct {
         `${LAYOUT_VERSION}/*/compact/*.blocks`,
         `${LAYOUT_VERSION}/*/compact/*.index.tale`,
         `${LAYOUT_VERSION}/*/compact/*.sources.json`,
+        `${LAYOUT_VERSION}/*/tier/*`,
       ],
     );
     new events.Rule(this, 'CompactionSchedule', {
@@ -307,6 +309,8 @@ export class TalesLog extends Construct {
     this.grantReadData(fn);
     // It writes only a day's tier/ folder; a second merger's commit fails on the manifest's ETag, not on a grant.
     this.grantObjects(fn, ['s3:PutObject'], [`${LAYOUT_VERSION}/*/tier/*`]);
+    // It deletes segments it superseded, once their grace period is over: never the tier manifest.
+    this.grantObjects(fn, ['s3:DeleteObject'], [`${LAYOUT_VERSION}/*/tier/*.index.tale`]);
     new events.Rule(this, 'MergeSchedule', {
       description: 'Runs the Tales merger over the open days',
       schedule: this.props.mergeSchedule,
