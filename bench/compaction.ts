@@ -6,16 +6,20 @@
  */
 import { loadZstd } from '../shared/codec/zstd';
 import { type CompactOptions, compactDay } from '../shared/compact/compact-day';
+import { sweepCompactedChunks } from '../shared/compact/sweep';
 import { DAY_MS, dayNumber } from '../shared/layout/day';
 import { KeyLayout } from '../shared/layout/keys';
 import { createQueryContext } from '../shared/query/context';
 import type { QueryRequest } from '../shared/query/request';
 import { runQuery } from '../shared/query/run-query';
+import { mergeDay, SEGMENT_GRACE_MS } from '../shared/tier/merge-day';
+import { writeBatch } from '../shared/writer/write-batch';
 import { MemoryS3 } from '../test/support/memory-s3';
+import { jsonPayload, syntheticRecords } from '../test/support/stream-records';
 import { referenceActors } from './query';
-import { loadWorkload } from './query-load';
+import { loadWorkload, writerOf } from './query-load';
 import type { BenchTable } from './table';
-import { generate, T0 } from './workload';
+import { eventAt, generate, T0, type Workload } from './workload';
 
 const ONE_DAY_EVENTS = 172_800;
 const WRITERS = 4;
@@ -115,7 +119,9 @@ export async function benchCompaction(): Promise<BenchTable[]> {
       ms / 1000,
     ]);
   }
+  const merger = await mergerDay(workload, zstd);
   return [
+    merger,
     {
       title: `Compaction: one day of ${ONE_DAY_EVENTS.toLocaleString('en-US')} events from ${WRITERS} writers, re-encoded (in-memory S3)`,
       columns: [
@@ -150,4 +156,85 @@ export async function benchCompaction(): Promise<BenchTable[]> {
       notes: [`Actors: hot ${hot} (${count(hot)} events), mid ${mid} (${count(mid)}), rare ${rare} (${count(rare)}).`],
     },
   ];
+}
+
+const MERGE_EVERY_MS = 300_000;
+
+/**
+ * One day in 145-event batches written in arrival order, the merger run every 5 minutes of simulated
+ * time (its clock too, so retired segments age as they would): its PUTs, the tier/ objects written
+ * and left at the end of the day, then what the compaction sweep leaves.
+ */
+async function mergerDay(workload: Workload, zstd: Awaited<ReturnType<typeof loadZstd>>): Promise<BenchTable> {
+  const memory = new MemoryS3();
+  const s3 = memory.client();
+  const layout = new KeyLayout('merger/');
+  const context = { s3, bucket: memory.bucket, layout, zstd };
+  const day = dayNumber(T0);
+  const byWriter: number[][] = Array.from({ length: WRITERS }, () => []);
+  for (let i = 0; i < workload.ts.length; i++)
+    byWriter[writerOf(workload.actorVals[workload.actorOff[i] as number] as number, WRITERS)]?.push(i);
+  const batches = byWriter
+    .flatMap((indices, writer) =>
+      Array.from({ length: Math.ceil(indices.length / 145) }, (_, b) => ({
+        writer,
+        at: b * 145,
+        indices: indices.slice(b * 145, b * 145 + 145),
+      })),
+    )
+    .map((batch) => ({ ...batch, arrival: workload.ts[batch.indices[batch.indices.length - 1] as number] as number }))
+    .sort((a, b) => a.arrival - b.arrival);
+  const tierKeys = () => [...memory.objects.keys()].filter((key) => key.includes('/tier/'));
+  let puts = 0;
+  let written = 0;
+  let deleted = 0;
+  let runs = 0;
+  let tick = T0 + MERGE_EVERY_MS;
+  const run = async (now: number) => {
+    const before = memory.counts.puts;
+    const outcome = await mergeDay(context, day, { now });
+    puts += memory.counts.puts - before;
+    runs++;
+    if (outcome.status === 'merged') {
+      written += outcome.segments;
+      deleted += outcome.deleted;
+    }
+  };
+  for (const batch of batches) {
+    while (tick <= batch.arrival) {
+      await run(tick);
+      tick += MERGE_EVERY_MS;
+    }
+    const payloads = batch.indices.map((i) => {
+      const event = eventAt(workload, i);
+      return jsonPayload(event, String(event.actors[0]));
+    });
+    const first = 49_000_000_000_000_000_000n + BigInt(batch.at);
+    const result = await writeBatch(context, syntheticRecords(payloads, { shardId: `shardId-00000000000${batch.writer}`, first }));
+    if (result.retryFrom !== undefined) throw new Error(`writer ${batch.writer} failed at ${result.retryFrom}`);
+  }
+  await run(tick);
+  const leftOpen = tierKeys().length;
+  const later = tick + SEGMENT_GRACE_MS;
+  await run(later);
+  const leftAfterGrace = tierKeys().length;
+  const done = await compactDay(context, day, { now: LATER });
+  if (done.status !== 'compacted') throw new Error(`compaction did not run: ${done.status}`);
+  await sweepCompactedChunks(context, done.meta, LATER + 3_600_000, 3_600_000);
+  return {
+    title: `Merger over one day of ${WRITERS} writers in 145-event batches, every 5 min (${runs} runs, simulated time; in-memory S3)`,
+    columns: [
+      'merge PUTs',
+      'segments written',
+      'segments deleted',
+      'tier/ objects at end of day',
+      '… 5 min later',
+      '… after compaction and sweep',
+    ],
+    rows: [[puts, written, deleted, leftOpen, leftAfterGrace, tierKeys().length]],
+    notes: [
+      'PUTs: segment objects and tier manifests. Objects left: live segments, those retired less than 5 min ago, and the manifest;',
+      "compaction's sweep (after its 1 h grace) deletes the day's whole tier/.",
+    ],
+  };
 }
