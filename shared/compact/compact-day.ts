@@ -11,6 +11,7 @@ import { mapLimit } from '../util/map-limit';
 import { sampleDayDictionary } from './day-dictionary';
 import { DayEncoder, type DayEncodingOptions } from './day-encoder';
 import { mergeDayEvents, openSource } from './day-events';
+import { CompactionError } from './errors';
 import { type CompactMeta, type DayWriter, encodeCompactMeta, type ReencodedDayMeta } from './meta';
 import { MIN_PART_BYTES, PartUpload } from './part-upload';
 import { readCompactMeta } from './read-meta';
@@ -92,6 +93,8 @@ export async function compactDay(ctx: CompactContext, day: number, options: Comp
     for await (const event of mergeDayEvents(ctx.s3, ctx.bucket, ctx.zstd, sources, { readAhead: concurrency })) {
       if (keep(event)) await encoder.add(event);
     }
+    if (encoder.count === 0)
+      throw new CompactionError('the filter dropped every event of the day: nothing to commit', ctx.layout.compactMetaKey(day));
     const encoded = await encoder.finish(sources.length);
     const dataEtag = await data.finish();
     const putIndex = await ctx.s3.send(new PutObjectCommand({ Bucket: ctx.bucket, Key: keys.index, Body: encoded.index }));

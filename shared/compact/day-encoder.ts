@@ -71,6 +71,11 @@ export class DayEncoder {
     this.dayStart = day * 86_400_000;
   }
 
+  /** Entries added so far. */
+  get count(): number {
+    return this.entries + this.pending.length;
+  }
+
   async add(event: OriginEvent): Promise<void> {
     this.pending.push(event);
     this.pendingBytes += frameSize(event.actors.length, Buffer.byteLength(event.text));

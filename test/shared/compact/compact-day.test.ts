@@ -92,7 +92,10 @@ describe('compactDay', () => {
     expect((await compactDay(open, DAY, { ...OPTIONS, now: START + DAY_MS, force: true })).status).toBe('compacted');
   });
 
-  it('recovers from a crash at every S3 call: the retry commits the same generation with every event', async () => {
+  it('recovers from a crash at every S3 call, its data in several parts: the retry commits the same generation with every event', async () => {
+    // Texts that barely compress, so the data object takes several parts of 2 KiB.
+    let seed = 1;
+    const noise = () => Array.from({ length: 40 }, () => String.fromCharCode(33 + ((seed = (seed * 48271) % 2147483647) % 90))).join('');
     const writers = [
       [
         [
@@ -101,30 +104,61 @@ describe('compactDay', () => {
         ],
         [{ time: START + 15, actors: [1], text: 'three' }],
       ],
-      [[{ time: START + 12, actors: [1, 3], text: 'four' }]],
+      [
+        [
+          { time: START + 12, actors: [1, 3], text: 'four' },
+          ...Array.from({ length: 150 }, (_, i) => ({ time: START + 30 + i, actors: [1 + (i % 4)], text: noise() })),
+        ],
+      ],
     ];
     const reference = await seedDay(writers);
     const done = await compactDay(reference.ctx, DAY, OPTIONS);
     if (done.status !== 'compacted') throw new Error(done.status);
+    expect(done.stats.dataParts).toBeGreaterThanOrEqual(2);
     const faulty = faultyS3(local.endpoint);
-    for (let call = 1; ; call++) {
-      const { ctx, stored } = await seedDay(writers);
-      faulty.arm({ call, lost: 'request', crash: true });
-      const crashed = await compactDay({ ...ctx, s3: faulty.s3 }, DAY, OPTIONS).then(
-        () => false,
-        (error) => {
-          expect(error).toBeInstanceOf(InjectedFault);
-          return true;
-        },
-      );
-      if (!crashed) break;
-      expect(await readCompactMeta(local.s3, local.bucket, ctx.layout, DAY)).toBeUndefined();
-      faulty.arm();
-      const retry = await compactDay(ctx, DAY, OPTIONS);
-      if (retry.status !== 'compacted') throw new Error(retry.status);
-      expect(retry.meta.generation).toBe(done.meta.generation);
-      expect(await readCompacted(ctx, retry.meta, [1])).toEqual(byDay(stored, [1]));
+    for (const lost of ['request', 'response'] as const) {
+      for (let call = 1; ; call++) {
+        const { ctx, stored } = await seedDay(writers);
+        faulty.arm({ call, lost, crash: true });
+        const crashed = await compactDay({ ...ctx, s3: faulty.s3 }, DAY, OPTIONS).then(
+          () => false,
+          (error) => {
+            expect(error).toBeInstanceOf(InjectedFault);
+            return true;
+          },
+        );
+        if (!crashed) break;
+        // Only the metadata PUT commits; when its answer is lost the day is compacted all the same.
+        const committed = await readCompactMeta(local.s3, local.bucket, ctx.layout, DAY);
+        if (committed) expect(lost).toBe('response');
+        faulty.arm();
+        const retry = await compactDay(ctx, DAY, OPTIONS);
+        if (retry.status !== 'compacted' && retry.status !== 'already-compacted') throw new Error(retry.status);
+        expect(retry.status).toBe(committed ? 'already-compacted' : 'compacted');
+        expect(retry.meta.generation).toBe(done.meta.generation);
+        if (retry.meta.version !== 2) throw new Error('not re-encoded');
+        expect(await readCompacted(ctx, retry.meta, [1])).toEqual(byDay(stored, [1]));
+      }
     }
+  });
+
+  it('drops the events a filter rejects; every other keeps its position, so its cursor too', async () => {
+    await fc.assert(
+      fc.asyncProperty(dayArb, async (writers) => {
+        const { ctx, stored } = await seedDay(writers);
+        const keep = { id: 'without-actor-3', test: (event: TalesEvent) => !event.actors.includes(3) };
+        const kept = stored.filter(({ event }) => keep.test(event));
+        if (kept.length === 0) {
+          await expect(compactDay(ctx, DAY, { ...OPTIONS, keep })).rejects.toThrow('the filter dropped every event of the day');
+          return;
+        }
+        const outcome = await compactDay(ctx, DAY, { ...OPTIONS, keep });
+        if (outcome.status !== 'compacted') throw new Error(outcome.status);
+        expect(outcome.meta.entries).toBe(kept.length);
+        for (const actors of [[1], [2, 4], [3]]) expect(await readCompacted(ctx, outcome.meta, actors)).toEqual(byDay(kept, actors));
+      }),
+      { numRuns: 6 },
+    );
   });
 
   it('fails with the key of a missing source chunk and commits nothing', async () => {
