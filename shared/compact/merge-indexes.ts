@@ -2,7 +2,7 @@ import type { DirectoryInput } from '../chunk/directory';
 import type { CompactSource } from './meta';
 import type { SourceIndex } from './read-source';
 
-/** One block table, dictionary list and set of postings over day ordinals: each source shifted by its base. */
+/** One block table, dictionary list and set of postings over a segment's ordinals: each source shifted by its base. */
 export function mergeIndexes(sources: readonly SourceIndex[]) {
   const blocks: DirectoryInput['blocks'][number][] = [];
   const dictionaries: Uint8Array[] = [];
@@ -36,7 +36,7 @@ export function mergeIndexes(sources: readonly SourceIndex[]) {
     base += index.entryCount;
     blocksSize += index.header.blocksSize;
   }
-  if (base > 0xffff_ffff) throw new RangeError(`a compacted day holds at most 2^32-1 entries (this day has ${base})`);
+  if (base > 0xffff_ffff) throw new RangeError(`a segment holds at most 2^32-1 entries (this one has ${base})`);
   const merged = new Map([...byActor].map(([actor, lists]) => [actor, joinAscending(lists)]));
   return { entryCount: base, blocks, blocksSize, dictionaries, postings: merged, sources: placed };
 }

@@ -95,7 +95,11 @@ describe('compactDay', () => {
   it('recovers from a crash at every S3 call, its data in several parts: the retry commits the same generation with every event', async () => {
     // Texts that barely compress, so the data object takes several parts of 2 KiB.
     let seed = 1;
-    const noise = () => Array.from({ length: 40 }, () => String.fromCharCode(33 + ((seed = (seed * 48271) % 2147483647) % 90))).join('');
+    const next = () => {
+      seed = (seed * 48271) % 2147483647;
+      return seed;
+    };
+    const noise = () => Array.from({ length: 40 }, () => String.fromCharCode(33 + (next() % 90))).join('');
     const writers = [
       [
         [
