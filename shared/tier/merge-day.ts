@@ -6,7 +6,7 @@ import { getRange, indexContents, readSourceIndex } from '../compact/read-source
 import type { KeyLayout } from '../layout/keys';
 import { mapLimit } from '../util/map-limit';
 import { type BuiltSegment, buildSegment, type SegmentInput } from './build-segment';
-import { coveredBySegments, type Segment, type TierManifest } from './manifest';
+import { coverageOf, type Segment, type TierManifest } from './manifest';
 import { readTierManifest } from './read-tier';
 import { writeTierManifest } from './write-tier';
 
@@ -56,7 +56,8 @@ export async function mergeDay(ctx: MergeContext, day: number, options: MergeOpt
   const stored = await readTierManifest(ctx.s3, ctx.bucket, ctx.layout, day);
   const before: TierManifest = stored?.manifest ?? { day, segments: [] };
   const chunks = await writerChunks(ctx, day, concurrency);
-  const fresh = chunks.filter((chunk) => chunk.record.seq >= coveredBySegments(before, chunk.writer));
+  const covered = coverageOf(before);
+  const fresh = chunks.filter((chunk) => chunk.record.seq >= (covered.get(chunk.writer) ?? 0));
   if (fresh.length === 0 && fullestLevel(before.segments, fanIn) === undefined) return { status: 'unchanged' };
 
   const built = new Map<string, BuiltSegment>();
