@@ -16,7 +16,7 @@ import type { BenchTable } from './table';
 /** The actor every bench event names, and the first actors (partition keys) that spread them over the shards. */
 const KNOWN_ACTOR = 424_242;
 const SPREAD_ACTORS = 16;
-const DEFAULT_SETUPS = '1000,1000:5000,200,60000';
+const DEFAULT_SETUPS = '1000,1000:5000,200,60000,60000:5000';
 
 interface Setup {
   readonly windowMs: number;
