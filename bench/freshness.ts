@@ -9,7 +9,7 @@
  */
 import { LOCAL_DEFAULTS } from '../local/config';
 import { type LocalStack, startLocalStack } from '../local/stack';
-import type { TalesEvent } from '../shared/event/types';
+import { postEvents, queryAll } from '../test/local/http-client';
 import { tempDataDir } from '../test/support/local-stack';
 import type { BenchTable } from './table';
 
@@ -42,31 +42,6 @@ function setupsOf(text: string): Setup[] {
   });
 }
 
-async function post(url: string, event: { actors: number[]; text: string }): Promise<void> {
-  const response = await fetch(`${url}/events`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(event),
-  });
-  if (response.status !== 202) throw new Error(`POST answered ${response.status}: ${await response.text()}`);
-}
-
-/** Every event of the known actor from `from` to now (the default `to`), ascending, following `next`. */
-async function visibleSince(url: string, from: number): Promise<TalesEvent[]> {
-  const events: TalesEvent[] = [];
-  let cursor: string | undefined;
-  do {
-    const params = new URLSearchParams({ actors: String(KNOWN_ACTOR), from: String(from), limit: '1000' });
-    if (cursor) params.set('cursor', cursor);
-    const response = await fetch(`${url}/events?${params}`);
-    const body = (await response.json()) as { events: TalesEvent[]; next?: string };
-    if (response.status !== 200) throw new Error(`query answered ${response.status}: ${JSON.stringify(body)}`);
-    events.push(...body.events);
-    cursor = body.next;
-  } while (cursor);
-  return events;
-}
-
 /**
  * Polls from the oldest event not seen yet until the writer is done and every event has been seen;
  * returns the number of polls. Gives up `graceMs` after the writer is done.
@@ -89,7 +64,7 @@ async function watch(
     if (doneAt !== undefined && performance.now() > doneAt + graceMs)
       throw new Error(`${sent.length - first} events are still not visible ${graceMs} ms after the last POST`);
     if (oldest) {
-      const events = await visibleSince(url, oldest.sentAt);
+      const { events } = await queryAll(url, { actors: [KNOWN_ACTOR], from: oldest.sentAt, to: Date.now() });
       const now = performance.now();
       polls++;
       for (const event of events) {
@@ -128,7 +103,8 @@ async function run(setup: Setup, count: number, pollMs: number) {
       const entry: Sent = { text: `freshness ${run} ${i}`, sentAt: Math.floor(clock + performance.now()) };
       sent.push(entry);
       byText.set(entry.text, entry);
-      await post(stack.url, { actors: [1_000 + (i % SPREAD_ACTORS), KNOWN_ACTOR], text: entry.text });
+      const answer = await postEvents(stack.url, JSON.stringify({ actors: [1_000 + (i % SPREAD_ACTORS), KNOWN_ACTOR], text: entry.text }));
+      if (answer.status !== 202) throw new Error(`POST answered ${answer.status}: ${JSON.stringify(answer.body)}`);
       entry.acceptedAt = performance.now();
     }
     writerDoneAt = performance.now();
