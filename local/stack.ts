@@ -98,8 +98,6 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       TALES_S3_ENDPOINT: s3.endpoint,
       TALES_KINESIS_ENDPOINT: kinesisServer.endpoint,
       TALES_OPEN_DAY_CACHE_MS: String(options.openDayCacheMs),
-      // s3rver has no UploadPartCopy.
-      TALES_SERVER_SIDE_COPY: 'false',
     };
     const zstd = loadZstd();
     const consumer = localConsumer(env, options.logLevel, zstd);

@@ -73,19 +73,24 @@ async function readDaySources(ctx: QueryContext, day: number, stats: QueryStats)
   return [...compactedChunks(ctx, meta), ...late];
 }
 
-/** The compacted day's sources, each a chunk over its range of day ordinals, in the day's index and data objects. */
+/**
+ * The compacted day as chunks in its index and data objects: a re-encoded day is one, whose entries
+ * carry their source's (writer, seq, ordinal) and whose `writer` is '' (it spans them all); a day of
+ * format 1 is one per source, each over its range of day ordinals.
+ */
 function compactedChunks(ctx: QueryContext, meta: CompactMeta): ChunkRef[] {
   const key = ctx.layout.compactIndexKey(meta.day, meta.generation);
+  const index = { headSize: meta.headSize, indexSize: meta.indexSize, size: meta.indexSize + meta.dataSize, etag: meta.indexEtag };
+  if (meta.version === 2) {
+    const { entries, minTime, maxTime } = meta;
+    const record = mergedRecord({ seq: 0, entries, minTime, maxTime }, index);
+    return [{ day: meta.day, writer: '', key, record, compacted: { meta, base: 0 } }];
+  }
   return meta.sources.map((source) => ({
     day: meta.day,
     writer: source.writer,
     key,
-    record: mergedRecord(source, {
-      headSize: meta.headSize,
-      indexSize: meta.indexSize,
-      size: meta.indexSize + meta.dataSize,
-      etag: meta.indexEtag,
-    }),
+    record: mergedRecord(source, index),
     compacted: { meta, base: source.base },
   }));
 }

@@ -29,10 +29,20 @@ export interface Segment {
   readonly sources: readonly SegmentSource[];
 }
 
+/** A segment folded into a larger one: still stored, for queries that listed it, until its grace period ends. */
+export interface RetiredSegment {
+  readonly id: string;
+  readonly etag: string;
+  /** When the manifest that superseded it was committed (the merger's clock). */
+  readonly retiredAt: number;
+}
+
 /** The day's merged segments; they cover, for each writer, its chunks 0..k-1 (the rest are read as writer chunks). */
 export interface TierManifest {
   readonly day: number;
   readonly segments: readonly Segment[];
+  /** Superseded segments the merger deletes once their grace period has passed; absent in manifests written before it. */
+  readonly retired?: readonly RetiredSegment[];
 }
 
 /** How many of `writer`'s chunks (seq 0..n-1) the segments cover. */
@@ -55,7 +65,14 @@ export function blocksOffsetOf(segment: Segment, sourceIndex: number): number {
 }
 
 export function encodeTierManifest(manifest: TierManifest): string {
-  return JSON.stringify({ format: TIER_FORMAT, version: TIER_VERSION, day: dayName(manifest.day), segments: manifest.segments });
+  const { retired = [] } = manifest;
+  return JSON.stringify({
+    format: TIER_FORMAT,
+    version: TIER_VERSION,
+    day: dayName(manifest.day),
+    segments: manifest.segments,
+    ...(retired.length ? { retired } : {}),
+  });
 }
 
 /** Parses and validates a stored tier manifest; any fault is a CorruptError naming `key`. */
@@ -68,9 +85,19 @@ function parse(value: unknown): TierManifest {
   if (root.format !== TIER_FORMAT) throw new Error(`format is ${JSON.stringify(root.format)}, expected "${TIER_FORMAT}"`);
   if (root.version !== TIER_VERSION) throw new Error(`unsupported version ${JSON.stringify(root.version)}`);
   if (!Array.isArray(root.segments)) throw new Error('segments must be an array');
+  if (root.retired !== undefined && !Array.isArray(root.retired)) throw new Error('retired must be an array');
+  const retired = (root.retired ?? []).map((entry: unknown, i: number) => {
+    const object = jsonObject(entry, `retired ${i}`);
+    return {
+      id: checkGeneration(jsonString(object, 'id', `retired ${i} `)),
+      etag: jsonString(object, 'etag', `retired ${i} `),
+      retiredAt: jsonInt(object, 'retiredAt', `retired ${i} `),
+    };
+  });
   const manifest: TierManifest = {
     day: parseDayName(jsonString(root, 'day')),
     segments: root.segments.map((segment, i) => parseSegment(jsonObject(segment, `segment ${i}`), `segment ${i} `)),
+    ...(retired.length ? { retired } : {}),
   };
   checkCoverage(manifest);
   return manifest;
