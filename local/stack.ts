@@ -97,6 +97,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       TALES_STREAM_NAME: options.streamName,
       TALES_S3_ENDPOINT: s3.endpoint,
       TALES_KINESIS_ENDPOINT: kinesisServer.endpoint,
+      TALES_OPEN_DAY_CACHE_MS: String(options.openDayCacheMs),
     };
     const zstd = loadZstd();
     const consumer = localConsumer(env, options.logLevel, zstd);

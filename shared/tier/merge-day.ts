@@ -7,7 +7,7 @@ import type { KeyLayout } from '../layout/keys';
 import { mapLimit } from '../util/map-limit';
 import { type BuiltSegment, buildSegment, type SegmentInput } from './build-segment';
 import { deleteRetired } from './delete-retired';
-import { coveredBySegments, type RetiredSegment, type Segment, type TierManifest } from './manifest';
+import { coverageOf, type RetiredSegment, type Segment, type TierManifest } from './manifest';
 import { readTierManifest } from './read-tier';
 import { writeTierManifest } from './write-tier';
 
@@ -70,7 +70,8 @@ export async function mergeDay(ctx: MergeContext, day: number, options: MergeOpt
   const stored = await readTierManifest(ctx.s3, ctx.bucket, ctx.layout, day);
   const before: TierManifest = stored?.manifest ?? { day, segments: [] };
   const chunks = await writerChunks(ctx, day, concurrency);
-  const fresh = chunks.filter((chunk) => chunk.record.seq >= coveredBySegments(before, chunk.writer));
+  const covered = coverageOf(before);
+  const fresh = chunks.filter((chunk) => chunk.record.seq >= (covered.get(chunk.writer) ?? 0));
   const due = (before.retired ?? []).filter((old) => old.retiredAt + graceMs <= now);
   if (fresh.length === 0 && fullestLevel(before.segments, fanIn) === undefined && due.length === 0) return { status: 'unchanged' };
   const retired: RetiredSegment[] = (before.retired ?? []).filter((old) => !due.includes(old));
