@@ -17,6 +17,7 @@ const sections: Record<string, () => Promise<Section>> = {
   ui: async () => (await import('./ui')).benchUi,
   zstd: async () => (await import('./zstd')).benchZstd,
   scale: async () => (await import('./scale')).benchScale,
+  freshness: async () => (await import('./freshness')).benchFreshness,
 };
 
 async function main(): Promise<void> {

@@ -33,7 +33,6 @@ export function createCompactorHandler({ context, config, logger, clock = Date.n
       closeAfterMs: config.closeAfterMs,
       graceMs: config.graceMs,
       lookbackDays: config.lookbackDays,
-      serverSideCopy: config.serverSideCopy,
       ...request,
     });
     for (const report of days) {

@@ -1,7 +1,7 @@
 import { CLOSE_AFTER_MS } from '../../shared/compact/compact-day';
 import { type Env, optionalInt, optionalLayout, optionalString, requireString } from '../../shared/config/env';
 import type { KeyLayout } from '../../shared/layout/keys';
-import { DEFAULT_CACHE_BYTES } from '../../shared/query/context';
+import { DEFAULT_CACHE_BYTES, DEFAULT_DAY_TTL_MS } from '../../shared/query/context';
 
 const MB = 1024 * 1024;
 
@@ -18,6 +18,11 @@ export interface QueryConfig {
   readonly cacheBytes: number;
   /** How long after its end a day may still gain chunks (TALES_CLOSE_AFTER_MS, as the compactor reads it). */
   readonly closeAfterMs: number;
+  /**
+   * How long a warm instance reuses an open day's writer list and manifests before reading them again
+   * (TALES_OPEN_DAY_CACHE_MS): a chunk written meanwhile waits up to this long to be seen.
+   */
+  readonly openDayCacheMs: number;
   /** A local S3 server (s3rver); unset in AWS. */
   readonly s3Endpoint?: string;
 }
@@ -33,6 +38,7 @@ export function readQueryConfig(env: Env): QueryConfig {
     retentionDays: optionalInt(env, 'TALES_RETENTION_DAYS', 0, 0, 36_500),
     cacheBytes: optionalInt(env, 'TALES_CACHE_MB', DEFAULT_CACHE_BYTES / MB, 0, 10_240) * MB,
     closeAfterMs: optionalInt(env, 'TALES_CLOSE_AFTER_MS', CLOSE_AFTER_MS, 0, 366 * 86_400_000),
+    openDayCacheMs: optionalInt(env, 'TALES_OPEN_DAY_CACHE_MS', DEFAULT_DAY_TTL_MS.open, 0, DEFAULT_DAY_TTL_MS.closed),
     ...(s3Endpoint ? { s3Endpoint } : {}),
   };
 }

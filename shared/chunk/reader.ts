@@ -10,6 +10,7 @@ import { mapLimit } from '../util/map-limit';
 import { coalesce } from '../util/ranges';
 import { BlockRows } from './block';
 import { ChunkIndex, directoryEnd } from './chunk-index';
+import { decodeDayBlockAt, matchDayOrdinals } from './day-read';
 import type { BlockEntry } from './directory';
 import { decodeHeader, HEADER_BYTES } from './header';
 import type { ByteSource } from './source';
@@ -17,6 +18,8 @@ import type { ByteSource } from './source';
 /** An event read from a chunk, with its ordinal: the tie-breaker of the deterministic order. */
 export interface ChunkEntry extends TalesEvent {
   readonly ordinal: number;
+  /** In a re-encoded day: the entry's source chunk (its number in the day's metadata) and its ordinal there. */
+  readonly origin?: { readonly source: number; readonly ordinal: number };
 }
 
 export interface ReadOptions {
@@ -70,10 +73,11 @@ export async function openChunk(source: ByteSource, zstd: BlockCompressor, known
  * needed bitmaps are fetched in one ranged read.
  */
 export async function matchOrdinals(index: ChunkIndex, source: ByteSource, actors: readonly number[]): Promise<OrdinalSet> {
+  if (index.day) return OrdinalSet.of(await matchDayOrdinals(index, index.day, source, actors));
   const postings = [];
   for (const actor of new Set(actors)) {
     const found = index.postings(actor);
-    if (!found) return OrdinalSet.empty();
+    if (!found || found.kind === 'blocks') return OrdinalSet.empty();
     postings.push(found);
   }
   const lists = postings.flatMap((p) => (p.kind === 'inline' ? [p.ordinals] : []));
@@ -251,6 +255,7 @@ async function decodeBlock(
   compressed: Uint8Array,
   zstd: BlockCompressor,
 ): Promise<BlockRows> {
+  if (index.day) return decodeDayBlockAt(index, index.day, indexSource, key, block, compressed, zstd);
   const entry = index.blocks[block] as BlockEntry;
   const dictionary = entry.dictionary < 0 ? undefined : await index.dictionary(entry.dictionary, indexSource);
   return withKey(key, () => {

@@ -92,7 +92,7 @@ export interface QueryContextOptions {
 }
 
 export const DEFAULT_CACHE_BYTES = 256 * 1024 * 1024;
-const DEFAULT_DAY_TTL_MS = { open: 5_000, closed: 600_000 };
+export const DEFAULT_DAY_TTL_MS = { open: 5_000, closed: 600_000 };
 /** What one chunk reference of a cached day costs in memory besides its key. */
 const CHUNK_REF_BYTES = 400;
 

@@ -9,7 +9,7 @@ import type { Manifest } from '../manifest/manifest';
 import { readManifest } from '../manifest/read-manifest';
 import { type StoredChunk, storedChunks } from '../manifest/stored-chunks';
 import { decodeActorSummary } from '../tier/actor-summary';
-import { blocksOffsetOf, coveredBySegments, type Segment, type TierManifest } from '../tier/manifest';
+import { blocksOffsetOf, coverageOf, type Segment, type TierManifest } from '../tier/manifest';
 import { readTierManifest } from '../tier/read-tier';
 import { mapLimit } from '../util/map-limit';
 import type { QueryContext } from './context';
@@ -75,10 +75,11 @@ async function readDaySources(ctx: QueryContext, day: number, closed: boolean, s
     throw error;
   }
   const [meta, merged] = await Promise.all([probe, tier]);
-  if (!meta)
-    return merged
-      ? [...segmentChunks(ctx, merged), ...chunks.filter((ref) => ref.record.seq >= coveredBySegments(merged, ref.writer))]
-      : chunks;
+  if (!meta) {
+    if (!merged) return chunks;
+    const covered = coverageOf(merged);
+    return [...segmentChunks(ctx, merged), ...chunks.filter((ref) => ref.record.seq >= (covered.get(ref.writer) ?? 0))];
+  }
   // Chunks a writer wrote after the compaction (late events) stay writer chunks, read beside it.
   const late = chunks.filter((ref) => ref.record.seq >= coveredChunks(meta, ref.writer));
   return [...compactedChunks(ctx, meta), ...late];
@@ -86,24 +87,27 @@ async function readDaySources(ctx: QueryContext, day: number, closed: boolean, s
 
 /** Whether the compacted day holds every chunk the sealed tier manifest covers. */
 function coversTier(meta: CompactMeta, tier: TierManifest): boolean {
-  const covered = new Map<string, number>();
-  for (const { writer } of meta.sources) covered.set(writer, (covered.get(writer) ?? 0) + 1);
-  return tier.segments.every((segment) => segment.sources.every((source) => source.seq < (covered.get(source.writer) ?? 0)));
+  return tier.segments.every((segment) => segment.sources.every((source) => source.seq < coveredChunks(meta, source.writer)));
 }
 
-/** The compacted day's sources, each a chunk over its range of day ordinals, in the day's index and data objects. */
+/**
+ * The compacted day as chunks in its index and data objects: a re-encoded day is one, whose entries
+ * carry their source's (writer, seq, ordinal) and whose `writer` is '' (it spans them all); a day of
+ * format 1 is one per source, each over its range of day ordinals.
+ */
 function compactedChunks(ctx: QueryContext, meta: CompactMeta): ChunkRef[] {
   const key = ctx.layout.compactIndexKey(meta.day, meta.generation);
+  const index = { headSize: meta.headSize, indexSize: meta.indexSize, size: meta.indexSize + meta.dataSize, etag: meta.indexEtag };
+  if (meta.version === 2) {
+    const { entries, minTime, maxTime } = meta;
+    const record = mergedRecord({ seq: 0, entries, minTime, maxTime }, index);
+    return [{ day: meta.day, writer: '', key, record, compacted: { meta, base: 0 } }];
+  }
   return meta.sources.map((source) => ({
     day: meta.day,
     writer: source.writer,
     key,
-    record: mergedRecord(source, {
-      headSize: meta.headSize,
-      indexSize: meta.indexSize,
-      size: meta.indexSize + meta.dataSize,
-      etag: meta.indexEtag,
-    }),
+    record: mergedRecord(source, index),
     compacted: { meta, base: source.base },
   }));
 }

@@ -13,6 +13,8 @@ export interface MergeReport {
   readonly status: 'merged' | 'unchanged' | 'conflict';
   readonly chunks?: number;
   readonly segments?: number;
+  /** Superseded segments deleted by this run. */
+  readonly deleted?: number;
 }
 
 /**
@@ -27,7 +29,13 @@ export async function runMerger(ctx: MergeContext, run: MergerRun): Promise<Merg
     const outcome = await mergeDay(ctx, day, { ...run, seal: day < first });
     reports.push(
       outcome.status === 'merged'
-        ? { day: dayName(day), status: outcome.status, chunks: outcome.chunks, segments: outcome.manifest.segments.length }
+        ? {
+            day: dayName(day),
+            status: outcome.status,
+            chunks: outcome.chunks,
+            segments: outcome.manifest.segments.length,
+            deleted: outcome.deleted,
+          }
         : { day: dayName(day), status: outcome.status },
     );
   }

@@ -106,6 +106,8 @@ describe('TalesLog IAM: nothing broad', () => {
         `${prefix}v1/*/w/*.tale`,
         `${prefix}v1/*/compact/*.blocks`,
         `${prefix}v1/*/compact/*.index.tale`,
+        `${prefix}v1/*/compact/*.sources.json`,
+        `${prefix}v1/*/tier/*.index.tale`,
       ];
       for (const statement of writes) {
         for (const resource of resourcesOf(statement)) {
@@ -206,24 +208,27 @@ describe('TalesLog IAM: each function', () => {
       expect(patternsOf('s3:GetObject')).toEqual([`${prefix}v1/*`]);
       expect(patternsOf('s3:PutObject')).toEqual([`${prefix}v1/*/compact/*`]);
       expect(patternsOf('s3:AbortMultipartUpload')).toEqual([`${prefix}v1/*/compact/*`]);
-      // Writer chunks once compacted, and the data and index objects of a compaction that failed before its commit.
+      // Writer chunks and the day's tier/ once compacted, and the objects of a compaction that failed before its commit.
       expect(patternsOf('s3:DeleteObject')).toEqual([
         `${prefix}v1/*/w/*.tale`,
         `${prefix}v1/*/compact/*.blocks`,
         `${prefix}v1/*/compact/*.index.tale`,
+        `${prefix}v1/*/compact/*.sources.json`,
+        `${prefix}v1/*/tier/*`,
       ]);
       expect(find(statements, 's3:ListBucket').Condition).toEqual({ StringLike: { 's3:prefix': [`${prefix}v1/*`] } });
     },
   );
 
-  it.each(VARIANTS)('fails if the merger ($name) may write outside tier/ or delete anything', ({ synth: variant, prefix }) => {
+  it.each(VARIANTS)('fails if the merger ($name) may write outside tier/ or delete anything but segments', ({ synth: variant, prefix }) => {
     const synth = variant();
     const statements = permissionsOf(synth, 'mergerFunction');
     const bucketId = bucketIdOf(synth);
     const patternsOf = (action: string) => resourcesOf(find(statements, action)).map((resource) => objectPatternOf(resource, bucketId));
-    expect(statements.flatMap(actionsOf).sort()).toEqual(['s3:GetObject', 's3:ListBucket', 's3:PutObject']);
+    expect(statements.flatMap(actionsOf).sort()).toEqual(['s3:DeleteObject', 's3:GetObject', 's3:ListBucket', 's3:PutObject']);
     expect(patternsOf('s3:GetObject')).toEqual([`${prefix}v1/*`]);
     expect(patternsOf('s3:PutObject')).toEqual([`${prefix}v1/*/tier/*`]);
+    expect(patternsOf('s3:DeleteObject')).toEqual([`${prefix}v1/*/tier/*.index.tale`]);
   });
 
   it('fails if the consumer cannot decrypt a stream under a customer-managed key', () => {

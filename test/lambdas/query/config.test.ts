@@ -12,6 +12,7 @@ describe('readQueryConfig', () => {
       retentionDays: 0,
       cacheBytes: 256 * 1024 * 1024,
       closeAfterMs: 26 * 3_600_000,
+      openDayCacheMs: 5000,
     });
   });
 
@@ -25,6 +26,7 @@ describe('readQueryConfig', () => {
         TALES_RETENTION_DAYS: '30',
         TALES_CACHE_MB: '0',
         TALES_CLOSE_AFTER_MS: '3600000',
+        TALES_OPEN_DAY_CACHE_MS: '0',
         TALES_S3_ENDPOINT: 'http://127.0.0.1:4568',
       }),
     ).toEqual({
@@ -35,6 +37,7 @@ describe('readQueryConfig', () => {
       retentionDays: 30,
       cacheBytes: 0,
       closeAfterMs: 3_600_000,
+      openDayCacheMs: 0,
       s3Endpoint: 'http://127.0.0.1:4568',
     });
   });
@@ -49,6 +52,9 @@ describe('readQueryConfig', () => {
     );
     expect(() => readQueryConfig({ TALES_BUCKET: 'b', TALES_CACHE_MB: 'lots' })).toThrow(
       'Environment variable TALES_CACHE_MB must be an integer in 0..10240 (given "lots")',
+    );
+    expect(() => readQueryConfig({ TALES_BUCKET: 'b', TALES_OPEN_DAY_CACHE_MS: '600001' })).toThrow(
+      'Environment variable TALES_OPEN_DAY_CACHE_MS must be an integer in 0..600000 (given "600001")',
     );
   });
 });

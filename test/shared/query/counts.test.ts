@@ -76,8 +76,7 @@ describe('counts and the contains filter against s3rver', () => {
           }
         };
         await check();
-        for (const day of [DAY0, DAY0 + 1])
-          await compactDay(ctx, day, { now: T0 + 10 * DAY_MS, serverSideCopy: false, minPartBytes: 2048 });
+        for (const day of [DAY0, DAY0 + 1]) await compactDay(ctx, day, { now: T0 + 10 * DAY_MS, blockSize: 1024, partBytes: 2048 });
         await check();
         counted.fromIndex += fromIndex;
         counted.decoded += decoded;
