@@ -148,13 +148,41 @@ describe('merged index segments', () => {
     await seedWriter(target, 'shardId-000000000000', [[{ time: T0 + 2 * HOUR, actors: [1], text: 'b' }]]);
     const endOfDay = (day + 1) * 24 * HOUR;
     const open = await runMerger(target, { now: endOfDay + HOUR, closeAfterMs: 2 * HOUR });
-    expect(open.find((report) => report.day === dayName(day))).toEqual({ day: dayName(day), status: 'merged', chunks: 2, segments: 1 });
+    expect(open.find((report) => report.day === dayName(day))).toEqual({
+      day: dayName(day),
+      status: 'merged',
+      chunks: 2,
+      segments: 1,
+      deleted: 0,
+    });
     expect((await readTierManifest(target.s3, target.bucket, target.layout, day))?.manifest.sealed).toBeUndefined();
     const closed = await runMerger(target, { now: endOfDay + 3 * HOUR, closeAfterMs: 2 * HOUR });
-    expect(closed[0]).toEqual({ day: dayName(day), status: 'merged', chunks: 0, segments: 1 });
+    expect(closed[0]).toEqual({ day: dayName(day), status: 'merged', chunks: 0, segments: 1, deleted: 0 });
     expect((await readTierManifest(target.s3, target.bucket, target.layout, day))?.manifest.sealed).toBe(true);
     const again = await runMerger(target, { now: endOfDay + 4 * HOUR, closeAfterMs: 2 * HOUR });
     expect(again[0]).toEqual({ day: dayName(day), status: 'unchanged' });
+  });
+
+  it('a seal retires the segments it folds, and a later run deletes them once their grace is over, keeping the day sealed', async () => {
+    const { store, target } = setUp();
+    const day = DAYS[0] as number;
+    await seedWriter(target, 'shardId-000000000000', [[{ time: T0 + HOUR, actors: [1], text: 'a' }]]);
+    expect((await mergeDay(target, day, { now: 1 })).status).toBe('merged');
+    await seedWriter(target, 'shardId-000000000000', [[{ time: T0 + 2 * HOUR, actors: [2], text: 'b' }]]);
+    expect((await mergeDay(target, day, { now: 2 })).status).toBe('merged');
+    const before = (await readTierManifest(target.s3, target.bucket, target.layout, day))?.manifest;
+    expect(before?.segments).toHaveLength(2);
+    const sealed = await mergeDay(target, day, { now: 3, seal: true, graceMs: 10 });
+    if (sealed.status !== 'merged') throw new Error(`seal ${sealed.status}`);
+    expect(sealed.manifest.segments).toHaveLength(1);
+    expect(sealed.manifest.retired?.map((old) => old.id).sort()).toEqual(before?.segments.map((segment) => segment.id).sort());
+    expect((await mergeDay(target, day, { now: 12, graceMs: 10 })).status).toBe('unchanged');
+    const swept = await mergeDay(target, day, { now: 13, graceMs: 10 });
+    if (swept.status !== 'merged') throw new Error(`sweep ${swept.status}`);
+    expect(swept.deleted).toBe(2);
+    expect(swept.manifest).toMatchObject({ sealed: true, actors: sealed.manifest.actors });
+    expect(swept.manifest.retired).toBeUndefined();
+    for (const segment of before?.segments ?? []) expect(store.get(target.layout.segmentKey(day, segment.id))).toBeUndefined();
   });
 
   it('lets only one of two concurrent mergers commit (conditional PUT of the tier manifest)', async () => {
