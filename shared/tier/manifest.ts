@@ -52,12 +52,7 @@ export interface TierManifest {
   readonly actors?: string;
 }
 
-/** How many of `writer`'s chunks (seq 0..n-1) the segments cover. */
-export function coveredBySegments(manifest: TierManifest, writer: string): number {
-  return coverageOf(manifest).get(writer) ?? 0;
-}
-
-/** For every writer the segments cover, how many of its chunks (seq 0..n-1): one pass, for callers that ask about many chunks. */
+/** For every writer the segments cover, how many of its chunks (seq 0..n-1), in one pass over the segments. */
 export function coverageOf(manifest: TierManifest): ReadonlyMap<string, number> {
   const covered = new Map<string, number>();
   for (const segment of manifest.segments) for (const { writer } of segment.sources) covered.set(writer, (covered.get(writer) ?? 0) + 1);
