@@ -4,26 +4,35 @@
  * issues them). The shared workload is stored by W writers in batches of B events, in arrival order,
  * with the merger run every 5 minutes of simulated time as its schedule would run it; then the
  * reference queries run cold (a new query context) and warm. Env: N (events), SCALE_SHAPES (e.g.
- * "4x145,16x30"), SCALE_MERGE=0 (no merger: the engine without segments), FIRST_BYTE_MS, MB_PER_S.
+ * "4x145,16x30"), SCALE_MERGE=0 (no merger and no compactor: the engine without segments), FIRST_BYTE_MS,
+ * MB_PER_S, SCALE_TRACE=1 (print every request of each cold query), SCALE_SNAPSHOT=<folder> (keep each
+ * stored shape there, and read it back on the next run instead of storing it again).
  */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { deserialize, serialize } from 'node:v8';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { type BlockCompressor, loadZstd } from '../shared/codec/zstd';
 import { CLOSE_AFTER_MS, compactDay } from '../shared/compact/compact-day';
-import { DAY_MS, dayNumber } from '../shared/layout/day';
+import { runCompaction } from '../shared/compact/run-compaction';
+import { DAY_MS, dayName, dayNumber } from '../shared/layout/day';
 import { KeyLayout } from '../shared/layout/keys';
 import { createQueryContext, type QueryContext } from '../shared/query/context';
 import type { QueryRequest } from '../shared/query/request';
 import { runQuery } from '../shared/query/run-query';
 import { mergeDay } from '../shared/tier/merge-day';
 import { writeBatch } from '../shared/writer/write-batch';
-import { MemoryS3 } from '../test/support/memory-s3';
+import { MemoryS3, type RequestTrace } from '../test/support/memory-s3';
 import { jsonPayload, syntheticRecords } from '../test/support/stream-records';
 import { referenceActors } from './query';
 import type { BenchTable } from './table';
 import { eventAt, generate, type Workload } from './workload';
 
 const MERGE_EVERY_MS = 5 * 60_000;
+/** The compactor's default schedule (lib/tales-log-props.ts): daily at 02:30 UTC, with its default grace and lookback. */
+const COMPACT_AT_MS = 2.5 * 3_600_000;
+const COMPACT_GRACE_MS = 3_600_000;
 const DEFAULT_SHAPES = '4x145,4x30,4x10000,16x145,16x30,16x10000';
 
 interface Shape {
@@ -42,6 +51,8 @@ interface Stored {
   readonly chunks: number;
   readonly mergePuts: number;
   readonly days: number;
+  /** The simulated time the store was left at: the schedules' last run. */
+  readonly end: number;
 }
 
 function writerOf(firstActor: number, writers: number): number {
@@ -63,7 +74,11 @@ function batchesOf(workload: Workload, { writers, batch }: Shape): Batch[] {
   return batches.sort((a, b) => a.arrival - b.arrival);
 }
 
-/** Stores the workload batch by batch, running the merger over the open days on its schedule (simulated time). */
+/**
+ * Stores the workload batch by batch, running the merger over the open days and the compactor over the
+ * closed ones on their schedules (simulated time), so the store ends as a deployment's would: old days
+ * compacted (and swept), the day that closed last sealed, the open days in segments and writer chunks.
+ */
 async function store(
   workload: Workload,
   shape: Shape,
@@ -84,6 +99,12 @@ async function store(
     for (const day of new Set([dayNumber(now - MERGE_EVERY_MS), dayNumber(now)])) await mergeDay(context, day, { now });
     await mergeDay(context, dayNumber(now - CLOSE_AFTER_MS) - 1, { seal: true, now });
     mergePuts += store.counts.puts - before;
+    // The compactor's daily run: it re-encodes each closed day and sweeps those compacted over its grace ago.
+    if (now % DAY_MS === COMPACT_AT_MS) {
+      for (const report of await runCompaction(context, { now, graceMs: COMPACT_GRACE_MS })) {
+        if (report.compaction === 'failed') throw new Error(`compaction of ${report.day} failed: ${String(report.error)}`);
+      }
+    }
   };
   for (const batch of batchesOf(workload, shape)) {
     while (merge && tick <= batch.arrival) {
@@ -103,7 +124,7 @@ async function store(
   }
   if (merge) await runMerger(tick);
   const days = dayNumber(workload.ts[workload.ts.length - 1] as number) - dayNumber(workload.ts[0] as number) + 1;
-  return { chunks, mergePuts, days } satisfies Stored;
+  return { chunks, mergePuts, days, end: tick } satisfies Stored;
 }
 
 function storedBytes(store: MemoryS3, prefix: string, include: (key: string) => boolean): number {
@@ -112,11 +133,61 @@ function storedBytes(store: MemoryS3, prefix: string, include: (key: string) => 
   return bytes;
 }
 
-async function timed(ctx: QueryContext, modeled: MemoryS3, request: QueryRequest) {
+/** Each request's depth: 1 + the deepest request that ended before it started (a chain of round trips, not counting CPU). */
+function depths(requests: readonly RequestTrace[]): number[] {
+  const sorted = [...requests].sort((a, b) => a.started - b.started);
+  const depth: number[] = [];
+  sorted.forEach((request, i) => {
+    let before = 0;
+    for (let j = 0; j < i; j++) if ((sorted[j] as RequestTrace).ended <= request.started) before = Math.max(before, depth[j] as number);
+    depth.push(before + 1);
+  });
+  return depth;
+}
+
+/** The per-request picture of one query: when each request started and ended, its depth, what it read. */
+function traceOf(name: string, requests: readonly RequestTrace[], prefix: string): string {
+  const sorted = [...requests].sort((a, b) => a.started - b.started);
+  const depth = depths(sorted);
+  const t0 = sorted[0]?.started ?? 0;
+  const lines = sorted.map((r, i) => {
+    const at = `${(r.started - t0).toFixed(0).padStart(5)}–${(r.ended - t0).toFixed(0).padStart(5)} ms`;
+    return `  ${at} d${depth[i]} ${r.method} ${r.key.replace(prefix, '')} ${r.range ?? ''} ${r.status} ${r.bytes} B`;
+  });
+  return [`${name}: ${sorted.length} requests, ${Math.max(0, ...depth)} round trips deep`, ...lines].join('\n');
+}
+
+async function timed(ctx: QueryContext, modeled: MemoryS3, request: QueryRequest, trace: RequestTrace[]) {
   modeled.resetCounts();
+  trace.length = 0;
   const start = performance.now();
   const result = await runQuery(ctx, request);
-  return { ms: performance.now() - start, gets: modeled.counts.gets, lists: modeled.counts.lists, rows: result.events.length };
+  const ms = performance.now() - start;
+  return { ms, gets: modeled.counts.gets, rows: result.events.length, depth: Math.max(0, ...depths(trace)) };
+}
+
+/** The shape stored, or read from SCALE_SNAPSHOT's folder when a former run saved it there (it is saved there otherwise). */
+async function storedShape(
+  workload: Workload,
+  shape: Shape,
+  loading: MemoryS3,
+  layout: KeyLayout,
+  zstd: BlockCompressor,
+  merge: boolean,
+): Promise<Stored> {
+  const folder = process.env.SCALE_SNAPSHOT;
+  const file = folder && join(folder, `${shape.writers}x${shape.batch}${merge ? '' : '-nomerge'}-${workload.ts.length}.v8`);
+  if (file && existsSync(file)) {
+    const saved = deserialize(readFileSync(file)) as {
+      objects: [string, MemoryS3['objects'] extends Map<string, infer V> ? V : never][];
+      stored: Stored;
+    };
+    for (const [key, object] of saved.objects) loading.objects.set(key, object);
+    return saved.stored;
+  }
+  const stored = await store(workload, shape, loading.client(), loading, layout, zstd, merge);
+  if (file) writeFileSync(file, serialize({ objects: [...loading.objects], stored }));
+  return stored;
 }
 
 export async function benchScale(): Promise<BenchTable[]> {
@@ -124,6 +195,7 @@ export async function benchScale(): Promise<BenchTable[]> {
   const n = workload.ts.length;
   const zstd = await loadZstd();
   const merge = process.env.SCALE_MERGE !== '0';
+  const tracing = process.env.SCALE_TRACE === '1';
   const firstByteMs = Number(process.env.FIRST_BYTE_MS ?? 20);
   const mbPerS = Number(process.env.MB_PER_S ?? 90);
   const shapes = (process.env.SCALE_SHAPES ?? DEFAULT_SHAPES).split(',').map((text) => {
@@ -144,37 +216,58 @@ export async function benchScale(): Promise<BenchTable[]> {
     const started = performance.now();
     const loading = new MemoryS3('bench-scale');
     const layout = new KeyLayout('scale/');
-    const stored = await store(workload, shape, loading.client(), loading, layout, zstd, merge);
-    const chunkBytes = storedBytes(loading, layout.prefix, (key) => key.endsWith('.tale') && key.includes('/w/'));
-    const indexBytes = storedBytes(loading, layout.prefix, (key) => key.includes('/tier/'));
+    const stored = await storedShape(workload, shape, loading, layout, zstd, merge);
     const loadSeconds = (performance.now() - started) / 1000;
+    // B/event open: the days not compacted when the queries run, as their writer chunks and merged segments.
+    const dayOf = (key: string) => key.slice(layout.prefix.length).split('/')[1];
+    const compacted = new Set([...loading.objects.keys()].filter((key) => key.includes('/compact/')).map(dayOf));
+    const openDay = (key: string) => !compacted.has(dayOf(key));
+    const openBytes = storedBytes(
+      loading,
+      layout.prefix,
+      (key) => openDay(key) && (key.includes('/tier/') || (key.includes('/w/') && key.endsWith('.tale'))),
+    );
+    const openEvents = workload.ts.filter((time) => !compacted.has(dayName(dayNumber(time)))).length;
 
-    const modeled = new MemoryS3('bench-scale', { firstByteMs, bytesPerSecond: mbPerS * 1_000_000 });
+    const trace: RequestTrace[] = [];
+    const modeled = new MemoryS3('bench-scale', {
+      firstByteMs,
+      bytesPerSecond: mbPerS * 1_000_000,
+      onRequest: (request) => trace.push(request),
+    });
     for (const [key, object] of loading.objects) modeled.objects.set(key, object);
     const s3 = modeled.client();
-    const ctx = () => createQueryContext({ s3, bucket: modeled.bucket, layout, zstd });
+    // The queries run at the end of the workload, when the store holds what the schedules left.
+    const now = () => stored.end;
+    const ctx = () => createQueryContext({ s3, bucket: modeled.bucket, layout, zstd, now });
     const warmCtx = ctx();
     const row: (string | number)[] = [`${shape.writers} × ${shape.batch}`, stored.chunks];
-    for (const [, request] of queries) {
-      const cold = await timed(ctx(), modeled, request);
-      await timed(warmCtx, modeled, request);
-      const warm = await timed(warmCtx, modeled, request);
+    const depthsOf: string[] = [];
+    for (const [name, request] of queries) {
+      const cold = await timed(ctx(), modeled, request, trace);
+      if (tracing)
+        console.error(
+          traceOf(`${shape.writers}x${shape.batch} ${name} cold (${cold.ms.toFixed(0)} ms, ${cold.rows} rows)`, trace, layout.prefix),
+        );
+      depthsOf.push(`${name} ${cold.depth}`);
+      await timed(warmCtx, modeled, request, trace);
+      const warm = await timed(warmCtx, modeled, request, trace);
       row.push(cold.gets, cold.ms, warm.ms);
     }
-    row.push(stored.mergePuts / stored.days, (chunkBytes + indexBytes) / n);
+    row.push(stored.mergePuts / stored.days, openBytes / openEvents);
 
-    // The day closes: compaction rewrites it (forced: the simulated clock is not 26 h on).
+    // The days still open close too: compaction rewrites them (forced: the simulated clock is not 26 h on).
     const context = { s3: loading.client(), bucket: loading.bucket, layout, zstd };
-    for (let day = dayNumber(first); day <= dayNumber(last); day++) await compactDay(context, day, { now: Date.now(), force: true });
+    for (let day = dayNumber(first); day <= dayNumber(last); day++) await compactDay(context, day, { now: stored.end, force: true });
     row.push(storedBytes(loading, layout.prefix, (key) => key.includes('/compact/')) / n, (performance.now() - started) / 1000);
     rows.push(row);
     console.error(
-      `scale ${shape.writers}x${shape.batch} (stored in ${loadSeconds.toFixed(0)} s, load average ${loadavg()[0]?.toFixed(1)}): ${row.map((cell) => (typeof cell === 'number' ? cell.toFixed(1) : cell)).join(' | ')}`,
+      `scale ${shape.writers}x${shape.batch} (stored in ${loadSeconds.toFixed(0)} s, load average ${loadavg()[0]?.toFixed(1)}; cold round trips deep: ${depthsOf.join(', ')}; compacted days ${[...compacted].join(' ')}): ${row.map((cell) => (typeof cell === 'number' ? cell.toFixed(1) : cell)).join(' | ')}`,
     );
   }
   return [
     {
-      title: `Scale: ${n.toLocaleString('en-US')} events on a modeled S3 (${firstByteMs} ms + ${mbPerS} MB/s a request)${merge ? ', merger every 5 min' : ', no merger'}`,
+      title: `Scale: ${n.toLocaleString('en-US')} events on a modeled S3 (${firstByteMs} ms + ${mbPerS} MB/s a request)${merge ? ', merger every 5 min, compactor daily at 02:30' : ', no merger'}`,
       columns: [
         'writers × batch',
         'chunks',
@@ -187,8 +280,8 @@ export async function benchScale(): Promise<BenchTable[]> {
       rows,
       notes: [
         `rare all: actor ${rare}, oldest 50 over all days; hot newest 50: actor ${hot}; rare today: all its rows on the last day.`,
-        'Cold: a new query context (a new Lambda); warm: the third run on one context. GETs counted by the store (lists apart).',
-        'B/event open: writer chunks plus merged index segments; closed: the compacted day (index + data) that replaces them.',
+        'Cold: a new query context (a new Lambda); warm: the third run on one context. GETs counted by the store (lists apart). Queries run at the end of the workload (the clock of the schedules).',
+        'B/event open: the days not compacted when the queries run, as writer chunks plus merged index segments; closed: every day compacted (index + data + metadata).',
       ],
     },
   ];

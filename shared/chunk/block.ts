@@ -4,6 +4,8 @@ import { MAX_ACTOR_ID, MAX_ACTORS_PER_EVENT } from '../event/limits';
 import type { TalesEvent } from '../event/types';
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+/** Rows of a block whose texts are decoded one by one before the whole block's texts are decoded at once. */
+const ROWS_DECODED_ALONE = 8;
 
 /** Columnar body of one block, before compression; entries ascend by time. */
 export function encodeBlock(entries: readonly TalesEvent[], texts: readonly Uint8Array[], minTime: number): Uint8Array {
@@ -29,8 +31,10 @@ export interface BlockOrigins {
 
 /** A decoded block: columns that rows are read from on demand. */
 export class BlockRows {
-  /** All texts as one string when they are all ASCII (then byte offsets are string offsets); null when not; undefined until a row is read. */
+  /** All texts as one string when they are all ASCII (then byte offsets are string offsets); null when not; undefined until many rows are read. */
   private asciiTexts: string | null | undefined;
+  /** Rows read so far: the first few decode their own text, cheaper than the whole block's when a query wants a row or two. */
+  private rowsRead = 0;
 
   constructor(
     readonly times: Float64Array,
@@ -69,9 +73,9 @@ export class BlockRows {
   ): TalesEvent & { readonly ordinal: number; readonly origin?: { readonly source: number; readonly ordinal: number } } {
     const start = this.textStart[i] as number;
     const end = this.textStart[i + 1] as number;
-    this.asciiTexts ??= allAscii(this.texts);
+    if (++this.rowsRead > ROWS_DECODED_ALONE) this.asciiTexts ??= allAscii(this.texts);
     let decoded: string;
-    if (this.asciiTexts !== null) decoded = this.asciiTexts.slice(start, end);
+    if (this.asciiTexts) decoded = this.asciiTexts.slice(start, end);
     else {
       try {
         decoded = strictUtf8.decode(this.texts.subarray(start, end));

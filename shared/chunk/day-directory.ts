@@ -109,7 +109,9 @@ export class DayDirectory implements IndexDirectory {
     const ids = new Uint32Array(actorCount);
     const cardinality = new Uint32Array(actorCount);
     const blockStart = new Uint32Array(actorCount + 1);
-    const lists: number[] = [];
+    // Each block number takes at least one byte: what is left bounds them all.
+    const lists = new Uint32Array(reader.remaining);
+    let listed = 0;
     let id = -1;
     for (let a = 0; a < actorCount; a++) {
       id += reader.varint('actor id delta', MAX_ACTOR_ID) + 1;
@@ -123,9 +125,9 @@ export class DayDirectory implements IndexDirectory {
       for (let i = 0; i < count; i++) {
         block += reader.varint('actor block delta', blocks.length) + 1;
         if (block >= blocks.length) throw new CorruptError(`actor ${id} names block ${block} of ${blocks.length}`);
-        lists.push(block);
+        lists[listed++] = block;
       }
-      blockStart[a + 1] = lists.length;
+      blockStart[a + 1] = listed;
     }
     const rankIds = new Uint32Array(actorCount);
     const seen = new Uint8Array(actorCount);
@@ -136,7 +138,7 @@ export class DayDirectory implements IndexDirectory {
       rankIds[r] = ids[index] as number;
     }
     if (reader.remaining !== 0) throw new CorruptError(`directory has ${reader.remaining} trailing bytes`);
-    return new DayDirectory(blocks, dictionaries, sourceCount, ids, cardinality, Uint32Array.from(lists), blockStart, rankIds);
+    return new DayDirectory(blocks, dictionaries, sourceCount, ids, cardinality, lists.slice(0, listed), blockStart, rankIds);
   }
 
   find(actor: number): number {

@@ -7,6 +7,7 @@ import { DAY_MS } from '../layout/day';
 import type { KeyLayout } from '../layout/keys';
 import { readManifest } from '../manifest/read-manifest';
 import { type StoredChunk, storedChunks } from '../manifest/stored-chunks';
+import { encodeActorSummary } from '../tier/actor-summary';
 import { mapLimit } from '../util/map-limit';
 import { sampleDayDictionary } from './day-dictionary';
 import { DayEncoder, type DayEncodingOptions } from './day-encoder';
@@ -90,8 +91,11 @@ export async function compactDay(ctx: CompactContext, day: number, options: Comp
   try {
     const encoder = new DayEncoder(day, ctx.zstd, dictionary, (bytes) => data.write(bytes), options);
     const keep = options.keep?.test ?? (() => true);
+    const actors = new Set<number>();
     for await (const event of mergeDayEvents(ctx.s3, ctx.bucket, ctx.zstd, sources, { readAhead: concurrency })) {
-      if (keep(event)) await encoder.add(event);
+      if (!keep(event)) continue;
+      await encoder.add(event);
+      for (const actor of event.actors) actors.add(actor);
     }
     if (encoder.count === 0)
       throw new CompactionError('the filter dropped every event of the day: nothing to commit', ctx.layout.compactMetaKey(day));
@@ -122,6 +126,7 @@ export async function compactDay(ctx: CompactContext, day: number, options: Comp
       writers,
       sourcesEtag: putSources.ETag ?? '',
       committedAt: options.now,
+      actors: encodeActorSummary(actors),
     };
     await ctx.s3.send(
       new PutObjectCommand({

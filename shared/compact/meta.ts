@@ -57,6 +57,11 @@ export interface ReencodedDayMeta extends CommittedDay {
   readonly writers: readonly DayWriter[];
   /** ETag of the sources object (the chunks and their ETags, which the sweep deletes). */
   readonly sourcesEtag: string;
+  /**
+   * Every actor the day names (encodeActorSummary, shared/tier/actor-summary.ts): a query for another
+   * actor skips the day with this object alone. Absent in days compacted before it was written.
+   */
+  readonly actors?: string;
 }
 
 export type CompactMeta = CopiedDayMeta | ReencodedDayMeta;
@@ -122,6 +127,7 @@ function parseReencoded(root: Record<string, unknown>, committed: CommittedDay):
     maxTime: jsonInt(root, 'maxTime'),
     writers,
     sourcesEtag: jsonString(root, 'sourcesEtag'),
+    ...(root.actors === undefined ? {} : { actors: jsonString(root, 'actors') }),
   };
   if (meta.entries < 1 || meta.minTime > meta.maxTime) throw new Error('the day is empty or inverted');
   return meta;

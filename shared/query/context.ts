@@ -24,6 +24,8 @@ export interface QueryContext {
   readonly cache: ByteBudgetCache;
   /** Opened chunk heads by key and ETag: chunks are immutable, so an entry never goes stale. */
   readonly heads: CacheShelf<ChunkIndex>;
+  /** Small objects read whole (see wholeObjectBytes), by key and ETag: their bitmaps and blocks need no other request. */
+  readonly objects: CacheShelf<Uint8Array>;
   /** Bitmap reads by key, ETag and byte range (immutable too): a repeated actor, or the next page, reads none. */
   readonly postings: CacheShelf<Uint8Array>;
   /** AND results over compacted days' indexes, by index and actors: each of a day's sources takes its part. */
@@ -44,6 +46,10 @@ export interface QueryContext {
   readonly concurrency: number;
   /** Needed blocks closer than this many bytes are read in one ranged GET. */
   readonly maxGap: number;
+  /** A writer chunk or segment index of at most this many bytes is read whole when first opened (head, bitmaps and blocks in one GET). */
+  readonly wholeObjectBytes: number;
+  /** Days whose sources are read ahead of need at once while no day read so far is known to fill the page. */
+  readonly lookaheadDays: number;
   /** How long a day's sources are used before reading them again: an open day's, and a closed day's. */
   readonly dayTtlMs: { readonly open: number; readonly closed: number };
   /** How long after its end a day may still gain chunks (then it is closed). */
@@ -74,6 +80,19 @@ export interface QueryContextOptions {
   /** @default 65536 (a 64 KiB gap costs less than another S3 request) */
   readonly maxGap?: number;
   /**
+   * A writer chunk or a merged segment's index this small is read whole the first time it is opened:
+   * one GET for what would be two or three dependent ones (head, bitmaps, blocks).
+   * @default 262144 (on S3 ~3 ms of transfer, against ~20 ms a round trip)
+   */
+  readonly wholeObjectBytes?: number;
+  /**
+   * Days read ahead of need at once (their metadata, segment heads and compacted heads) once a first
+   * day is read and the days read cannot fill the page: a query over N days then costs a few round
+   * trips of metadata, not N chains of them. A day read ahead and not needed costs its GETs (a few).
+   * @default 8
+   */
+  readonly lookaheadDays?: number;
+  /**
    * How long a day's list of writers and their manifests (or its compacted metadata) is used
    * before it is read again. `open`: days that may still gain chunks (today, and any day that ended
    * less than 26 h ago, the ingest skew plus the batching delay). `closed`: older days; kept below
@@ -101,6 +120,8 @@ export function createQueryContext(options: QueryContextOptions): QueryContext {
     cacheBytes = DEFAULT_CACHE_BYTES,
     concurrency = 8,
     maxGap = 65_536,
+    wholeObjectBytes = 262_144,
+    lookaheadDays = 8,
     readAheadBytes = 262_144,
     dayTtlMs = DEFAULT_DAY_TTL_MS,
     closeAfterMs = CLOSE_AFTER_MS,
@@ -112,6 +133,10 @@ export function createQueryContext(options: QueryContextOptions): QueryContext {
   if (!Number.isInteger(readAheadBytes) || readAheadBytes < 0)
     throw new RangeError(`readAheadBytes must be a non-negative integer (given ${readAheadBytes})`);
   if (!Number.isInteger(maxGap) || maxGap < 0) throw new RangeError(`maxGap must be a non-negative integer (given ${maxGap})`);
+  if (!Number.isInteger(wholeObjectBytes) || wholeObjectBytes < 0)
+    throw new RangeError(`wholeObjectBytes must be a non-negative integer (given ${wholeObjectBytes})`);
+  if (!Number.isInteger(lookaheadDays) || lookaheadDays < 1)
+    throw new RangeError(`lookaheadDays must be a positive integer (given ${lookaheadDays})`);
   for (const [name, ms] of Object.entries(dayTtlMs)) {
     if (!Number.isInteger(ms) || ms < 0) throw new RangeError(`dayTtlMs.${name} must be a non-negative integer (given ${ms})`);
   }
@@ -120,6 +145,7 @@ export function createQueryContext(options: QueryContextOptions): QueryContext {
     ...rest,
     cache,
     heads: cache.shelf<ChunkIndex>('head', (index) => index.memoryBytes),
+    objects: cache.shelf<Uint8Array>('object', retainedBytes),
     postings: cache.shelf<Uint8Array>('bitmap', retainedBytes),
     dayMatches: cache.shelf<OrdinalSet>('match', (set) => set.memoryBytes),
     blocks: cache.shelf<BlockRows>('block', (rows) => rows.memoryBytes),
@@ -130,6 +156,8 @@ export function createQueryContext(options: QueryContextOptions): QueryContext {
     writerHint: { names: [] },
     concurrency,
     maxGap,
+    wholeObjectBytes,
+    lookaheadDays,
     dayTtlMs,
     closeAfterMs,
     now,

@@ -19,7 +19,12 @@ import type { QueryStats } from './stats';
 /** One chunk a query may read, with what its manifest (or the compacted day) says about it; for a compacted source `key` is the day's index object. */
 export interface ChunkRef extends StoredChunk {
   /** Set when the chunk lives in a compacted day: its entries are day ordinals from `base` on. */
-  readonly compacted?: { readonly meta: CompactMeta; readonly base: number };
+  readonly compacted?: {
+    readonly meta: CompactMeta;
+    readonly base: number;
+    /** The actors of the whole day, when its metadata carries them: a query for another actor skips the day unopened. */
+    readonly dayActors?: OrdinalSet;
+  };
   /** Set when the chunk is read through a merged segment (`key`): entries are segment ordinals from `base` on, blocks stay in the chunk. */
   readonly segment?: {
     readonly segment: Segment;
@@ -54,17 +59,23 @@ export async function daySources(ctx: QueryContext, day: number, stats: QuerySta
  *
  * The day's writers come from listing its folder; the manifests of the writers seen last time
  * (usually the same shards) are fetched during that list, which saves a round trip. A writer that has
- * stored a first chunk but no manifest yet has nothing visible. A closed day's tier manifest is read
- * first: once sealed it covers every chunk, and the day needs no list and no writer manifest.
+ * stored a first chunk but no manifest yet has nothing visible. A closed day's compacted metadata is
+ * read first: committed after the day closed, it holds every chunk of the day, which then needs no other
+ * read; else its tier manifest, which once sealed covers every chunk: no list and no writer manifest.
  */
 async function readDaySources(ctx: QueryContext, day: number, closed: boolean, stats: QueryStats): Promise<ChunkRef[]> {
-  // The metadata probe runs beside the list; a list error still goes up first, once the probe settles.
+  const closesAt = (day + 1) * DAY_MS + ctx.closeAfterMs;
   const probe = compactMetaOf(ctx, day, stats);
+  if (closed) {
+    const meta = await probe;
+    if (meta && meta.committedAt >= closesAt) return compactedChunks(ctx, meta);
+  }
+  // The tier read and the list run beside the metadata probe; a list error still goes up first, once they settle.
   const tier = tierOf(ctx, day, stats);
   if (closed) {
     const [meta, merged] = await Promise.all([probe, tier]);
     if (merged?.sealed && !meta) return segmentChunks(ctx, merged);
-    // Compacted after it closed, the day holds no chunk the compaction left out (one forced earlier may).
+    // Compacted and sealed, the day holds no chunk the compaction left out (one forced earlier may).
     if (merged?.sealed && meta && coversTier(meta, merged)) return compactedChunks(ctx, meta);
   }
   let chunks: ChunkRef[];
@@ -101,7 +112,8 @@ function compactedChunks(ctx: QueryContext, meta: CompactMeta): ChunkRef[] {
   if (meta.version === 2) {
     const { entries, minTime, maxTime } = meta;
     const record = mergedRecord({ seq: 0, entries, minTime, maxTime }, index);
-    return [{ day: meta.day, writer: '', key, record, compacted: { meta, base: 0 } }];
+    const dayActors = meta.actors === undefined ? undefined : decodeActorSummary(meta.actors, ctx.layout.compactMetaKey(meta.day));
+    return [{ day: meta.day, writer: '', key, record, compacted: { meta, base: 0, ...(dayActors ? { dayActors } : {}) } }];
   }
   return meta.sources.map((source) => ({
     day: meta.day,

@@ -16,10 +16,11 @@ interface DayLoad {
 
 /**
  * The chunks of each day of the window, day by day in the query's direction. A day is loaded when the
- * merge needs it; the days after it are loaded ahead, in parallel up to the concurrency, only while it
- * is certain that the days loaded so far cannot fill the page (an empty day gives no hit; a day whose
- * chunk heads are cached gives at most what their directories say). So a sparse range, or a rare
- * actor, costs few round trips, and a page that one day fills reads no other day.
+ * merge needs it. Once a first day is loaded and the days loaded can give fewer hits than the page
+ * wants (an empty day gives none; a day whose chunk heads are cached gives at most what their
+ * directories say), the days after it are loaded ahead, up to `lookaheadDays` (and the concurrency)
+ * at once, though their own bounds are not known yet. So a sparse range, or a rare actor, costs a few
+ * round trips however many days it spans, and a page that its first day fills reads no other day.
  */
 export class DayWalk {
   private readonly loads: DayLoad[] = [];
@@ -45,6 +46,7 @@ export class DayWalk {
     const load = this.loads.shift();
     if (!load) return undefined;
     this.taken.push(load);
+    this.topUp();
     const refs = await load.refs;
     this.topUp();
     return refs;
@@ -92,11 +94,14 @@ export class DayWalk {
   private topUp(): void {
     while (this.loads.length < this.ctx.concurrency && this.nextDay < this.days.length) {
       let bound = 0;
+      let loading = 0;
       for (const load of [...this.taken, ...this.loads]) {
-        if (load.bound === undefined) return;
-        bound += load.bound;
+        if (load.bound === undefined) loading++;
+        else bound += load.bound;
       }
-      if (bound >= this.window.wanted()) return;
+      // Nothing is read ahead before a first day is known not to fill the page: a page that one day fills reads no other.
+      const known = this.taken.length + this.loads.length - loading;
+      if (bound >= this.window.wanted() || known === 0 || loading >= this.ctx.lookaheadDays) return;
       this.start();
     }
   }

@@ -69,7 +69,7 @@ export async function* mergeChunks(ctx: QueryContext, walk: DayWalk, window: Mer
       for (let refs = walk.takeReady(); refs; refs = walk.takeReady()) enqueue(refs);
       const top = live.peek();
       const waiting = pending[next];
-      if (waiting && (!top || order(waiting.bound, top.bound) <= 0)) {
+      if (waiting && (!top || order(waiting.bound, top.bound) <= 0 || surelyReached(active, window))) {
         const batch = nextBatch(ctx, pending, next, window, active);
         next += batch.length;
         const opened = await mapLimit(batch, ctx.concurrency, ({ ref }) => chunkMatches(ctx, ref, window.actors, stats));
@@ -103,6 +103,17 @@ export async function* mergeChunks(ctx: QueryContext, walk: DayWalk, window: Mer
     // work of this query runs on into the next invocation.
     await Promise.allSettled(started.map((item) => item.next));
   }
+}
+
+/**
+ * Whether the merge will reach the next waiting chunk whatever it reads before: the open chunks' hits
+ * cannot fill the page. Then it is opened (and its blocks read) now, beside the open chunks' reads,
+ * rather than once the merge has consumed them.
+ */
+function surelyReached(active: ReadonlySet<Live>, window: MergeWindow): boolean {
+  let before = 0;
+  for (const item of active) before += item.matches.ordinals.size;
+  return before < window.wanted();
 }
 
 /** A position no later (in the query's order) than any entry of the chunk. */

@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import { listFolders } from '../../shared/aws/list-folders';
-import { MemoryS3 } from './memory-s3';
+import { MemoryS3, type RequestTrace } from './memory-s3';
 
 const Bucket = 'tales-test';
 const text = async (body: { transformToString(): Promise<string> } | undefined) => body?.transformToString();
@@ -132,5 +132,19 @@ describe('MemoryS3 (the in-memory, latency-modelled S3 of tests and benches)', (
     expect(most).toBe(4);
     expect(store.resetCounts()).toMatchObject({ gets: 4, bytesOut: 40_000 });
     expect(store.counts.gets).toBe(0);
+  });
+
+  it('reports each request answered to onRequest: method, key, range, status, bytes, and when', async () => {
+    const seen: RequestTrace[] = [];
+    const store = new MemoryS3(Bucket, { onRequest: (request) => seen.push(request) });
+    store.put('x', new Uint8Array(100));
+    const s3 = store.client();
+    await s3.send(new GetObjectCommand({ Bucket, Key: 'x', Range: 'bytes=10-19' }));
+    await expect(s3.send(new GetObjectCommand({ Bucket, Key: 'y' }))).rejects.toMatchObject({ name: 'NoSuchKey' });
+    expect(seen.map(({ method, key, range, status, bytes }) => ({ method, key, range, status, bytes }))).toEqual([
+      { method: 'GET', key: 'x', range: 'bytes=10-19', status: 206, bytes: 10 },
+      { method: 'GET', key: 'y', range: undefined, status: 404, bytes: expect.any(Number) },
+    ]);
+    expect(seen.every(({ started, ended }) => started <= ended)).toBe(true);
   });
 });

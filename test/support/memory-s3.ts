@@ -18,6 +18,20 @@ export interface MemoryS3Options {
   readonly bytesPerSecond?: number;
   /** How a request waits its modelled time. @default setTimeout */
   readonly sleep?: (ms: number) => Promise<void>;
+  /** Called once each request is answered: the per-request picture of a query plan. @default - none */
+  readonly onRequest?: (request: RequestTrace) => void;
+}
+
+/** One request as the store answered it: what was asked, when (performance.now()) and what it cost. */
+export interface RequestTrace {
+  readonly method: string;
+  readonly key: string;
+  readonly range?: string;
+  readonly status: number;
+  /** Body bytes answered. */
+  readonly bytes: number;
+  readonly started: number;
+  readonly ended: number;
 }
 
 export interface S3Counts {
@@ -52,6 +66,7 @@ export class MemoryS3 {
   private readonly firstByteMs: number;
   private readonly bytesPerSecond: number;
   private readonly sleep: (ms: number) => Promise<void>;
+  private readonly onRequest: ((request: RequestTrace) => void) | undefined;
 
   constructor(
     readonly bucket = 'tales-test',
@@ -60,6 +75,7 @@ export class MemoryS3 {
     this.firstByteMs = options.firstByteMs ?? 0;
     this.bytesPerSecond = options.bytesPerSecond ?? Number.POSITIVE_INFINITY;
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.onRequest = options.onRequest;
   }
 
   private static zero(): S3Counts {
@@ -103,6 +119,7 @@ export class MemoryS3 {
   }
 
   private async handle(request: HttpRequest): Promise<{ response: HttpResponse }> {
+    const started = performance.now();
     const [bucket, ...rest] = request.path.replace(/^\//, '').split('/');
     const key = rest.map(decodeURIComponent).join('/');
     const query = request.query as Record<string, string | undefined>;
@@ -114,6 +131,16 @@ export class MemoryS3 {
     const wait = this.firstByteMs + ((answer.body?.length ?? 0) + body.length) / (this.bytesPerSecond / 1000);
     if (wait > 0) await this.sleep(wait);
     const payload = answer.body ?? new Uint8Array(0);
+    const range = header('range');
+    this.onRequest?.({
+      method: request.method,
+      key,
+      ...(range ? { range } : {}),
+      status: answer.status,
+      bytes: payload.length,
+      started,
+      ended: performance.now(),
+    });
     return {
       response: new HttpResponse({
         statusCode: answer.status,

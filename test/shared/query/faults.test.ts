@@ -15,7 +15,7 @@ const events = Array.from({ length: 300 }, (_, i) => ({ time: T0 + i * 1000, act
 describe('faults while querying', () => {
   const store = useQueryStore('faults');
 
-  async function seeded() {
+  async function seeded(wholeObjectBytes?: number) {
     const { local, zstd } = store;
     const layout = store.layout();
     const { keys } = await seedWriter({ s3: local.s3, bucket: local.bucket, layout, zstd, chunkOptions: { blockSize: 2048 } }, 'w', [
@@ -24,7 +24,14 @@ describe('faults while querying', () => {
     const key = keys[0] as string;
     const response = await local.s3.send(new GetObjectCommand({ Bucket: local.bucket, Key: key }));
     const bytes = await (response.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray();
-    return { ctx: createQueryContext({ s3: local.s3, bucket: local.bucket, layout, zstd }), key, bytes, layout };
+    const ctx = createQueryContext({
+      s3: local.s3,
+      bucket: local.bucket,
+      layout,
+      zstd,
+      ...(wholeObjectBytes === undefined ? {} : { wholeObjectBytes }),
+    });
+    return { ctx, key, bytes, layout };
   }
 
   async function replace(key: string, bytes: Uint8Array) {
@@ -32,51 +39,57 @@ describe('faults while querying', () => {
     await local.s3.send(new PutObjectCommand({ Bucket: local.bucket, Key: key, Body: bytes }));
   }
 
-  it('a flipped bit in a block fails the query with a CorruptError naming the chunk, never a wrong row', async () => {
-    const { ctx, key, bytes } = await seeded();
-    const damaged = bytes.slice();
-    damaged[damaged.length - 10] = (damaged[damaged.length - 10] as number) ^ 0x10;
-    await replace(key, damaged);
-    const failure = runQuery(ctx, QUERY);
-    await expect(failure).rejects.toThrow(CorruptError);
-    await expect(failure).rejects.toThrow(new RegExp(`^${key}: block \\d+ checksum mismatch`));
-  });
+  // A small chunk is read whole in one GET, a larger one by ranges: both paths give the same errors.
+  describe.each([
+    ['read by ranges', 0],
+    ['read whole', 1 << 20],
+  ])('a chunk %s', (_, wholeObjectBytes) => {
+    it('a flipped bit in a block fails the query with a CorruptError naming the chunk, never a wrong row', async () => {
+      const { ctx, key, bytes } = await seeded(wholeObjectBytes);
+      const damaged = bytes.slice();
+      damaged[damaged.length - 10] = (damaged[damaged.length - 10] as number) ^ 0x10;
+      await replace(key, damaged);
+      const failure = runQuery(ctx, QUERY);
+      await expect(failure).rejects.toThrow(CorruptError);
+      await expect(failure).rejects.toThrow(new RegExp(`^${key}: block \\d+ checksum mismatch`));
+    });
 
-  it('a flipped bit in the head fails the query naming the chunk', async () => {
-    const { ctx, key, bytes } = await seeded();
-    const damaged = bytes.slice();
-    damaged[45] = (damaged[45] as number) ^ 0x01;
-    await replace(key, damaged);
-    await expect(runQuery(ctx, QUERY)).rejects.toThrow(`${key}: directory checksum mismatch`);
-  });
+    it('a flipped bit in the head fails the query naming the chunk', async () => {
+      const { ctx, key, bytes } = await seeded(wholeObjectBytes);
+      const damaged = bytes.slice();
+      damaged[45] = (damaged[45] as number) ^ 0x01;
+      await replace(key, damaged);
+      await expect(runQuery(ctx, QUERY)).rejects.toThrow(`${key}: directory checksum mismatch`);
+    });
 
-  it('a chunk that is not the one its manifest describes is refused', async () => {
-    const { ctx, key } = await seeded();
-    const { local, zstd } = store;
-    const { keys } = await seedWriter(
-      { s3: local.s3, bucket: local.bucket, layout: store.layout(), zstd, chunkOptions: { blockSize: 2048 } },
-      'w',
-      [events.slice(0, 200)],
-    );
-    const response = await local.s3.send(new GetObjectCommand({ Bucket: local.bucket, Key: keys[0] }));
-    await replace(key, await (response.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray());
-    await expect(runQuery(ctx, QUERY)).rejects.toThrow(/chunk (entries|indexSize|size|maxTime) is \d+, its manifest says \d+/);
-  });
+    it('a chunk that is not the one its manifest describes is refused', async () => {
+      const { ctx, key } = await seeded(wholeObjectBytes);
+      const { local, zstd } = store;
+      const { keys } = await seedWriter(
+        { s3: local.s3, bucket: local.bucket, layout: store.layout(), zstd, chunkOptions: { blockSize: 2048 } },
+        'w',
+        [events.slice(0, 200)],
+      );
+      const response = await local.s3.send(new GetObjectCommand({ Bucket: local.bucket, Key: keys[0] }));
+      await replace(key, await (response.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray());
+      await expect(runQuery(ctx, QUERY)).rejects.toThrow(/chunk (entries|indexSize|size|maxTime) is \d+, its manifest says \d+/);
+    });
 
-  it('a truncated chunk is a TruncatedError naming it', async () => {
-    const { ctx, key, bytes } = await seeded();
-    await replace(key, bytes.subarray(0, bytes.length - 100));
-    const failure = runQuery(ctx, QUERY);
-    await expect(failure).rejects.toThrow(TruncatedError);
-    await expect(failure).rejects.toThrow(key);
-  });
+    it('a truncated chunk is a TruncatedError naming it', async () => {
+      const { ctx, key, bytes } = await seeded(wholeObjectBytes);
+      await replace(key, bytes.subarray(0, bytes.length - 100));
+      const failure = runQuery(ctx, QUERY);
+      await expect(failure).rejects.toThrow(TruncatedError);
+      await expect(failure).rejects.toThrow(key);
+    });
 
-  it('a chunk its manifest lists but S3 lost is a StoreReadError naming it', async () => {
-    const { ctx, key } = await seeded();
-    await store.local.s3.send(new DeleteObjectCommand({ Bucket: store.local.bucket, Key: key }));
-    const failure = runQuery(ctx, QUERY);
-    await expect(failure).rejects.toThrow(StoreReadError);
-    await expect(failure).rejects.toMatchObject({ key });
+    it('a chunk its manifest lists but S3 lost is a StoreReadError naming it', async () => {
+      const { ctx, key } = await seeded(wholeObjectBytes);
+      await store.local.s3.send(new DeleteObjectCommand({ Bucket: store.local.bucket, Key: key }));
+      const failure = runQuery(ctx, QUERY);
+      await expect(failure).rejects.toThrow(StoreReadError);
+      await expect(failure).rejects.toMatchObject({ key });
+    });
   });
 
   it('a corrupt manifest is a CorruptError naming it', async () => {

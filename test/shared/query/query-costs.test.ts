@@ -69,7 +69,8 @@ describe('what a query reads (known layout, s3rver)', () => {
     await local.stop();
   });
 
-  const context = () => createQueryContext({ s3, bucket: local.bucket, layout, zstd, maxGap: 0 });
+  // Chunks are read by ranges here (head, bitmaps, blocks), the path of any chunk over wholeObjectBytes.
+  const context = () => createQueryContext({ s3, bucket: local.bucket, layout, zstd, maxGap: 0, wholeObjectBytes: 0 });
 
   /** Blocks of chunk 0 holding the events at `indices` (the chunk's ordinals, since its times ascend). */
   async function blocksOf(indices: number[]): Promise<BlockEntry[]> {
