@@ -11,6 +11,7 @@ import { KeyLayout } from '../../../shared/layout/keys';
 import { encodeManifest } from '../../../shared/manifest/manifest';
 import { readManifest } from '../../../shared/manifest/read-manifest';
 import { comparePositions } from '../../../shared/query/order';
+import { decodeActorSummary } from '../../../shared/tier/actor-summary';
 import { faultyS3, InjectedFault } from '../../support/faulty-s3';
 import { type LocalS3, startLocalS3 } from '../../support/local-s3';
 import { type StoredEvent, seedWriter } from '../../support/seed-chunks';
@@ -160,6 +161,9 @@ describe('compactDay', () => {
         const outcome = await compactDay(ctx, DAY, { ...OPTIONS, keep });
         if (outcome.status !== 'compacted') throw new Error(outcome.status);
         expect(outcome.meta.entries).toBe(kept.length);
+        // The day's actor summary names exactly the actors of the events kept.
+        const summary = decodeActorSummary(outcome.meta.actors as string, 'meta');
+        expect([...summary.values(0, 2 ** 32)]).toEqual([...new Set(kept.flatMap(({ event }) => event.actors))].sort((a, b) => a - b));
         for (const actors of [[1], [2, 4], [3]]) expect(await readCompacted(ctx, outcome.meta, actors)).toEqual(byDay(kept, actors));
       }),
       { numRuns: 6 },

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CorruptError } from '../../../shared/codec/errors';
 import { type CompactMeta, coveredChunks, decodeCompactMeta, encodeCompactMeta, sourceOf } from '../../../shared/compact/meta';
+import { encodeActorSummary } from '../../../shared/tier/actor-summary';
 
 const KEY = 'v1/2026-07-01/compact/meta.json';
 const DAY = 20_635;
@@ -122,6 +123,9 @@ describe('compacted-day metadata', () => {
   it('round-trips a re-encoded day, whose source numbers count through its writers', () => {
     const decoded = decodeCompactMeta(encodeCompactMeta(REENCODED), KEY);
     expect(decoded).toEqual(REENCODED);
+    // The day's actor summary, when it has one (days compacted before it had none).
+    const summarised = { ...REENCODED, actors: encodeActorSummary([3, 1, 7]) };
+    expect(decodeCompactMeta(encodeCompactMeta(summarised), KEY)).toEqual(summarised);
     expect(coveredChunks(decoded, 'shardId-000000000000')).toBe(2);
     expect(coveredChunks(decoded, 'shardId-000000000001')).toBe(1);
     expect(coveredChunks(decoded, 'shardId-000000000002')).toBe(0);
@@ -143,6 +147,7 @@ describe('compacted-day metadata', () => {
     ],
     ['an empty day', (r: Record<string, unknown>) => (r.entries = 0), 'the day is empty or inverted'],
     ['no sources ETag', (r: Record<string, unknown>) => delete r.sourcesEtag, 'sourcesEtag must be a string'],
+    ['an actor summary that is not text', (r: Record<string, unknown>) => (r.actors = [1, 2]), 'actors must be a string'],
   ])('rejects a re-encoded day with %s', (_, change, message) => {
     const root = JSON.parse(encodeCompactMeta(REENCODED)) as Record<string, unknown>;
     change(root);

@@ -1,5 +1,7 @@
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { TruncatedError } from '../../../shared/codec/errors';
 import { compactDay } from '../../../shared/compact/compact-day';
 import { readCompactMeta } from '../../../shared/compact/read-meta';
 import { sweepCompactedChunks } from '../../../shared/compact/sweep';
@@ -117,5 +119,49 @@ describe('queries over compacted days', () => {
     await runQuery(ctx, { actors: [7, 8], from: T0, to: T0 + DAY_MS - 1, limit: 100 });
     expect(bounds()).toEqual([stored.filter((s) => s.event.actors.includes(8)).length]);
     expect(bounds()).toEqual([30]);
+  });
+
+  it('skips a compacted day in one GET when its actor summary lacks a queried actor, counted in daysSkipped', async () => {
+    const day = (d: number) =>
+      Array.from({ length: 20 }, (_, i) => ({ time: T0 + d * DAY_MS + i * HOUR, actors: [1 + (i % 2)], text: `${d}:${i}` }));
+    const { ctx, stored } = await seed([[day(0), day(1)]]);
+    for (const d of [DAY0, DAY0 + 1]) await compactDay(ctx, d, COMPACT);
+    const span = { from: T0, to: T0 + 2 * DAY_MS - 1, limit: 100 };
+    const absent = await runQuery(ctx, { actors: [3], ...span });
+    expect(absent.events).toEqual([]);
+    expect(absent.stats.toJSON()).toMatchObject({ requests: 2, compactMetas: 2, tierManifests: 0, heads: 0, daysSkipped: 2 });
+    const and = await runQuery(ctx, { actors: [1, 3], ...span });
+    expect(and.events).toEqual([]);
+    expect(and.stats.toJSON()).toMatchObject({ requests: 2, heads: 0, daysSkipped: 2 });
+    // An actor the summary names is read as before.
+    const q = { actors: [2], ...span };
+    const present = await runQuery(ctx, q);
+    expect(present.events).toEqual(expectedEvents(stored, q).map((s) => s.event));
+    expect(present.stats.daysSkipped).toBe(0);
+  });
+
+  it('opens a compacted day whose metadata has no actor summary (written before it had one), and finds nothing there', async () => {
+    const { ctx } = await seed([[[{ time: T0 + HOUR, actors: [1], text: 'one' }]]]);
+    await compactDay(ctx, DAY0, COMPACT);
+    const key = ctx.layout.compactMetaKey(DAY0);
+    const response = await ctx.s3.send(new GetObjectCommand({ Bucket: ctx.bucket, Key: key }));
+    const { actors, ...older } = JSON.parse(await (response.Body as { transformToString(): Promise<string> }).transformToString());
+    expect(typeof actors).toBe('string');
+    await ctx.s3.send(new PutObjectCommand({ Bucket: ctx.bucket, Key: key, Body: JSON.stringify(older) }));
+    const result = await runQuery(ctx, { actors: [3], from: T0, to: T0 + DAY_MS - 1, limit: 10 });
+    expect(result.events).toEqual([]);
+    expect(result.stats.toJSON()).toMatchObject({ compactMetas: 1, heads: 1, daysSkipped: 0 });
+  });
+
+  it('refuses a compacted day whose actor summary is cut short, naming its metadata', async () => {
+    const { ctx } = await seed([[[{ time: T0 + HOUR, actors: [1], text: 'one' }]]]);
+    await compactDay(ctx, DAY0, COMPACT);
+    const key = ctx.layout.compactMetaKey(DAY0);
+    const response = await ctx.s3.send(new GetObjectCommand({ Bucket: ctx.bucket, Key: key }));
+    const meta = JSON.parse(await (response.Body as { transformToString(): Promise<string> }).transformToString());
+    await ctx.s3.send(new PutObjectCommand({ Bucket: ctx.bucket, Key: key, Body: JSON.stringify({ ...meta, actors: 'AAAA' }) }));
+    const failure = runQuery(ctx, { actors: [1], from: T0, to: T0 + DAY_MS - 1, limit: 10 });
+    await expect(failure).rejects.toThrow(TruncatedError);
+    await expect(failure).rejects.toThrow(`${key}: roaring cookie needs 4 bytes at offset 0, only 3 remain`);
   });
 });

@@ -121,6 +121,22 @@ describe('what a query reads (known layout, s3rver)', () => {
     expect(again.stats.toJSON()).toMatchObject({ heads: 0, bitmaps: 0, bitmapCacheHits: 1, blocks: 0 });
   });
 
+  it('chunks no larger than wholeObjectBytes are read whole: head, bitmap and blocks in one GET each, the same rows', async () => {
+    const q = { actors: [SMALL], from: T0, to: DAY_END, limit: 100 };
+    const ranged = await runQuery(context(), q);
+    sent.length = 0;
+    const ctx = createQueryContext({ s3, bucket: local.bucket, layout, zstd, maxGap: 0, wholeObjectBytes: 1 << 20 });
+    const whole = await runQuery(ctx, q);
+    expect(whole.events).toEqual(ranged.events);
+    // The three chunks, each in one GET (counted as its head); no ranged read of a bitmap or a block.
+    expect(whole.stats.toJSON()).toMatchObject({ lists: 1, manifests: 2, heads: 3, bitmaps: 0, blocks: 0 });
+    expect(sent.filter((name) => name === 'GetObjectCommand')).toHaveLength(whole.stats.requests - whole.stats.lists);
+    // Kept whole in the cache: the next query reads no chunk again.
+    const again = await runQuery(ctx, q);
+    expect(again.events).toEqual(ranged.events);
+    expect(again.stats.toJSON()).toMatchObject({ heads: 0, bitmaps: 0, blocks: 0 });
+  });
+
   it('an absent actor reads no bitmap and no block', async () => {
     sent.length = 0;
     const result = await runQuery(context(), { actors: [ABSENT], from: T0, to: DAY_END, limit: 100 });
