@@ -132,10 +132,11 @@ function boundWriter(ref: ChunkRef, window: MergeWindow): string {
 }
 
 /**
- * The chunks to open together, from the waiting one at `start`: those after it that overlap it in
- * time (likely needed together), and those the merge will certainly reach, because every hit that
- * could come before them (open chunks' matches, and the bounds of cached heads before them) cannot
- * fill the page. The second kind usually costs no request (cached heads, inline postings).
+ * The chunks to open together, from the waiting one at `start`: those the merge will certainly reach,
+ * because every hit that could come before them (open chunks' matches, and the bounds of cached heads
+ * before them) cannot fill the page, and those that start within the time these reach (likely needed
+ * together: a page of the newest hits across writers reads their chunks in one wave). The first kind
+ * usually costs no request (cached heads, inline postings).
  */
 function nextBatch(
   ctx: QueryContext,
@@ -146,16 +147,20 @@ function nextBatch(
 ): Pending[] {
   const first = pending[start] as Pending;
   const batch = [first];
+  const farEdge = ({ record }: ChunkRef) => (window.descending ? record.minTime : record.maxTime);
   let before = 0;
   for (const item of active) before += item.matches.ordinals.size;
+  // How far the chunks taken reach while they may not hold a page of hits: a chunk starting within it may hold some of the page's.
+  let reach = farEdge(first.ref);
   before += hitBound(ctx, first.ref, window.actors);
   for (let at = start + 1; at < pending.length; at++) {
     const candidate = pending[at] as Pending;
     const { record } = candidate.ref;
-    const overlaps = window.descending ? record.maxTime >= first.ref.record.minTime : record.minTime <= first.ref.record.maxTime;
+    const overlaps = window.descending ? record.maxTime >= reach : record.minTime <= reach;
     const certain = before < window.wanted();
     if (!((overlaps && batch.length < ctx.concurrency) || (certain && batch.length < MAX_BATCH_FACTOR * ctx.concurrency))) break;
     batch.push(candidate);
+    if (certain) reach = window.descending ? Math.min(reach, farEdge(candidate.ref)) : Math.max(reach, farEdge(candidate.ref));
     before += hitBound(ctx, candidate.ref, window.actors);
   }
   return batch;
