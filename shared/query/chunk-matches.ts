@@ -29,14 +29,12 @@ export interface ChunkMatches {
 /**
  * Opens a chunk's head (from the cache, else one ranged GET of the manifest's `headSize`) and ANDs
  * the actors' postings: nothing more is read when an actor is absent, one ranged GET of bitmaps otherwise.
- * A small writer chunk or segment not opened yet (see QueryContext.wholeObjectBytes) is read whole in one
- * GET instead, and its bitmaps (and a chunk's blocks) come from those bytes: one round trip, not three.
+ * A small object not opened yet (see QueryContext.wholeObjectBytes) is read whole in one GET instead, and
+ * its bitmaps (a compacted day's actor columns, a writer chunk's blocks) come from those bytes.
  */
 export async function chunkMatches(ctx: QueryContext, ref: ChunkRef, actors: readonly number[], stats: QueryStats): Promise<ChunkMatches> {
-  const cacheKey = headKey(ref);
-  const cached = ctx.heads.get(cacheKey);
-  const whole = ctx.objects.get(cacheKey) ?? (!cached && readsWhole(ctx, ref) ? await wholeObject(ctx, ref, stats) : undefined);
-  const source = countedSource(ctx, ref.key, ref.record.etag, ref.record.indexSize, stats, whole);
+  const cached = ctx.heads.get(headKey(ref));
+  const source = await headSource(ctx, ref, stats, cached !== undefined);
   const index = cached ?? (await openHead(ctx, ref, source));
   if (cached) stats.headCacheHits++;
   stats.chunksOpened++;
@@ -78,12 +76,26 @@ export async function chunkHead(ctx: QueryContext, ref: ChunkRef, stats: QuerySt
     stats.headCacheHits++;
     return cached;
   }
-  return openHead(ctx, ref, countedSource(ctx, ref.key, ref.record.etag, ref.record.indexSize, stats));
+  return openHead(ctx, ref, await headSource(ctx, ref, stats, false));
 }
 
-/** Whether the chunk (or segment index) is small enough to be read whole: a compacted day's index never is (its data is elsewhere). */
+/**
+ * Reads of the object a chunk's head is in: from its whole bytes when they are cached, or when it is
+ * small enough and not opened yet (read whole now); by ranged GETs otherwise.
+ */
+async function headSource(ctx: QueryContext, ref: ChunkRef, stats: QueryStats, opened: boolean): Promise<ByteSource> {
+  const whole = ctx.objects.get(headKey(ref)) ?? (!opened && readsWhole(ctx, ref) ? await wholeObject(ctx, ref, stats) : undefined);
+  return countedSource(ctx, ref.key, ref.record.etag, ref.record.indexSize, stats, whole);
+}
+
+/** Bytes of the object a chunk's head is in: a writer chunk's or a segment's, or a compacted day's index object (its data is another). */
+function headObjectSize(ref: ChunkRef): number {
+  return ref.compacted ? ref.compacted.meta.indexSize : ref.record.size;
+}
+
+/** Whether the object a chunk's head is in is small enough to be read whole (QueryContext.wholeObjectBytes). */
 export function readsWhole(ctx: QueryContext, ref: ChunkRef): boolean {
-  return !ref.compacted && ref.record.size <= ctx.wholeObjectBytes;
+  return headObjectSize(ref) <= ctx.wholeObjectBytes;
 }
 
 function openHead(ctx: QueryContext, ref: ChunkRef, source: ByteSource): Promise<ChunkIndex> {
@@ -107,7 +119,7 @@ function openHead(ctx: QueryContext, ref: ChunkRef, source: ByteSource): Promise
  * are, by the head's checks against the manifest (or segment) and the checksums.
  */
 async function wholeObject(ctx: QueryContext, ref: ChunkRef, stats: QueryStats): Promise<Uint8Array | undefined> {
-  const { size } = ref.record;
+  const size = headObjectSize(ref);
   return once(ctx, `${headKey(ref)}#whole`, async () => {
     let bytes: Uint8Array;
     try {

@@ -46,7 +46,7 @@ export interface QueryContext {
   readonly concurrency: number;
   /** Needed blocks closer than this many bytes are read in one ranged GET. */
   readonly maxGap: number;
-  /** A writer chunk or segment index of at most this many bytes is read whole when first opened (head, bitmaps and blocks in one GET). */
+  /** An object a head is read from (writer chunk, segment, compacted day's index) of at most this many bytes is read whole when first opened. */
   readonly wholeObjectBytes: number;
   /** Days whose sources are read ahead of need at once while no day read so far is known to fill the page. */
   readonly lookaheadDays: number;
@@ -83,9 +83,10 @@ export interface QueryContextOptions {
    */
   readonly maxGap?: number;
   /**
-   * A writer chunk or a merged segment's index this small is read whole the first time it is opened:
-   * one GET for what would be two or three dependent ones (head, bitmaps, blocks).
-   * @default 262144 (on S3 ~3 ms of transfer, against ~20 ms a round trip)
+   * A writer chunk, a merged segment or a compacted day's index object this small is read whole the
+   * first time it is opened: one GET for what would be two or three dependent ones (head, then bitmaps
+   * or actor columns, then a chunk's blocks).
+   * @default 1048576 (on S3 ~11 ms of transfer, half the first byte's ~20 ms, as maxGap)
    */
   readonly wholeObjectBytes?: number;
   /**
@@ -123,7 +124,7 @@ export function createQueryContext(options: QueryContextOptions): QueryContext {
     cacheBytes = DEFAULT_CACHE_BYTES,
     concurrency = 8,
     maxGap = 1_048_576,
-    wholeObjectBytes = 262_144,
+    wholeObjectBytes = 1_048_576,
     lookaheadDays = 8,
     readAheadBytes = 262_144,
     dayTtlMs = DEFAULT_DAY_TTL_MS,

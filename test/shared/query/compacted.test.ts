@@ -8,6 +8,7 @@ import { sweepCompactedChunks } from '../../../shared/compact/sweep';
 import type { TalesEvent } from '../../../shared/event/types';
 import { DAY_MS, dayNumber } from '../../../shared/layout/day';
 import { hitBound } from '../../../shared/query/chunk-matches';
+import { createQueryContext } from '../../../shared/query/context';
 import { daySources } from '../../../shared/query/day-sources';
 import { runQuery } from '../../../shared/query/run-query';
 import { QueryStats } from '../../../shared/query/stats';
@@ -163,5 +164,24 @@ describe('queries over compacted days', () => {
     const failure = runQuery(ctx, { actors: [1], from: T0, to: T0 + DAY_MS - 1, limit: 10 });
     await expect(failure).rejects.toThrow(TruncatedError);
     await expect(failure).rejects.toThrow(`${key}: roaring cookie needs 4 bytes at offset 0, only 3 remain`);
+  });
+
+  it("reads a small compacted day's index whole: head, dictionary and actor columns in one GET, the same rows as by ranges", async () => {
+    const events = Array.from({ length: 60 }, (_, i) => ({
+      time: T0 + i * 60_000,
+      actors: i % 4 === 0 ? [7, 8] : [7],
+      text: `event ${i}`,
+    }));
+    const { ctx, stored } = await seed([[events]]);
+    const store = { s3: ctx.s3, bucket: ctx.bucket, layout: ctx.layout, zstd: ctx.zstd, dayTtlMs: NO_DAY_CACHE };
+    await compactDay(ctx, DAY0, COMPACT);
+    const q = { actors: [8], from: T0, to: T0 + DAY_MS - 1, limit: 100 };
+    const expected = expectedEvents(stored, q).map((s) => s.event);
+    const ranged = await runQuery(createQueryContext({ ...store, wholeObjectBytes: 0 }), q);
+    expect(ranged.events).toEqual(expected);
+    expect(ranged.stats.toJSON()).toMatchObject({ heads: 1, bitmaps: 1 });
+    const whole = await runQuery(createQueryContext(store), q);
+    expect(whole.events).toEqual(expected);
+    expect(whole.stats.toJSON()).toMatchObject({ heads: 1, bitmaps: 0, blocks: ranged.stats.blocks });
   });
 });
