@@ -14,7 +14,7 @@ import { orderOf, type Position } from './order';
 import type { QueryStats } from './stats';
 import type { MergeWindow, QueryHit } from './window';
 
-/** Chunks opened at once because the merge will certainly reach them: this many times the concurrency. */
+/** Chunks opened at once (those the merge will certainly reach, and those overlapping them): this many times the concurrency. */
 const MAX_BATCH_FACTOR = 4;
 
 interface Pending {
@@ -158,7 +158,7 @@ function nextBatch(
     const { record } = candidate.ref;
     const overlaps = window.descending ? record.maxTime >= reach : record.minTime <= reach;
     const certain = before < window.wanted();
-    if (!((overlaps && batch.length < ctx.concurrency) || (certain && batch.length < MAX_BATCH_FACTOR * ctx.concurrency))) break;
+    if (!(overlaps || certain) || batch.length >= MAX_BATCH_FACTOR * ctx.concurrency) break;
     batch.push(candidate);
     if (certain) reach = window.descending ? Math.min(reach, farEdge(candidate.ref)) : Math.max(reach, farEdge(candidate.ref));
     before += hitBound(ctx, candidate.ref, window.actors);
