@@ -243,7 +243,7 @@ export async function benchScale(): Promise<BenchTable[]> {
     const warmCtx = ctx();
     // The process's first query loads and compiles the engine's code (~1 s on a loaded machine): it runs
     // once, for another actor on a context of its own, so that cold measures a new context, not a new process.
-    await runQuery(ctx(), { actors: [mid], from: last, to: first, limit: 50 });
+    await runQuery(ctx(), { actors: [mid], from: first, to: last, limit: 50 });
     const row: (string | number)[] = [`${shape.writers} × ${shape.batch}`, stored.chunks];
     const depthsOf: string[] = [];
     for (const [name, request] of queries) {
