@@ -1,4 +1,4 @@
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Lazy, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -51,6 +51,8 @@ export class TalesLog extends Construct {
   readonly alarms: cloudwatch.Alarm[] = [];
 
   private readonly props: ResolvedTalesLogProps;
+  /** Principal ARNs grantErase named: the query Lambda's TALES_ERASERS. */
+  private readonly erasers: string[] = [];
 
   constructor(scope: Construct, id: string, props: TalesLogProps = {}) {
     super(scope, id);
@@ -81,6 +83,20 @@ export class TalesLog extends Construct {
    */
   grantQuery(grantee: iam.IGrantable): iam.Grant {
     return this.queryFunction.grantInvokeUrl(grantee);
+  }
+
+  /**
+   * Lets `grantee` erase actors (`DELETE /actors/{id}`) and read erasures (`GET /erasures/{id}`) on the query
+   * Function URL, besides querying. IAM cannot tell one route of a Function URL from another, so the grant
+   * is also the principal's ARN in the query Lambda's TALES_ERASERS, checked against the signer that the
+   * URL reports: a caller with grantQuery alone gets a 403. `grantee` must be an IAM role or user.
+   */
+  grantErase(grantee: iam.IGrantable): iam.Grant {
+    const principal = grantee.grantPrincipal;
+    const arn = principal instanceof iam.User ? principal.userArn : 'roleArn' in principal ? (principal as iam.IRole).roleArn : undefined;
+    if (arn === undefined) throw new TypeError(`grantErase needs an IAM role or user (given ${principal.toString()})`);
+    this.erasers.push(arn);
+    return this.grantQuery(grantee);
   }
 
   /** Lets `grantee` call the ingest Function URL (both invoke actions, as `grantQuery`). */
@@ -215,6 +231,10 @@ export class TalesLog extends Construct {
       logRetention: this.props.logRetention,
     });
     this.grantReadData(fn);
+    // The erasure records: read by every query (the erased set), written by DELETE /actors/{id}.
+    this.grantObjects(fn, ['s3:GetObject', 's3:PutObject'], ['erasures/*']);
+    this.grantList(fn, 'erasures/*');
+    fn.addEnvironment('TALES_ERASERS', Lazy.string({ produce: () => this.erasers.join(',') }));
     return fn;
   }
 

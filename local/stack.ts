@@ -100,6 +100,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       TALES_KINESIS_ENDPOINT: kinesisServer.endpoint,
       // s3rver has no UploadPartCopy.
       TALES_SERVER_SIDE_COPY: 'false',
+      // No IAM locally: whoever reaches the loopback port may erase, as they may query.
+      TALES_ERASERS: '*',
     };
     const zstd = loadZstd();
     const consumer = localConsumer(env, options.logLevel, zstd);

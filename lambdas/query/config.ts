@@ -9,6 +9,8 @@ export interface QueryConfig {
   readonly maxSpanDays: number;
   /** Chunk heads kept in memory between invocations. */
   readonly cacheEntries: number;
+  /** IAM role and user ARNs that may erase (TALES_ERASERS, comma-separated; set by TalesLog.grantErase). */
+  readonly erasers: readonly string[];
   /** A local S3 server (s3rver); unset in AWS. */
   readonly s3Endpoint?: string;
 }
@@ -22,6 +24,10 @@ export function readQueryConfig(env: Env): QueryConfig {
     prefix: optionalString(env, 'TALES_PREFIX', ''),
     maxSpanDays: optionalInt(env, 'TALES_MAX_SPAN_DAYS', 366, 1, 36_600),
     cacheEntries: optionalInt(env, 'TALES_CACHE_ENTRIES', 2000, 0, 1_000_000),
+    erasers: optionalString(env, 'TALES_ERASERS', '')
+      .split(',')
+      .map((arn) => arn.trim())
+      .filter((arn) => arn !== ''),
     ...(s3Endpoint ? { s3Endpoint } : {}),
   };
 }

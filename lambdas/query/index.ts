@@ -4,6 +4,7 @@ import { loadZstd } from '../../shared/codec/zstd';
 import { KeyLayout } from '../../shared/layout/keys';
 import { createQueryContext, type QueryContext } from '../../shared/query/context';
 import { readQueryConfig } from './config';
+import { createErasureDeps } from './erasure-routes';
 import { createQueryHandler } from './handler';
 
 const config = readQueryConfig(process.env);
@@ -21,4 +22,5 @@ export const handler = createQueryHandler({
   context: queryContext,
   maxSpanDays: config.maxSpanDays,
   logger: new Logger({ serviceName: 'tales-query' }),
+  erasure: createErasureDeps(s3, config.bucket, layout, config.erasers),
 });

@@ -7,6 +7,7 @@ import { createConsumerHandler } from '../../lambdas/consumer/handler';
 import { readIngestConfig } from '../../lambdas/ingest/config';
 import { createIngestHandler } from '../../lambdas/ingest/handler';
 import { readQueryConfig } from '../../lambdas/query/config';
+import { createErasureDeps } from '../../lambdas/query/erasure-routes';
 import { createQueryHandler } from '../../lambdas/query/handler';
 import { createKinesisClient, createS3Client } from '../../shared/aws/clients';
 import { type BlockCompressor, loadZstd } from '../../shared/codec/zstd';
@@ -63,6 +64,7 @@ export function localQuery(
     },
     maxSpanDays: config.maxSpanDays,
     logger: new Logger({ serviceName: 'tales-query', logLevel }),
+    erasure: createErasureDeps(s3, config.bucket, layout, config.erasers),
   });
   return { invoke: invoker(handler), destroy: () => s3.destroy() };
 }

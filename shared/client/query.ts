@@ -84,7 +84,7 @@ function timeParam(value: number | string | Date): string {
 }
 
 /** The server's `{"error":{"code","message"}}`, or what AWS answers in front of it (IAM denials). */
-function errorOf(status: number, text: string): TalesQueryError {
+export function errorOf(status: number, text: string): TalesQueryError {
   const body = parseJson(text) as { error?: { code?: unknown; message?: unknown }; Message?: unknown; message?: unknown } | undefined;
   const { code, message } = body?.error ?? {};
   if (typeof code === 'string' && typeof message === 'string') return new TalesQueryError(status, code, message);

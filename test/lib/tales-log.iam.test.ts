@@ -90,7 +90,7 @@ describe('TalesLog IAM: nothing broad', () => {
   });
 
   it.each(VARIANTS)(
-    'fails if an S3 write action ($name) reaches beyond the data, rejected and compact folders',
+    'fails if an S3 write action ($name) reaches beyond the data, rejected, compact and erasures folders',
     ({ synth: variant, prefix }) => {
       const synth = variant();
       const writes = allStatements(synth).filter((statement) =>
@@ -99,7 +99,13 @@ describe('TalesLog IAM: nothing broad', () => {
       expect(writes.length).toBeGreaterThan(0);
       for (const statement of writes) {
         for (const resource of resourcesOf(statement)) {
-          const allowed = [`${prefix}v1/*`, `${prefix}rejected/*`, `${prefix}v1/*/compact/*`, `${prefix}v1/*/w/*.tale`];
+          const allowed = [
+            `${prefix}v1/*`,
+            `${prefix}rejected/*`,
+            `${prefix}v1/*/compact/*`,
+            `${prefix}v1/*/w/*.tale`,
+            `${prefix}erasures/*`,
+          ];
           expect(allowed).toContain(objectPatternOf(resource, bucketIdOf(synth)));
         }
       }
@@ -116,7 +122,10 @@ describe('TalesLog IAM: nothing broad', () => {
       );
       for (const statement of onBucket) {
         expect(actionsOf(statement)).toEqual(['s3:ListBucket']);
-        expect(statement.Condition).toEqual({ StringLike: { 's3:prefix': [`${prefix}v1/*`] } });
+        expect([
+          { StringLike: { 's3:prefix': [`${prefix}v1/*`] } },
+          { StringLike: { 's3:prefix': [`${prefix}erasures/*`] } },
+        ]).toContainEqual(statement.Condition);
       }
     },
   );
@@ -134,18 +143,29 @@ describe('TalesLog IAM: each function', () => {
     expect(permissionsOf(synth, 'ingestFunction')).toEqual(expected);
   });
 
-  it.each(VARIANTS)('fails if query ($name) may do anything but read and list <prefix>v1/', ({ synth: variant, prefix }) => {
-    const synth = variant();
-    const statements = permissionsOf(synth, 'queryFunction');
-    expect(statements.flatMap(actionsOf).sort()).toEqual(['s3:GetObject', 's3:ListBucket']);
-    expect(objectPatternOf(find(statements, 's3:GetObject').Resource, bucketIdOf(synth))).toBe(`${prefix}v1/*`);
-    expect(find(statements, 's3:ListBucket')).toEqual({
-      Effect: 'Allow',
-      Action: 's3:ListBucket',
-      Resource: arnOf(synth, synth.log.bucket),
-      Condition: { StringLike: { 's3:prefix': [`${prefix}v1/*`] } },
-    });
-  });
+  it.each(VARIANTS)(
+    'fails if query ($name) may do anything but read and list <prefix>v1/ and keep <prefix>erasures/',
+    ({ synth: variant, prefix }) => {
+      const synth = variant();
+      const statements = permissionsOf(synth, 'queryFunction');
+      const bucketId = bucketIdOf(synth);
+      const [data, erasures, ...others] = statements.filter((statement) => !actionsOf(statement).includes('s3:ListBucket'));
+      expect(others).toEqual([]);
+      expect(data && actionsOf(data)).toEqual(['s3:GetObject']);
+      expect(data && objectPatternOf(data.Resource, bucketId)).toBe(`${prefix}v1/*`);
+      expect(erasures && actionsOf(erasures)).toEqual(['s3:GetObject', 's3:PutObject']);
+      expect(erasures && objectPatternOf(erasures.Resource, bucketId)).toBe(`${prefix}erasures/*`);
+      const lists = statements.filter((statement) => actionsOf(statement).includes('s3:ListBucket'));
+      expect(lists).toEqual(
+        [`${prefix}v1/*`, `${prefix}erasures/*`].map((pattern) => ({
+          Effect: 'Allow',
+          Action: 's3:ListBucket',
+          Resource: arnOf(synth, synth.log.bucket),
+          Condition: { StringLike: { 's3:prefix': [pattern] } },
+        })),
+      );
+    },
+  );
 
   it.each(VARIANTS)(
     'fails if the consumer ($name) has more than stream reads, its writes, manifest reads and the DLQ',

@@ -203,6 +203,7 @@ describe('TalesLog functions', () => {
         TALES_BUCKET: { Ref: bucketId },
         TALES_PREFIX: '',
         NODE_OPTIONS: '--enable-source-maps',
+        ...(fn === 'queryFunction' ? { TALES_ERASERS: '' } : {}),
       });
       expect(environmentOf(custom, fn)).toMatchObject({ TALES_PREFIX: 'tales/' });
     },

@@ -21,3 +21,12 @@ export function expectedEvents(
   });
   return query.from > query.to ? matching.reverse() : matching;
 }
+
+/** What a query must return once `erased` actors are erased: the oracle without every event naming one. */
+export function expectedVisibleEvents(
+  stored: readonly StoredEvent[],
+  query: { actors: readonly number[]; from: number; to: number },
+  erased: ReadonlySet<number>,
+): StoredEvent[] {
+  return expectedEvents(stored, query).filter(({ event }) => !event.actors.some((actor) => erased.has(actor)));
+}

@@ -9,6 +9,7 @@ describe('readQueryConfig', () => {
       prefix: '',
       maxSpanDays: 366,
       cacheEntries: 2000,
+      erasers: [],
     });
   });
 
@@ -20,6 +21,7 @@ describe('readQueryConfig', () => {
         TALES_PREFIX: 'tales/',
         TALES_MAX_SPAN_DAYS: '31',
         TALES_CACHE_ENTRIES: '0',
+        TALES_ERASERS: 'arn:aws:iam::123456789012:role/Dpo, arn:aws:iam::123456789012:user/auditor',
         TALES_S3_ENDPOINT: 'http://127.0.0.1:4568',
       }),
     ).toEqual({
@@ -28,6 +30,7 @@ describe('readQueryConfig', () => {
       prefix: 'tales/',
       maxSpanDays: 31,
       cacheEntries: 0,
+      erasers: ['arn:aws:iam::123456789012:role/Dpo', 'arn:aws:iam::123456789012:user/auditor'],
       s3Endpoint: 'http://127.0.0.1:4568',
     });
   });

@@ -1,0 +1,102 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { compactDay } from '../../../shared/compact/compact-day';
+import { eraseActor } from '../../../shared/erasure/erase-actor';
+import { ErasedActors } from '../../../shared/erasure/erased-actors';
+import { ErasureKeys } from '../../../shared/erasure/keys';
+import { runVisibleQuery } from '../../../shared/erasure/visible-query';
+import type { TalesEvent } from '../../../shared/event/types';
+import { DAY_MS, dayNumber } from '../../../shared/layout/day';
+import type { QueryContext } from '../../../shared/query/context';
+import { encodeCursor } from '../../../shared/query/cursor';
+import { parseQueryRequest } from '../../../shared/query/request';
+import { expectedVisibleEvents } from '../../support/query-oracle';
+import { HOUR, type QueryCase, seedWorkload, T0, useQueryStore, workloadArbitraries } from '../../support/query-workload';
+import { type StoredEvent, seedWriter } from '../../support/seed-chunks';
+
+const LATER = T0 + 10 * DAY_MS;
+
+type Step =
+  | { readonly kind: 'erase'; readonly actor: number }
+  | { readonly kind: 'batch'; readonly events: TalesEvent[] }
+  | { readonly kind: 'compact'; readonly day: number }
+  | { readonly kind: 'query'; readonly query: QueryCase };
+
+describe('queries hide erased actors', () => {
+  const store = useQueryStore('erased');
+  const { writers, query, event } = workloadArbitraries({ slotMs: HOUR, actors: 6, maxText: 20, maxBatch: 30, maxLimit: 8 });
+  const step: fc.Arbitrary<Step> = fc.oneof(
+    fc.record({ kind: fc.constant('erase' as const), actor: fc.integer({ min: 1, max: 7 }) }),
+    fc.record({ kind: fc.constant('batch' as const), events: fc.array(event, { minLength: 1, maxLength: 10 }) }),
+    fc.record({ kind: fc.constant('compact' as const), day: fc.integer({ min: 0, max: 2 }).map((d) => dayNumber(T0) + d) }),
+    fc.record({ kind: fc.constant('query' as const), query }),
+    fc.record({ kind: fc.constant('query' as const), query }),
+  );
+
+  it('answer the oracle minus erased events at every point of a schedule, cursors issued before an erasure included', async () => {
+    await fc.assert(
+      fc.asyncProperty(writers, fc.array(step, { minLength: 1, maxLength: 12 }), async (workload, steps) => {
+        const seeded = await seedWorkload(store, workload, { chunkOptions: { blockSize: 1024, inlineMax: 2 }, maxGap: 0 });
+        const { ctx, target } = seeded;
+        const stored: StoredEvent[] = [...seeded.stored];
+        const keys = new ErasureKeys(ctx.layout);
+        const erasureStore = { s3: ctx.s3, bucket: ctx.bucket, keys };
+        const erasedActors = new ErasedActors(ctx.s3, ctx.bucket, keys);
+        const erased = new Set<number>();
+        const issued: { query: QueryCase; seen: TalesEvent[]; next: string }[] = [];
+        const page = (q: QueryCase, cursor?: string) => visiblePage(ctx, erasedActors, q, cursor);
+        for (const s of steps) {
+          if (s.kind === 'erase') {
+            await eraseActor(erasureStore, { actor: s.actor, principal: 'tester', now: LATER });
+            erased.add(s.actor);
+          } else if (s.kind === 'batch') {
+            stored.push(...(await seedWriter(target, 'shardId-000000000009', [s.events])).stored);
+          } else if (s.kind === 'compact') {
+            await compactDay(ctx, s.day, { now: LATER, serverSideCopy: false });
+          } else {
+            const first = await page(s.query);
+            expect(first.events.length).toBeLessThanOrEqual(s.query.limit);
+            if (first.next) issued.push({ query: s.query, seen: first.events, next: first.next });
+          }
+          // Every query so far, and every cursor issued so far, answers what the oracle keeps visible now.
+          for (const { query: q, seen, next } of issued) {
+            const expected = expectedVisibleEvents(stored, q, erased).map((e) => e.event);
+            const visibleSeen = seen.filter((e) => !e.actors.some((a) => erased.has(a)));
+            expect([...visibleSeen, ...(await all(page, q, next))]).toEqual(expected);
+            expect(await all(page, q)).toEqual(expected);
+          }
+        }
+      }),
+      { numRuns: 15 },
+    );
+  });
+});
+
+async function visiblePage(ctx: QueryContext, erased: ErasedActors, q: QueryCase, cursor?: string) {
+  const params = {
+    actors: q.actors.join(','),
+    from: String(q.from),
+    to: String(q.to),
+    limit: String(q.limit),
+    ...(cursor ? { cursor } : {}),
+  };
+  const request = parseQueryRequest(params, { now: T0, maxSpanDays: 366 });
+  const result = await runVisibleQuery(ctx, () => erased.current(), request);
+  return { events: result.events, next: result.resumeAfter ? encodeCursor(request, result.resumeAfter) : undefined };
+}
+
+async function all(
+  page: typeof visiblePage extends (ctx: never, e: never, ...rest: infer R) => infer P ? (...args: R) => P : never,
+  q: QueryCase,
+  cursor?: string,
+) {
+  const events: TalesEvent[] = [];
+  let next = cursor;
+  do {
+    const result = await page(q, next);
+    expect(result.events.length).toBeLessThanOrEqual(q.limit);
+    events.push(...result.events);
+    next = result.next;
+  } while (next);
+  return events;
+}
