@@ -12,6 +12,7 @@ const sections: Record<string, () => Promise<Section>> = {
   ingest: async () => (await import('./ingest')).benchIngest,
   query: async () => (await import('./query')).benchQuery,
   compaction: async () => (await import('./compaction')).benchCompaction,
+  erasure: async () => (await import('./erasure')).benchErasure,
 };
 
 async function main(): Promise<void> {

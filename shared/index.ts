@@ -1,3 +1,5 @@
+export type { Erasure } from './client/erasures';
+export { TalesErasures } from './client/erasures';
 export { ProducerClosedError, ProducerFlushError, TalesClientError, TalesQueryError } from './client/errors';
 export type { FailedRecord, LogInput, ProducerEvents, RetriedRecord, SentRecord } from './client/producer';
 export { TalesProducer } from './client/producer';
