@@ -51,7 +51,8 @@ export class BlockRows {
     const actorStart = new Uint32Array(count + 1);
     for (let i = 0; i < count; i++) {
       const n = reader.u8('actor count');
-      if (n < 1 || n > MAX_ACTORS_PER_EVENT) throw new CorruptError(`entry ${i} has ${n} actors`);
+      // 0 actors: an entry a purge erased (its time stays, so that later entries keep their ordinals).
+      if (n > MAX_ACTORS_PER_EVENT) throw new CorruptError(`entry ${i} has ${n} actors`);
       actorStart[i + 1] = (actorStart[i] as number) + n;
     }
     const actors = new Uint32Array(actorStart[count] as number);

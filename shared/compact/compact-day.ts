@@ -117,7 +117,7 @@ function generationOf(day: number, refs: readonly StoredChunk[]): string {
 }
 
 /** One block table, dictionary list and set of postings over day ordinals: each source shifted by its base. */
-function mergeIndexes(sources: readonly SourceIndex[]) {
+export function mergeIndexes(sources: readonly SourceIndex[]) {
   const blocks: DirectoryInput['blocks'][number][] = [];
   const dictionaries: Uint8Array[] = [];
   const byActor = new Map<number, Uint32Array[]>();
