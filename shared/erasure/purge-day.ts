@@ -90,7 +90,7 @@ export async function purgeCompactedDay(
     indexEtag: putIndex.ETag ?? '',
     dataSize: merged.blocksSize,
     dataEtag: putData.ETag ?? '',
-    sources: merged.sources.map((source: CompactSource, i) => ({ ...source, etag: (meta.sources[i] as CompactSource).etag })),
+    sources: merged.sources,
     committedAt: options.now,
   };
   await ctx.s3.send(
