@@ -253,6 +253,11 @@ export class TalesLog extends Construct {
     // writer chunks (`*.tale` below w/): never a manifest, which the consumer continues from.
     this.grantObjects(fn, ['s3:PutObject', 's3:AbortMultipartUpload'], [`${LAYOUT_VERSION}/*/compact/*`]);
     this.grantObjects(fn, ['s3:DeleteObject'], [`${LAYOUT_VERSION}/*/w/*.tale`]);
+    // The purge after each run: it reads the erased set and settles the erasure records, and deletes a
+    // purged day's replaced generation (compact/ objects that still hold the erased events).
+    this.grantObjects(fn, ['s3:GetObject', 's3:PutObject'], ['erasures/*']);
+    this.grantList(fn, 'erasures/*');
+    this.grantObjects(fn, ['s3:DeleteObject'], [`${LAYOUT_VERSION}/*/compact/*`]);
     new events.Rule(this, 'CompactionSchedule', {
       description: 'Runs the Tales compactor over the closed days of its lookback window',
       schedule: this.props.compactionSchedule,

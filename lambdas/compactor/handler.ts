@@ -1,6 +1,8 @@
 import middy from '@middy/core';
 import type { CompactContext } from '../../shared/compact/compact-day';
 import { type DayReport, runCompaction } from '../../shared/compact/run-compaction';
+import type { ErasureStore } from '../../shared/erasure/erase-actor';
+import { type PurgeDayReport, runPurge } from '../../shared/erasure/run-purge';
 import { parseDayName } from '../../shared/layout/day';
 import type { CompactorConfig } from './config';
 
@@ -15,15 +17,19 @@ export interface CompactorDeps {
   readonly context: () => Promise<CompactContext>;
   readonly config: CompactorConfig;
   readonly logger: CompactorLogger;
+  /** The erasure records: after compacting, each run purges erased actors (the given day only, when one is given). */
+  readonly erasures: ErasureStore;
   /** @default Date.now */
   readonly clock?: () => number;
 }
 
-export function createCompactorHandler({ context, config, logger, clock = Date.now }: CompactorDeps) {
-  return middy<CompactorEvent, { days: DayReport[] }>().handler(async (event) => {
+export function createCompactorHandler({ context, config, logger, erasures, clock = Date.now }: CompactorDeps) {
+  return middy<CompactorEvent, { days: DayReport[]; purged: PurgeDayReport[] }>().handler(async (event) => {
     const request = parseEvent(event);
-    const days = await runCompaction(await context(), {
-      now: clock(),
+    const ctx = await context();
+    const now = clock();
+    const days = await runCompaction(ctx, {
+      now,
       closeAfterMs: config.closeAfterMs,
       graceMs: config.graceMs,
       lookbackDays: config.lookbackDays,
@@ -31,7 +37,9 @@ export function createCompactorHandler({ context, config, logger, clock = Date.n
       ...request,
     });
     for (const report of days) logger.info('compaction', { ...report });
-    return { days };
+    const purged = await runPurge(ctx, erasures, { now, graceMs: config.graceMs, ...(request.days ? { days: request.days } : {}) });
+    for (const report of purged) logger.info('purge', { ...report });
+    return { days, purged };
   });
 }
 

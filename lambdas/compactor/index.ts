@@ -2,6 +2,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { createS3Client } from '../../shared/aws/clients';
 import { loadZstd } from '../../shared/codec/zstd';
 import type { CompactContext } from '../../shared/compact/compact-day';
+import { ErasureKeys } from '../../shared/erasure/keys';
 import { KeyLayout } from '../../shared/layout/keys';
 import { readCompactorConfig } from './config';
 import { createCompactorHandler } from './handler';
@@ -19,4 +20,5 @@ export const handler = createCompactorHandler({
   },
   config,
   logger: new Logger({ serviceName: 'tales-compactor' }),
+  erasures: { s3, bucket: config.bucket, keys: new ErasureKeys(layout) },
 });

@@ -13,6 +13,8 @@ import { createKinesisClient, createS3Client } from '../../shared/aws/clients';
 import { type BlockCompressor, loadZstd } from '../../shared/codec/zstd';
 import type { DayReport } from '../../shared/compact/run-compaction';
 import type { Env } from '../../shared/config/env';
+import { ErasureKeys } from '../../shared/erasure/keys';
+import type { PurgeDayReport } from '../../shared/erasure/run-purge';
 import type { HttpResponse } from '../../shared/http/response';
 import { KeyLayout } from '../../shared/layout/keys';
 import { createQueryContext, type QueryContext } from '../../shared/query/context';
@@ -89,7 +91,7 @@ export function localCompactor(
   env: Env,
   logLevel: LogLevel,
   zstd: Promise<BlockCompressor> = loadZstd(),
-): LocalHandler<CompactorEvent, { days: DayReport[] }> {
+): LocalHandler<CompactorEvent, { days: DayReport[]; purged: PurgeDayReport[] }> {
   const config = readCompactorConfig(env);
   const s3 = createS3Client({ region: config.region, endpoint: config.s3Endpoint });
   const layout = new KeyLayout(config.prefix);
@@ -97,6 +99,7 @@ export function localCompactor(
     context: () => zstd.then((z) => ({ s3, bucket: config.bucket, layout, zstd: z })),
     config,
     logger: new Logger({ serviceName: 'tales-compactor', logLevel }),
+    erasures: { s3, bucket: config.bucket, keys: new ErasureKeys(layout) },
   });
   return { invoke: invoker(handler), destroy: () => s3.destroy() };
 }

@@ -3,6 +3,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { decodeErasedSet, encodeErasedSet } from './erased-set';
 import { ErasureConflictError } from './errors';
 import type { ErasureKeys } from './keys';
+import { updatePending } from './pending';
 import { decodeActorPointer, decodeErasureRecord, type ErasureRecord, encodeActorPointer, encodeErasureRecord } from './record';
 import { putIfUnchanged, readVersioned } from './stored-object';
 
@@ -24,12 +25,18 @@ const SET_ATTEMPTS = 10;
 /**
  * Records the erasure of `actor` and adds it to the erased set, so that every query started after
  * this returns hides its events. Idempotent and safe to retry after a crash at any call: the actor's
- * pointer (written once, If-None-Match) fixes the erasure id, the record is written if missing, and
- * the set is updated only if it lacks the actor (If-Match, so concurrent erasures never lose one).
+ * pointer (written once, If-None-Match) fixes the erasure id, the record is written if missing, the
+ * erasure joins the pending list (what purge passes settle), and the set is updated only if it lacks
+ * the actor (both If-Match, so concurrent erasures never lose one).
  */
 export async function eraseActor(store: ErasureStore, request: EraseRequest): Promise<ErasureRecord> {
   const id = await erasureIdOf(store, request.actor);
   const record = await ensureRecord(store, id, request);
+  if (record.purgedAt === undefined) {
+    await updatePending(store, (pending) =>
+      pending.some((entry) => entry.id === id) ? pending : [...pending, { actor: request.actor, id }],
+    );
+  }
   await ensureErased(store, request.actor);
   return record;
 }

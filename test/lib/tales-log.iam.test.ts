@@ -189,24 +189,31 @@ describe('TalesLog IAM: each function', () => {
   );
 
   it.each(VARIANTS)(
-    'fails if the compactor ($name) may write outside compact/ or delete anything but writer chunks',
+    'fails if the compactor ($name) may write outside compact/ and erasures/, or delete anything but writer chunks and compact/',
     ({ synth: variant, prefix }) => {
       const synth = variant();
       const statements = permissionsOf(synth, 'compactorFunction');
       const bucketId = bucketIdOf(synth);
-      const patternsOf = (action: string) => resourcesOf(find(statements, action)).map((resource) => objectPatternOf(resource, bucketId));
-      expect(statements.flatMap(actionsOf).sort()).toEqual([
+      const patternsOf = (action: string) =>
+        statements
+          .filter((statement) => actionsOf(statement).includes(action))
+          .flatMap(resourcesOf)
+          .map((resource) => objectPatternOf(resource, bucketId))
+          .sort();
+      expect([...new Set(statements.flatMap(actionsOf))].sort()).toEqual([
         's3:AbortMultipartUpload',
         's3:DeleteObject',
         's3:GetObject',
         's3:ListBucket',
         's3:PutObject',
       ]);
-      expect(patternsOf('s3:GetObject')).toEqual([`${prefix}v1/*`]);
-      expect(patternsOf('s3:PutObject')).toEqual([`${prefix}v1/*/compact/*`]);
+      expect(patternsOf('s3:GetObject')).toEqual([`${prefix}erasures/*`, `${prefix}v1/*`]);
+      expect(patternsOf('s3:PutObject')).toEqual([`${prefix}erasures/*`, `${prefix}v1/*/compact/*`]);
       expect(patternsOf('s3:AbortMultipartUpload')).toEqual([`${prefix}v1/*/compact/*`]);
-      expect(patternsOf('s3:DeleteObject')).toEqual([`${prefix}v1/*/w/*.tale`]);
-      expect(find(statements, 's3:ListBucket').Condition).toEqual({ StringLike: { 's3:prefix': [`${prefix}v1/*`] } });
+      expect(patternsOf('s3:DeleteObject')).toEqual([`${prefix}v1/*/compact/*`, `${prefix}v1/*/w/*.tale`]);
+      expect(
+        statements.filter((statement) => actionsOf(statement).includes('s3:ListBucket')).map((statement) => statement.Condition),
+      ).toEqual([{ StringLike: { 's3:prefix': [`${prefix}v1/*`] } }, { StringLike: { 's3:prefix': [`${prefix}erasures/*`] } }]);
     },
   );
 

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCompactorConfig } from '../../../lambdas/compactor/config';
 import { createCompactorHandler } from '../../../lambdas/compactor/handler';
 import { loadZstd } from '../../../shared/codec/zstd';
+import { ErasureKeys } from '../../../shared/erasure/keys';
 import { DAY_MS } from '../../../shared/layout/day';
 import { KeyLayout } from '../../../shared/layout/keys';
 import { type LocalS3, startLocalS3 } from '../../support/local-s3';
@@ -41,6 +42,7 @@ async function setUp(prefix: string, now: number, graceMs = 0) {
     context: async () => target,
     config,
     logger: { info: (_message, attributes) => logged.push(attributes) },
+    erasures: { s3: local.s3, bucket: local.bucket, keys: new ErasureKeys(layout) },
     clock: () => now,
   });
   return { handler, seeded, logged, layout };

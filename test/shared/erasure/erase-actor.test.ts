@@ -33,7 +33,9 @@ describe('eraseActor', () => {
     expect(again).toEqual(first);
     expect([...setOf()]).toEqual([42]);
     expect(await readErasure(store, first.id)).toEqual(first);
-    expect([...memory.objects.keys()].sort()).toEqual([keys.actorKey(42), keys.recordKey(first.id), keys.setKey].sort());
+    expect([...memory.objects.keys()].sort()).toEqual(
+      [keys.actorKey(42), keys.recordKey(first.id), `${keys.prefix}pending.json`, keys.setKey].sort(),
+    );
     expect(keys.setKey).toBe('tales/erasures/set.json');
   });
 

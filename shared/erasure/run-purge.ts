@@ -1,0 +1,103 @@
+import { listFolders } from '../aws/list-folders';
+import { s3Source } from '../aws/s3-source';
+import type { ChunkIndex } from '../chunk/chunk-index';
+import { openChunk } from '../chunk/reader';
+import type { CompactContext } from '../compact/compact-day';
+import type { CompactMeta } from '../compact/meta';
+import { readCompactMeta } from '../compact/read-meta';
+import { sweepCompactedChunks } from '../compact/sweep';
+import { dayName, parseDayName } from '../layout/day';
+import { LAYOUT_VERSION } from '../layout/keys';
+import { readManifest } from '../manifest/read-manifest';
+import { storedChunks } from '../manifest/stored-chunks';
+import type { ErasureStore } from './erase-actor';
+import { decodeErasedSet } from './erased-set';
+import { readPending, settlePending } from './pending';
+import { erasedIn, purgeCompactedDay } from './purge-day';
+import { readVersioned } from './stored-object';
+import { oldGenerationKeys, sweepOldGenerations } from './sweep-generations';
+
+export interface PurgeRun {
+  readonly now: number;
+  /** How long replaced objects stay for queries under way (the compaction grace). */
+  readonly graceMs: number;
+  /** Only these days (a forced purge of one day); unset: every stored day, and the erasure records are updated. */
+  readonly days?: readonly number[];
+}
+
+export interface PurgeDayReport {
+  readonly day: string;
+  /** Erased events turned into tombstones by this run. */
+  readonly purged: number;
+  /** Erased actors whose events the day still holds (an open day, or replaced objects in their grace period). */
+  readonly holding: readonly number[];
+}
+
+/**
+ * One purge pass: every compacted day naming an erased actor is rewritten without its events, replaced
+ * objects are deleted once their grace period is over, and each pending erasure's record is updated
+ * with the days still holding its events (purged when none is left). Open days hold their events in
+ * writer chunks until they close and are compacted; the next pass then purges them.
+ */
+export async function runPurge(ctx: CompactContext, store: ErasureStore, run: PurgeRun): Promise<PurgeDayReport[]> {
+  const stored = await readVersioned(store.s3, store.bucket, store.keys.setKey);
+  if (!stored) return [];
+  const erased = decodeErasedSet(stored.text, store.keys.setKey);
+  const days = run.days ?? (await storedDays(ctx));
+  const reports: PurgeDayReport[] = [];
+  for (const day of days) reports.push(await purgeDay(ctx, day, erased, run));
+  if (!run.days) {
+    const held = new Map<number, string[]>();
+    for (const report of reports) for (const actor of report.holding) held.set(actor, [...(held.get(actor) ?? []), report.day]);
+    await settlePending(store, await readPending(store), held, run.now);
+  }
+  return reports.filter((report) => report.purged > 0 || report.holding.length > 0);
+}
+
+async function purgeDay(ctx: CompactContext, day: number, erased: ReadonlySet<number>, run: PurgeRun): Promise<PurgeDayReport> {
+  let meta = await readCompactMeta(ctx.s3, ctx.bucket, ctx.layout, day);
+  let purged = 0;
+  const holding = new Set<number>();
+  if (meta) {
+    const outcome = await purgeCompactedDay(ctx, meta, erased, { now: run.now });
+    if (outcome.status === 'purged') {
+      meta = outcome.meta;
+      purged = outcome.erased;
+    }
+    await sweepOldGenerations(ctx, meta, run.now, run.graceMs);
+    await sweepCompactedChunks(ctx, meta, run.now, run.graceMs);
+    for (const key of await oldGenerationKeys(ctx, meta)) {
+      if (key.endsWith('.index.tale'))
+        for (const actor of erasedIn(await openChunk(s3Source(ctx.s3, ctx.bucket, key), ctx.zstd), erased)) holding.add(actor);
+    }
+  }
+  for (const index of await writerChunkIndexes(ctx, day, meta)) for (const actor of erasedIn(index, erased)) holding.add(actor);
+  return { day: dayName(day), purged, holding: [...holding].sort((a, b) => a - b) };
+}
+
+/** The heads of the day's writer chunks still stored (not swept), compacted ones included. */
+async function writerChunkIndexes(ctx: CompactContext, day: number, meta: CompactMeta | undefined): Promise<ChunkIndex[]> {
+  const manifests = [];
+  for await (const folder of listFolders(ctx.s3, ctx.bucket, ctx.layout.writersPrefix(day))) {
+    const writer = ctx.layout.writerOfPrefix(day, folder);
+    manifests.push(await readManifest(ctx.s3, ctx.bucket, ctx.layout.manifestKey(day, writer), writer, day));
+  }
+  const indexes: ChunkIndex[] = [];
+  for (const chunk of storedChunks(ctx.layout, manifests)) {
+    try {
+      indexes.push(await openChunk(s3Source(ctx.s3, ctx.bucket, chunk.key), ctx.zstd, chunk.record.headSize));
+    } catch (error) {
+      // A compacted chunk the sweep deleted holds nothing any more.
+      if (!(meta && (error as Error).name === 'NoSuchKey')) throw error;
+    }
+  }
+  return indexes;
+}
+
+/** Every day folder below `<prefix>v1/`. */
+async function storedDays(ctx: CompactContext): Promise<number[]> {
+  const base = `${ctx.layout.prefix}${LAYOUT_VERSION}/`;
+  const days: number[] = [];
+  for await (const folder of listFolders(ctx.s3, ctx.bucket, base)) days.push(parseDayName(folder.slice(base.length, -1)));
+  return days;
+}
