@@ -67,9 +67,9 @@ describe('queries hide erased actors', () => {
           }
         }
       }),
-      { numRuns: 15 },
+      { numRuns: 10 },
     );
-  });
+  }, 300_000);
 });
 
 async function visiblePage(ctx: QueryContext, erased: ErasedActors, q: QueryCase, cursor?: string) {
