@@ -1,13 +1,15 @@
 /**
  * Query figures on the shared workload: 1,000,000 events (env N) stored by the writer as 4 writers
- * with 10,000-record batches in an in-process s3rver, then the reference queries of the shared bench
+ * with 10,000-record batches, in memory (MemoryS3 answering the real SDK, no latency: the store the
+ * tales reference ran against) and in an in-process s3rver (`--store memory|s3rver`; both by
+ * default, one table each), then the reference queries of the shared bench
  * README. Per query: rows, latency on a warm Lambda (heads cached; p50/p95), the first run on a cold
  * one, S3 requests and KiB read, and the naive baseline (download and scan every chunk), beside the
  * reference figures for kelindar/tales (Go) and DuckDB.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
 import { s3Source } from '../shared/aws/s3-source';
-import { loadZstd } from '../shared/codec/zstd';
+import { type BlockCompressor, loadZstd } from '../shared/codec/zstd';
 import { DAY_MS, dayNumber } from '../shared/layout/day';
 import { KeyLayout } from '../shared/layout/keys';
 import { createQueryContext, type QueryContext } from '../shared/query/context';
@@ -15,6 +17,7 @@ import { encodeCursor } from '../shared/query/cursor';
 import { parseQueryRequest, type QueryRequest } from '../shared/query/request';
 import { runQuery } from '../shared/query/run-query';
 import { startLocalS3 } from '../test/support/local-s3';
+import { MemoryS3 } from '../test/support/memory-s3';
 import { loadWorkload } from './query-load';
 import { naiveQuery } from './query-naive';
 import { type BenchTable, percentiles } from './table';
@@ -101,10 +104,48 @@ async function rangedGetMs(s3: S3Client, bucket: string, key: string, length: nu
   return percentiles(samples).p50;
 }
 
-export async function benchQuery(): Promise<BenchTable[]> {
+interface BenchStore {
+  readonly name: string;
+  readonly s3: S3Client;
+  readonly bucket: string;
+  /** What one ranged GET costs here. */
+  readonly floor: string;
+  stop(): Promise<void>;
+}
+
+const STORES = ['memory', 's3rver'] as const;
+
+async function openStore(kind: (typeof STORES)[number]): Promise<BenchStore> {
+  if (kind === 'memory') {
+    const memory = new MemoryS3('bench-query');
+    return { name: 'MemoryS3, in process', s3: memory.client(), bucket: memory.bucket, floor: 'in memory', stop: async () => undefined };
+  }
+  const local = await startLocalS3();
+  return { name: 's3rver, in process', s3: local.s3, bucket: local.bucket, floor: 's3rver', stop: () => local.stop() };
+}
+
+/** `--store memory|s3rver`, repeatable; both when absent. */
+function storesOf(options: readonly string[]): (typeof STORES)[number][] {
+  const chosen: (typeof STORES)[number][] = [];
+  options.forEach((option, i) => {
+    if (option !== '--store') return;
+    const value = options[i + 1];
+    if (!STORES.includes(value as (typeof STORES)[number])) throw new Error(`--store must be one of ${STORES.join(', ')} (given ${value})`);
+    chosen.push(value as (typeof STORES)[number]);
+  });
+  return chosen.length ? chosen : [...STORES];
+}
+
+export async function benchQuery(options: readonly string[] = []): Promise<BenchTable[]> {
   const workload = generate();
+  const zstd = await loadZstd();
+  const tables: BenchTable[] = [];
+  for (const kind of storesOf(options)) tables.push(await benchStore(await openStore(kind), workload, zstd));
+  return tables;
+}
+
+async function benchStore(local: BenchStore, workload: Workload, zstd: BlockCompressor): Promise<BenchTable> {
   const n = workload.ts.length;
-  const [local, zstd] = await Promise.all([startLocalS3(), loadZstd()]);
   try {
     const layout = new KeyLayout('bench-query/');
     const loaded = await loadWorkload(workload, { s3: local.s3, bucket: local.bucket, layout, zstd, writers: WRITERS, batch: BATCH });
@@ -173,36 +214,34 @@ export async function benchQuery(): Promise<BenchTable[]> {
     }
     const someChunk = layout.chunkKey(dayNumber(first), 'shardId-000000000000', 0);
     const floor = [await rangedGetMs(local.s3, local.bucket, someChunk, 100), await rangedGetMs(local.s3, local.bucket, someChunk, 65_536)];
-    return [
-      {
-        title: `Query: ${n.toLocaleString('en-US')} events, ${WRITERS} writers, ${loaded.chunks} chunks (s3rver, in process)`,
-        columns: [
-          'query',
-          'rows',
-          'p50 ms',
-          'p95 ms',
-          'cold ms',
-          'S3 requests',
-          'KiB read',
-          'naive ms',
-          'naive requests',
-          'naive KiB',
-          'tales (Go) ms',
-          'DuckDB ms',
-        ],
-        rows,
-        notes: [
-          `Actors: hot ${hot} (${count(hot)} events), hot2 ${hot2} (${count(hot2)}), mid ${mid} (${count(mid)}), rare ${rare} (${count(rare)}).`,
-          `Loaded by the writer in ${(loaded.ms / 1000).toFixed(1)} s: ${(loaded.bytes / n).toFixed(1)} bytes/event stored.`,
-          'p50/p95: warm Lambda (chunk heads cached), 30 runs (5 when a run takes over 200 ms); cold: first run with an empty cache.',
-          'S3 requests and KiB: one warm run (lists + manifest GETs + head/bitmap/block ranged GETs). "All rows" queries run as one',
-          'unbounded call; "pages of 1,000" follow cursors as the HTTP API does (limit ≤ 1000). Naive: download every chunk of the',
-          'range whole and scan it. 1-day rows use the middle day of the data. Reference columns: medians from ../shared/bench/README.md.',
-          `One ranged GET from this s3rver (in process, sequential, p50): ${floor[0]?.toFixed(1)} ms for 100 B, ${floor[1]?.toFixed(1)} ms for 64 KiB;`,
-          'the reference tales figures were taken against an in-memory S3, DuckDB read local files.',
-        ],
-      },
-    ];
+    return {
+      title: `Query: ${n.toLocaleString('en-US')} events, ${WRITERS} writers, ${loaded.chunks} chunks (${local.name})`,
+      columns: [
+        'query',
+        'rows',
+        'p50 ms',
+        'p95 ms',
+        'cold ms',
+        'S3 requests',
+        'KiB read',
+        'naive ms',
+        'naive requests',
+        'naive KiB',
+        'tales (Go) ms',
+        'DuckDB ms',
+      ],
+      rows,
+      notes: [
+        `Actors: hot ${hot} (${count(hot)} events), hot2 ${hot2} (${count(hot2)}), mid ${mid} (${count(mid)}), rare ${rare} (${count(rare)}).`,
+        `Loaded by the writer in ${(loaded.ms / 1000).toFixed(1)} s: ${(loaded.bytes / n).toFixed(1)} bytes/event stored.`,
+        'p50/p95: warm Lambda (chunk heads cached), 30 runs (5 when a run takes over 200 ms); cold: first run with an empty cache.',
+        'S3 requests and KiB: one warm run (lists + manifest GETs + head/bitmap/block ranged GETs). "All rows" queries run as one',
+        'unbounded call; "pages of 1,000" follow cursors as the HTTP API does (limit ≤ 1000). Naive: download every chunk of the',
+        'range whole and scan it. 1-day rows use the middle day of the data. Reference columns: medians from ../shared/bench/README.md.',
+        `One ranged GET from this store (${local.floor}, sequential, p50): ${floor[0]?.toFixed(2)} ms for 100 B, ${floor[1]?.toFixed(2)} ms for 64 KiB;`,
+        'the reference tales figures were taken against an in-memory S3, DuckDB read local files.',
+      ],
+    };
   } finally {
     await local.stop();
   }

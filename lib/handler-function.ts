@@ -1,17 +1,21 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { AssetHashType, DockerImage, type Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { bundleHandler } from './bundle-handler';
 
-/** The repository root: the handlers live in `lambdas/<name>/index.ts` below it. */
+/**
+ * The repository root, where the handlers are `lambdas/<name>/index.ts`; in the npm package it is `dist/`,
+ * where they are prebuilt bundles `lambdas/<name>/index.js` (with roaring-wasm's `index.wasm` beside each).
+ */
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /** The handlers; each is `lambdas/<name>/index.ts` exporting `handler`. */
-export type HandlerName = 'ingest' | 'consumer' | 'query' | 'compactor';
+export type HandlerName = 'ingest' | 'consumer' | 'query' | 'compactor' | 'merger';
 
 export interface HandlerFunctionSpec {
   readonly name: HandlerName;
@@ -20,13 +24,15 @@ export interface HandlerFunctionSpec {
   readonly timeout: Duration;
   readonly environment: Record<string, string>;
   readonly logRetention: logs.RetentionDays;
+  /** @default - none */
+  readonly reservedConcurrentExecutions?: number;
 }
 
 /**
  * One handler as a Lambda function, with its own role and log group (ids `<id>`, `<id>Role`, `<id>LogGroup`).
  * The role starts empty apart from writing to that log group: every other permission is granted by the caller.
  */
-export function createHandlerFunction(scope: Construct, id: string, spec: HandlerFunctionSpec): NodejsFunction {
+export function createHandlerFunction(scope: Construct, id: string, spec: HandlerFunctionSpec): lambda.Function {
   const logGroup = new logs.LogGroup(scope, `${id}LogGroup`, {
     retention: spec.logRetention,
     // Logs are operational and bounded by their retention; the data that must survive lives in the bucket.
@@ -39,41 +45,18 @@ export function createHandlerFunction(scope: Construct, id: string, spec: Handle
   });
   logGroup.grantWrite(role);
 
-  const fn = new NodejsFunction(scope, id, {
-    entry: join(PROJECT_ROOT, 'lambdas', spec.name, 'index.ts'),
-    handler: 'handler',
-    projectRoot: PROJECT_ROOT,
-    depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
+  const fn = new lambda.Function(scope, id, {
+    code: handlerCode(spec.name),
+    handler: 'index.handler',
     description: spec.description,
     runtime: lambda.Runtime.NODEJS_22_X,
     architecture: lambda.Architecture.ARM_64,
     memorySize: spec.memorySize,
     timeout: spec.timeout,
+    ...(spec.reservedConcurrentExecutions !== undefined ? { reservedConcurrentExecutions: spec.reservedConcurrentExecutions } : {}),
     role,
     logGroup,
     environment: { ...spec.environment, NODE_OPTIONS: '--enable-source-maps' },
-    bundling: {
-      forceDockerBundling: false,
-      // CommonJS: roaring-wasm loads its wasm synchronously through require, and there is no top-level await.
-      format: OutputFormat.CJS,
-      target: 'node22',
-      minify: true,
-      sourceMap: true,
-      sourcesContent: false,
-      // The SDK is bundled at the versions package-lock.json pins (the tested ones) rather than taken from
-      // whatever release the runtime ships; it also lets esbuild drop the clients the handler does not use.
-      bundleAwsSDK: true,
-      commandHooks: {
-        beforeBundling: () => [],
-        beforeInstall: () => [],
-        // esbuild does not inline roaring-wasm's index.wasm, which it reads from __dirname at require time:
-        // without this copy the handler fails its cold start with ENOENT. Every bundle gets it, so a handler
-        // that starts to use bitmaps cannot forget it.
-        afterBundling: (inputDir: string, outputDir: string) => [
-          `cp "${join(inputDir, 'node_modules', 'roaring-wasm', 'index.wasm')}" "${join(outputDir, 'index.wasm')}"`,
-        ],
-      },
-    },
   });
   Validations.of(fn).acknowledge({
     id: 'AwsSolutions-L1',
@@ -82,4 +65,26 @@ export function createHandlerFunction(scope: Construct, id: string, spec: Handle
       'moving to Node.js 24 is a one-line change once it has been tested.',
   });
   return fn;
+}
+
+/**
+ * The package ships the bundles `npm pack` built (pack/build.ts), so a user's synth needs neither esbuild nor
+ * our sources; in the repository the same bundler runs at synth (skipped where a test turns bundling off).
+ */
+function handlerCode(name: HandlerName): lambda.Code {
+  const dir = join(PROJECT_ROOT, 'lambdas', name);
+  if (existsSync(join(dir, 'index.js'))) return lambda.Code.fromAsset(dir);
+  return lambda.Code.fromAsset(dir, {
+    assetHashType: AssetHashType.OUTPUT,
+    bundling: {
+      // Never pulled: local bundling always succeeds (no Docker engine is needed or used).
+      image: DockerImage.fromRegistry('public.ecr.aws/sam/build-nodejs22.x'),
+      local: {
+        tryBundle: (outDir) => {
+          bundleHandler(PROJECT_ROOT, name, outDir);
+          return true;
+        },
+      },
+    },
+  });
 }

@@ -36,6 +36,15 @@ export interface TalesLogProps {
   readonly streamEncryptionKey?: kms.IKey;
 
   /**
+   * An existing bucket to keep the data in, e.g. the one a `cdk destroy` retained:
+   * `s3.Bucket.fromBucketName(this, 'Data', '<BucketName>')` reattaches it with its data. The stack then
+   * neither creates nor configures a bucket, so `versioned`, `retentionDays`, `removalPolicy` and
+   * `serverAccessLogsBucket` must be left unset (they are that bucket's own settings).
+   * @default - a new bucket, private, TLS only, SSE-S3, retained when it leaves the stack
+   */
+  readonly bucket?: s3.IBucket;
+
+  /**
    * Keep object versions. Manifests are rewritten on every batch, so noncurrent versions expire after 30 days.
    * @default false
    */
@@ -74,16 +83,45 @@ export interface TalesLogProps {
 
   /**
    * How long the event source gathers records before invoking the consumer (at most 5 minutes):
-   * the chunk interval. Longer windows make fewer, larger chunks; shorter ones make events queryable sooner.
-   * @default Duration.minutes(5)
+   * the chunk interval, and so how soon an event is queryable. Longer windows make fewer, larger chunks;
+   * the merger keeps the query's cost flat in the number of chunks either way.
+   * @default Duration.seconds(60)
    */
   readonly maxBatchingWindow?: Duration;
 
   /**
-   * Retries of a failing consumer batch (0..10000) before it goes to the dead-letter queue.
-   * @default 10
+   * Retries of a failing consumer batch (0..10000) before it goes, records included, to the failure
+   * destination bucket (replay it with `tales replay`). With `maxRecordAge` it sets how long an S3 outage
+   * the consumer rides out without giving up a batch.
+   * @default 10000 - the age bound decides
    */
   readonly retryAttempts?: number;
+
+  /**
+   * Age of a batch's oldest record past which the consumer gives it up to the failure destination
+   * (1 minute..7 days); keep it below `streamRetention`, which must also cover it.
+   * @default Duration.hours(6) - rides out an S3 outage of hours
+   */
+  readonly maxRecordAge?: Duration;
+
+  /**
+   * Concurrency reserved for the consumer, so that a flood of queries cannot throttle writing until records
+   * expire. One batch runs per shard at a time: reserve at least the shard count.
+   * @default - shardCount, or 10 for an on-demand stream
+   */
+  readonly consumerReservedConcurrency?: number;
+
+  /**
+   * Concurrency reserved for (and capping) the query function.
+   * @default - none: the query shares the account's unreserved concurrency
+   */
+  readonly queryReservedConcurrency?: number;
+
+  /**
+   * An email address subscribed to the alarm topic the stack creates (confirm the subscription email).
+   * @default - no subscription
+   */
+  readonly alarmEmail?: string;
 
   /**
    * Run the compactor on `compactionSchedule`: it merges each closed day's writer chunks into one indexed
@@ -94,9 +132,23 @@ export interface TalesLogProps {
 
   /**
    * When the compactor runs (it compacts every closed day of its lookback window).
-   * @default Schedule.cron({ minute: '30', hour: '1' }) - daily at 01:30 UTC
+   * @default Schedule.cron({ minute: '30', hour: '2' }) - daily at 02:30 UTC, half an hour after the
+   * previous day closes (26 h after it ends: the skew window plus the batching delay)
    */
   readonly compactionSchedule?: Schedule;
+
+  /**
+   * Run the merger on `mergeSchedule`: it folds each open day's new writer chunks into merged index
+   * segments (indexes only; no data moves), so a query opens a few segments instead of every chunk.
+   * @default true
+   */
+  readonly enableMerging?: boolean;
+
+  /**
+   * When the merger runs. Chunks written since its last run are read one by one until it runs again.
+   * @default Schedule.rate(Duration.minutes(5))
+   */
+  readonly mergeSchedule?: Schedule;
 
   /**
    * Authentication of the ingest and query Function URLs. NONE makes both public: choose it only on purpose.
@@ -137,16 +189,39 @@ export interface TalesLogProps {
 
   /**
    * A topic notified when any alarm changes to ALARM or back to OK.
-   * @default - alarms have no actions
+   * @default - a topic the construct creates (`alarmTopic` of the construct)
    */
   readonly alarmTopic?: sns.ITopic;
 }
 
 /** The props with every default applied. */
 export type ResolvedTalesLogProps = Required<
-  Omit<TalesLogProps, 'shardCount' | 'streamEncryptionKey' | 'retentionDays' | 'serverAccessLogsBucket' | 'alarmTopic'>
+  Omit<
+    TalesLogProps,
+    | 'bucket'
+    | 'shardCount'
+    | 'streamEncryptionKey'
+    | 'retentionDays'
+    | 'serverAccessLogsBucket'
+    | 'alarmTopic'
+    | 'consumerReservedConcurrency'
+    | 'queryReservedConcurrency'
+    | 'alarmEmail'
+  >
 > &
-  Pick<TalesLogProps, 'shardCount' | 'streamEncryptionKey' | 'retentionDays' | 'serverAccessLogsBucket' | 'alarmTopic'>;
+  Pick<
+    TalesLogProps,
+    | 'bucket'
+    | 'shardCount'
+    | 'streamEncryptionKey'
+    | 'retentionDays'
+    | 'serverAccessLogsBucket'
+    | 'alarmTopic'
+    | 'queryReservedConcurrency'
+    | 'alarmEmail'
+  > & {
+    readonly consumerReservedConcurrency: number;
+  };
 
 /** Lambda's limits for a Kinesis event source mapping. */
 const MAX_BATCH_SIZE = 10_000;
@@ -161,6 +236,10 @@ export function resolveTalesLogProps(props: TalesLogProps): ResolvedTalesLogProp
   if (!SAFE_PREFIX.test(prefix) || prefix.startsWith('/') || prefix.includes('//')) {
     throw new RangeError(`prefix may hold only letters, digits and !_.'()/- without empty segments (given "${prefix}")`);
   }
+  if (props.bucket) {
+    const own = (['versioned', 'retentionDays', 'removalPolicy', 'serverAccessLogsBucket'] as const).filter((k) => props[k] !== undefined);
+    if (own.length > 0) throw new RangeError(`${own.join(', ')} configure a new bucket: leave them unset with an existing bucket`);
+  }
   checkInteger('shardCount', props.shardCount, 1, 500);
   checkInteger('retentionDays', props.retentionDays, 1, 36_500);
   checkInteger('batchSize', props.batchSize, 1, MAX_BATCH_SIZE);
@@ -173,7 +252,7 @@ export function resolveTalesLogProps(props: TalesLogProps): ResolvedTalesLogProp
   if (retentionHours < 24 || retentionHours > 8760) {
     throw new RangeError(`streamRetention must be 24 hours..365 days (given ${streamRetention.toHumanString()})`);
   }
-  const maxBatchingWindow = props.maxBatchingWindow ?? Duration.minutes(5);
+  const maxBatchingWindow = props.maxBatchingWindow ?? Duration.seconds(60);
   if (maxBatchingWindow.toMilliseconds() > Duration.minutes(5).toMilliseconds()) {
     throw new RangeError(`maxBatchingWindow must be at most 5 minutes (given ${maxBatchingWindow.toHumanString()})`);
   }
@@ -181,6 +260,18 @@ export function resolveTalesLogProps(props: TalesLogProps): ResolvedTalesLogProp
   if (iteratorAgeAlarmThreshold.toMilliseconds() <= 0) {
     throw new RangeError(`iteratorAgeAlarmThreshold must be positive (given ${iteratorAgeAlarmThreshold.toHumanString()})`);
   }
+  const maxRecordAge = props.maxRecordAge ?? Duration.hours(6);
+  const ageSeconds = maxRecordAge.toSeconds({ integral: false });
+  if (ageSeconds < 60 || ageSeconds > 604_800) {
+    throw new RangeError(`maxRecordAge must be 1 minute..7 days (given ${maxRecordAge.toHumanString()})`);
+  }
+  if (ageSeconds > streamRetention.toSeconds({ integral: false })) {
+    throw new RangeError(
+      `maxRecordAge (${maxRecordAge.toHumanString()}) must not exceed streamRetention (${streamRetention.toHumanString()}): records would expire before they are given up`,
+    );
+  }
+  checkInteger('consumerReservedConcurrency', props.consumerReservedConcurrency, 1, 10_000);
+  checkInteger('queryReservedConcurrency', props.queryReservedConcurrency, 1, 10_000);
   const corsAllowedOrigins = props.corsAllowedOrigins ?? [];
   for (const origin of corsAllowedOrigins) {
     if (origin !== '*' && !/^https?:\/\/[^/\s]+$/.test(origin)) {
@@ -197,9 +288,13 @@ export function resolveTalesLogProps(props: TalesLogProps): ResolvedTalesLogProp
     serverAccessLogsPrefix: props.serverAccessLogsPrefix ?? 'tales-access-logs/',
     batchSize: props.batchSize ?? MAX_BATCH_SIZE,
     maxBatchingWindow,
-    retryAttempts: props.retryAttempts ?? 10,
+    retryAttempts: props.retryAttempts ?? MAX_RETRY_ATTEMPTS,
+    maxRecordAge,
+    consumerReservedConcurrency: props.consumerReservedConcurrency ?? props.shardCount ?? 10,
     enableCompaction: props.enableCompaction ?? true,
-    compactionSchedule: props.compactionSchedule ?? Schedule.cron({ minute: '30', hour: '1' }),
+    compactionSchedule: props.compactionSchedule ?? Schedule.cron({ minute: '30', hour: '2' }),
+    enableMerging: props.enableMerging ?? true,
+    mergeSchedule: props.mergeSchedule ?? Schedule.rate(Duration.minutes(5)),
     urlAuthType: props.urlAuthType ?? FunctionUrlAuthType.AWS_IAM,
     corsAllowedOrigins,
     logRetention: props.logRetention ?? RetentionDays.ONE_MONTH,

@@ -6,13 +6,14 @@ import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { KinesisEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
-import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { KinesisEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { LAYOUT_VERSION } from '../shared/layout/keys';
 import { createHandlerFunction } from './handler-function';
+import { S3FailureDestination } from './s3-failure-destination';
 import { type ResolvedTalesLogProps, resolveTalesLogProps, type TalesLogProps } from './tales-log-props';
 
 export type { TalesLogProps } from './tales-log-props';
@@ -26,24 +27,32 @@ const SIGNED_REQUEST_HEADERS = ['authorization', 'content-type', 'x-amz-content-
 /**
  * Tales on AWS: a Kinesis stream that producers (or the ingest Function URL) write events to, a consumer
  * Lambda that turns each shard's batches into indexed chunks in S3, a query Function URL that reads them,
- * and a scheduled compactor that merges each closed day.
+ * a scheduled merger that folds the open days' new chunks into merged index segments, and a scheduled
+ * compactor that merges each closed day.
  *
  * Construct ids are a contract (renaming one replaces the resource, and the bucket is retained):
- * Stream, Bucket, DeadLetterQueue, Ingest, Consumer, Query, Compactor (each with its Role and LogGroup),
- * CompactionSchedule, and the alarms.
+ * Stream, Bucket, FailedBatches, AlarmTopic, Ingest, Consumer, Query, Compactor, Merger (each with its Role and
+ * LogGroup), CompactionSchedule, MergeSchedule, and the alarms.
  */
 export class TalesLog extends Construct {
   /** Key prefix of everything Tales writes in the bucket ('' or ending in '/'). */
   readonly prefix: string;
   readonly stream: kinesis.Stream;
-  readonly bucket: s3.Bucket;
-  /** Consumer batches that failed every retry (their shard, sequence range and reason; not the records). */
-  readonly deadLetterQueue: sqs.Queue;
-  readonly ingestFunction: NodejsFunction;
-  readonly consumerFunction: NodejsFunction;
-  readonly queryFunction: NodejsFunction;
+  readonly bucket: s3.IBucket;
+  /**
+   * The consumer's on-failure destination: each batch given up after its retries or past its record age,
+   * stored whole (records and data) below `aws/lambda/`. `tales replay` stores them exactly once.
+   */
+  readonly failedBatchesBucket: s3.Bucket;
+  /** Every alarm notifies it (on ALARM and back to OK): `alarmTopic` if given, else one created here. */
+  readonly alarmTopic: sns.ITopic;
+  readonly ingestFunction: lambda.Function;
+  readonly consumerFunction: lambda.Function;
+  readonly queryFunction: lambda.Function;
   /** Undefined when `enableCompaction` is false. */
-  readonly compactorFunction?: NodejsFunction;
+  readonly compactorFunction?: lambda.Function;
+  /** Undefined when `enableMerging` is false. */
+  readonly mergerFunction?: lambda.Function;
   /** `POST <url>events` */
   readonly ingestUrl: lambda.FunctionUrl;
   /** `GET <url>events?actors=…` */
@@ -60,21 +69,27 @@ export class TalesLog extends Construct {
     this.prefix = this.props.prefix;
 
     this.stream = this.createStream();
-    this.bucket = this.createBucket();
-    this.deadLetterQueue = this.createDeadLetterQueue();
+    this.bucket = this.props.bucket ?? this.createBucket();
+    this.failedBatchesBucket = this.createFailedBatchesBucket();
+    this.alarmTopic = this.props.alarmTopic ?? this.createAlarmTopic();
+    if (this.props.alarmEmail) this.alarmTopic.addSubscription(new EmailSubscription(this.props.alarmEmail));
 
     this.ingestFunction = this.createIngest();
     this.consumerFunction = this.createConsumer();
     this.queryFunction = this.createQuery();
     if (this.props.enableCompaction) this.compactorFunction = this.createCompactor();
+    if (this.props.enableMerging) this.mergerFunction = this.createMerger();
     this.ingestUrl = this.addUrl(this.ingestFunction, lambda.HttpMethod.POST);
     this.queryUrl = this.addUrl(this.queryFunction, lambda.HttpMethod.GET);
 
     this.addConsumerAlarms();
+    this.addUrlAlarms('Ingest', this.ingestFunction);
+    this.addUrlAlarms('Query', this.queryFunction);
     this.addFunctionAlarms('Ingest', this.ingestFunction);
     this.addFunctionAlarms('Consumer', this.consumerFunction);
     this.addFunctionAlarms('Query', this.queryFunction);
     if (this.compactorFunction) this.addFunctionAlarms('Compactor', this.compactorFunction);
+    if (this.mergerFunction) this.addFunctionAlarms('Merger', this.mergerFunction);
   }
 
   /**
@@ -165,20 +180,35 @@ export class TalesLog extends Construct {
     return bucket;
   }
 
-  private createDeadLetterQueue(): sqs.Queue {
-    const queue = new sqs.Queue(this, 'DeadLetterQueue', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
+  private createFailedBatchesBucket(): s3.Bucket {
+    const bucket = new s3.Bucket(this, 'FailedBatches', {
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       enforceSSL: true,
-      retentionPeriod: Duration.days(14),
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      // As AWS recommends for an on-failure destination: a replayed batch that is removed stays recoverable.
+      versioned: true,
+      lifecycleRules: [{ id: 'NoncurrentVersions', noncurrentVersionExpiration: Duration.days(30) }],
+      removalPolicy: this.props.removalPolicy,
     });
-    Validations.of(queue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason: "This queue is the consumer's on-failure destination: a dead-letter queue of a dead-letter queue would add nothing.",
+    Validations.of(bucket).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason: 'Only the consumer role writes here (Lambda on a given-up batch) and only tales replay reads; the objects are alarmed on.',
     });
-    return queue;
+    return bucket;
   }
 
-  private createIngest(): NodejsFunction {
+  private createAlarmTopic(): sns.Topic {
+    const topic = new sns.Topic(this, 'AlarmTopic', { displayName: 'Tales alarms', enforceSSL: true });
+    Validations.of(topic).acknowledge({
+      id: 'AwsSolutions-SNS2',
+      reason:
+        'Alarm notifications carry alarm names and states, no data; CloudWatch cannot publish to a topic under the AWS-managed SNS key, ' +
+        'and a customer-managed key per stack is a cost the deployer can choose by passing alarmTopic.',
+    });
+    return topic;
+  }
+
+  private createIngest(): lambda.Function {
     const fn = createHandlerFunction(this, 'Ingest', {
       name: 'ingest',
       description: 'Tales ingest: validates events posted to its Function URL and puts them on the stream',
@@ -191,8 +221,8 @@ export class TalesLog extends Construct {
     return fn;
   }
 
-  private createConsumer(): NodejsFunction {
-    const { batchSize, maxBatchingWindow, retryAttempts } = this.props;
+  private createConsumer(): lambda.Function {
+    const { batchSize, maxBatchingWindow, retryAttempts, maxRecordAge, consumerReservedConcurrency } = this.props;
     // A 10,000-record batch (up to 6 MB) decoded, sorted, indexed and compressed per UTC day, then a few S3 writes.
     const fn = createHandlerFunction(this, 'Consumer', {
       name: 'consumer',
@@ -201,6 +231,7 @@ export class TalesLog extends Construct {
       timeout: Duration.minutes(2),
       environment: this.dataEnvironment(),
       logRetention: this.props.logRetention,
+      reservedConcurrentExecutions: consumerReservedConcurrency,
     });
     fn.addEventSource(
       new KinesisEventSource(this.stream, {
@@ -213,22 +244,34 @@ export class TalesLog extends Construct {
         bisectBatchOnError: true,
         reportBatchItemFailures: true,
         retryAttempts,
-        onFailure: new SqsDlq(this.deadLetterQueue),
+        maxRecordAge,
+        onFailure: new S3FailureDestination(this.failedBatchesBucket),
       }),
     );
-    this.grantObjects(fn, ['s3:PutObject'], [`${LAYOUT_VERSION}/*`, 'rejected/*']);
+    const failedBatchesId = Stack.of(this).resolve((this.failedBatchesBucket.node.defaultChild as s3.CfnBucket).logicalId);
+    Validations.of(fn.role as iam.IRole).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${failedBatchesId}.Arn>/aws/lambda/*]`,
+      reason:
+        'Lambda names each failed-batch object at run time below aws/lambda/ in the failure destination bucket, ' +
+        'so the grant is that key pattern (PutObject only) in a bucket that holds nothing else.',
+    });
+    // Writer keys only (chunks and manifests below w/, and rejected records): never a day's compact/ folder,
+    // whose metadata tells the compactor's sweep what to delete.
+    this.grantObjects(fn, ['s3:PutObject'], [`${LAYOUT_VERSION}/*/w/*`, 'rejected/*']);
     this.grantReadData(fn);
     return fn;
   }
 
-  private createQuery(): NodejsFunction {
+  private createQuery(): lambda.Function {
     const fn = createHandlerFunction(this, 'Query', {
       name: 'query',
       description: 'Tales query: answers actor-scoped queries from the chunks in S3',
       memorySize: 1024,
       timeout: Duration.seconds(30),
-      environment: this.dataEnvironment(),
+      // Queries stay clear of the days the bucket's lifecycle is expiring.
+      environment: { ...this.dataEnvironment(), ...retentionEnvironment(this.props.retentionDays) },
       logRetention: this.props.logRetention,
+      ...(this.props.queryReservedConcurrency !== undefined ? { reservedConcurrentExecutions: this.props.queryReservedConcurrency } : {}),
     });
     this.grantReadData(fn);
     // The erasure records: read by every query (the erased set), written by DELETE /actors/{id}.
@@ -238,7 +281,7 @@ export class TalesLog extends Construct {
     return fn;
   }
 
-  private createCompactor(): NodejsFunction {
+  private createCompactor(): lambda.Function {
     // A day of chunks merged into one index over day ordinals, blocks moved by server-side copy where parts allow.
     const fn = createHandlerFunction(this, 'Compactor', {
       name: 'compactor',
@@ -252,16 +295,41 @@ export class TalesLog extends Construct {
     // It writes only a day's compact/ folder (multipart, so it may abort its own uploads), and deletes only
     // writer chunks (`*.tale` below w/): never a manifest, which the consumer continues from.
     this.grantObjects(fn, ['s3:PutObject', 's3:AbortMultipartUpload'], [`${LAYOUT_VERSION}/*/compact/*`]);
-    this.grantObjects(fn, ['s3:DeleteObject'], [`${LAYOUT_VERSION}/*/w/*.tale`]);
-    // The purge after each run: it reads the erased set and settles the erasure records, and deletes a
-    // purged day's replaced generation (compact/ objects that still hold the erased events).
+    // It also deletes the objects of a compaction that failed before its commit, and a purged day's replaced
+    // generation (compact/ objects that still hold erased events).
+    this.grantObjects(
+      fn,
+      ['s3:DeleteObject'],
+      [`${LAYOUT_VERSION}/*/w/*.tale`, `${LAYOUT_VERSION}/*/compact/*.blocks`, `${LAYOUT_VERSION}/*/compact/*.index.tale`],
+    );
+    // The purge after each run reads the erased set and settles the erasure records.
     this.grantObjects(fn, ['s3:GetObject', 's3:PutObject'], ['erasures/*']);
     this.grantList(fn, 'erasures/*');
-    this.grantObjects(fn, ['s3:DeleteObject'], [`${LAYOUT_VERSION}/*/compact/*`]);
     new events.Rule(this, 'CompactionSchedule', {
       description: 'Runs the Tales compactor over the closed days of its lookback window',
       schedule: this.props.compactionSchedule,
       targets: [new LambdaFunction(fn, { retryAttempts: 2 })],
+    });
+    return fn;
+  }
+
+  private createMerger(): lambda.Function {
+    // Reads chunk and segment indexes, writes one segment and the tier manifest per open day: small and quick.
+    const fn = createHandlerFunction(this, 'Merger', {
+      name: 'merger',
+      description: "Tales merger: folds each open day's new chunks into merged index segments",
+      memorySize: 1024,
+      timeout: Duration.minutes(5),
+      environment: this.dataEnvironment(),
+      logRetention: this.props.logRetention,
+    });
+    this.grantReadData(fn);
+    // It writes only a day's tier/ folder; a second merger's commit fails on the manifest's ETag, not on a grant.
+    this.grantObjects(fn, ['s3:PutObject'], [`${LAYOUT_VERSION}/*/tier/*`]);
+    new events.Rule(this, 'MergeSchedule', {
+      description: 'Runs the Tales merger over the open days',
+      schedule: this.props.mergeSchedule,
+      targets: [new LambdaFunction(fn, { retryAttempts: 0 })],
     });
     return fn;
   }
@@ -271,22 +339,26 @@ export class TalesLog extends Construct {
   }
 
   /** Reading the data below `<prefix>v1/`: its objects, and listing it (see grantList for why a reader needs that). */
-  private grantReadData(fn: NodejsFunction): void {
+  private grantReadData(fn: lambda.Function): void {
     this.grantObjects(fn, ['s3:GetObject'], [`${LAYOUT_VERSION}/*`]);
     this.grantList(fn, `${LAYOUT_VERSION}/*`);
   }
 
   /** Object actions on keys below the prefix only; `patterns` are relative to it. */
-  private grantObjects(fn: NodejsFunction, actions: string[], patterns: string[]): void {
+  private grantObjects(fn: lambda.Function, actions: string[], patterns: string[]): void {
     iam.Grant.addToPrincipal({
       grantee: fn,
       actions,
       resourceArns: patterns.map((pattern) => this.bucket.arnForObjects(`${this.prefix}${pattern}`)),
     });
-    const bucketId = Stack.of(this).resolve((this.bucket.node.defaultChild as s3.CfnBucket).logicalId);
+    // cdk-nag names the resource as the template has it: the new bucket's Arn attribute, or a given bucket's ARN.
+    const created = this.bucket.node.defaultChild as s3.CfnBucket | undefined;
+    const bucketArn = created
+      ? `<${Stack.of(this).resolve(created.logicalId)}.Arn>`
+      : `arn:<AWS::Partition>:s3:::${this.bucket.bucketName}`;
     for (const pattern of patterns) {
       Validations.of(fn.role as iam.IRole).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${this.prefix}${pattern}]`,
+        id: `AwsSolutions-IAM5[Resource::${bucketArn}/${this.prefix}${pattern}]`,
         reason:
           'Object keys are named at run time (day, writer, sequence), so the grant is a key pattern; it is scoped ' +
           'to one folder below the Tales prefix, never to the whole bucket.',
@@ -307,7 +379,7 @@ export class TalesLog extends Construct {
     });
   }
 
-  private addUrl(fn: NodejsFunction, method: lambda.HttpMethod): lambda.FunctionUrl {
+  private addUrl(fn: lambda.Function, method: lambda.HttpMethod): lambda.FunctionUrl {
     const origins = this.props.corsAllowedOrigins;
     return fn.addFunctionUrl({
       authType: this.props.urlAuthType,
@@ -325,12 +397,47 @@ export class TalesLog extends Construct {
       threshold: iteratorAgeAlarmThreshold.toMilliseconds(),
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
     });
-    this.addAlarm('DeadLetterQueueAlarm', {
-      // One message is one batch given up after every retry: its events are not stored.
-      alarmDescription: 'Tales consumer gave up on a batch: see the dead-letter queue',
-      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ statistic: cloudwatch.Stats.MAXIMUM, period: ALARM_PERIOD }),
+    this.addAlarm('ConsumerWriteFailuresAlarm', {
+      // The handler answers failed writes with batch item failures, so Lambda's Errors stays 0: this counts them.
+      alarmDescription: 'Tales consumer could not write to S3 (WriteFailures): batches are being retried',
+      metric: new cloudwatch.Metric({
+        namespace: 'Tales',
+        metricName: 'WriteFailures',
+        dimensionsMap: { service: 'tales-consumer' },
+        statistic: cloudwatch.Stats.SUM,
+        period: ALARM_PERIOD,
+      }),
       threshold: 0,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+    });
+    this.addAlarm('FailedBatchesAlarm', {
+      // One object is one batch given up after every retry: its events are not stored until tales replay runs.
+      alarmDescription: 'Tales consumer gave up on a batch: run tales replay (see docs/operations.md)',
+      metric: new cloudwatch.Metric({
+        namespace: 'AWS/S3',
+        metricName: 'NumberOfObjects',
+        dimensionsMap: { BucketName: this.failedBatchesBucket.bucketName, StorageType: 'AllStorageTypes' },
+        statistic: cloudwatch.Stats.MAXIMUM,
+        period: Duration.days(1),
+      }),
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+    });
+  }
+
+  /** `<name>Url5xxAlarm`: the handlers answer 500 for their own errors, which Lambda's Errors does not count. */
+  private addUrlAlarms(name: string, fn: lambda.IFunction): void {
+    this.addAlarm(`${name}Url5xxAlarm`, {
+      alarmDescription: `Tales ${name.toLowerCase()} Function URL answered 5xx`,
+      metric: new cloudwatch.Metric({
+        namespace: 'AWS/Lambda',
+        metricName: 'Url5xxCount',
+        dimensionsMap: { FunctionName: fn.functionName },
+        statistic: cloudwatch.Stats.SUM,
+        period: ALARM_PERIOD,
+      }),
+      threshold: this.props.errorsAlarmThreshold,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
     });
   }
 
@@ -357,11 +464,14 @@ export class TalesLog extends Construct {
       evaluationPeriods: 1,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    if (this.props.alarmTopic) {
-      const action = new SnsAction(this.props.alarmTopic);
-      alarm.addAlarmAction(action);
-      alarm.addOkAction(action);
-    }
+    const action = new SnsAction(this.alarmTopic);
+    alarm.addAlarmAction(action);
+    alarm.addOkAction(action);
     this.alarms.push(alarm);
   }
+}
+
+/** The bucket's retention, for the query Lambda; nothing when objects are kept forever. */
+function retentionEnvironment(retentionDays: number | undefined): Record<string, string> {
+  return retentionDays === undefined ? {} : { TALES_RETENTION_DAYS: String(retentionDays) };
 }

@@ -26,5 +26,16 @@ export class TalesStack extends Stack {
     new CfnOutput(this, 'QueryUrl', { value: this.log.queryUrl.url, description: 'GET <QueryUrl>events?actors=… (SigV4, service lambda)' });
     new CfnOutput(this, 'StreamName', { value: this.log.stream.streamName, description: 'Kinesis stream for SDK producers' });
     new CfnOutput(this, 'BucketName', { value: this.log.bucket.bucketName, description: 'S3 bucket holding the log (retained)' });
+    new CfnOutput(this, 'FailedBatchesBucketName', {
+      value: this.log.failedBatchesBucket.bucketName,
+      description: 'Batches the consumer gave up on, records included: tales replay --bucket <BucketName> --failure-bucket <this>',
+    });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.log.alarmTopic.topicArn, description: 'SNS topic every alarm notifies' });
+    if (this.log.compactorFunction) {
+      new CfnOutput(this, 'CompactorFunctionName', {
+        value: this.log.compactorFunction.functionName,
+        description: 'Invoke with {"day":"YYYY-MM-DD","force"?:true} to compact one day now',
+      });
+    }
   }
 }

@@ -13,6 +13,8 @@ export interface LocalConfig {
   readonly shards: number;
   readonly batchSize: number;
   readonly batchWindowMs: number;
+  /** How often the merger folds new chunks into merged index segments (0: never), as its schedule does in AWS. */
+  readonly mergeIntervalMs: number;
   readonly bucket: string;
   readonly streamName: string;
   /** Level of the handlers' and the poller's logs. */
@@ -25,6 +27,7 @@ export const LOCAL_DEFAULTS = {
   shards: 2,
   batchSize: 10_000,
   batchWindowMs: 1000,
+  mergeIntervalMs: 300_000,
   bucket: 'tales-local',
   streamName: 'tales-local',
   logLevel: 'WARN',
@@ -42,6 +45,7 @@ export function readLocalConfig(env: Env): LocalConfig {
     shards: optionalInt(env, 'TALES_SHARDS', LOCAL_DEFAULTS.shards, 1, 10),
     batchSize: optionalInt(env, 'TALES_BATCH_SIZE', LOCAL_DEFAULTS.batchSize, 1, 10_000),
     batchWindowMs: optionalInt(env, 'TALES_BATCH_WINDOW_MS', LOCAL_DEFAULTS.batchWindowMs, 0, 300_000),
+    mergeIntervalMs: optionalInt(env, 'TALES_MERGE_INTERVAL_MS', LOCAL_DEFAULTS.mergeIntervalMs, 0, 86_400_000),
     bucket: optionalString(env, 'TALES_BUCKET', LOCAL_DEFAULTS.bucket),
     streamName: optionalString(env, 'TALES_STREAM_NAME', LOCAL_DEFAULTS.streamName),
     logLevel: logLevel as LogLevel,

@@ -1,5 +1,6 @@
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { OWNER_ONLY_FILE } from './owner-only';
 
 /** What a running local stack publishes in its data dir, so the CLI can reach its servers directly. */
 export interface StackFile {
@@ -13,12 +14,14 @@ export interface StackFile {
 
 const NAME = 'stack.json';
 
-function stackFilePath(dataDir: string): string {
+export function stackFilePath(dataDir: string): string {
   return join(dataDir, NAME);
 }
 
 export async function writeStackFile(dataDir: string, stack: StackFile): Promise<void> {
-  await writeFile(stackFilePath(dataDir), `${JSON.stringify(stack, null, 2)}\n`);
+  const path = stackFilePath(dataDir);
+  await writeFile(path, `${JSON.stringify(stack, null, 2)}\n`, { mode: OWNER_ONLY_FILE });
+  await chmod(path, OWNER_ONLY_FILE);
 }
 
 export async function removeStackFile(dataDir: string): Promise<void> {

@@ -1,17 +1,19 @@
-import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { createKinesisClient } from '../shared/aws/clients';
+import { createKinesisClient } from '../shared/aws/kinesis-client';
+import { createS3Client } from '../shared/aws/s3-client';
 import { loadZstd } from '../shared/codec/zstd';
 import type { Env } from '../shared/config/env';
-import { jsonResponse } from '../shared/http/response';
+import { KeyLayout } from '../shared/layout/keys';
 import type { LocalConfig } from './config';
 import { LocalStackError } from './errors';
+import { localDispatch } from './http/dispatch';
 import { startHttpServer } from './http/http-server';
-import { routeOf } from './http/routes';
-import { localConsumer, localIngest, localQuery } from './lambda/local-handlers';
+import { localConsumer, localIngest, localMerger, localQuery } from './lambda/local-handlers';
 import { hasLegacyOpenssl } from './openssl-legacy';
+import { ownerOnlyDir } from './owner-only';
 import { PhaseLock } from './phase-lock';
+import { s3FailureDestination } from './poller/failure-destination';
 import { startStreamPoller } from './poller/stream-poller';
 import type { PollerStats } from './poller/types';
 import { ensureStream } from './servers/ensure-stream';
@@ -43,6 +45,8 @@ export interface LocalStack {
 }
 
 const HOST = '127.0.0.1';
+/** The body types docs/api.md documents for POST /events; a page can send others without a CORS preflight. */
+const POST_TYPES = ['application/json', 'application/x-ndjson'];
 
 /**
  * The whole system on one machine: kinesalite and s3rver keeping their data in `dataDir`, the stream and
@@ -66,13 +70,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     host: HOST,
     port: options.port,
     onError: (error) => logger.error('request failed', { error }),
-    handle: async (event) => {
-      const route = routeOf(event.requestContext.http.method, event.rawPath);
-      if (typeof route !== 'string') return route;
-      const handler = handlers[route];
-      if (!handler) return jsonResponse(503, { error: { code: 'starting', message: 'the local stack is still starting' } });
-      return route === 'query' ? s3Access.run('read', () => handler.invoke(event)) : handler.invoke(event);
-    },
+    handle: localDispatch(handlers, s3Access),
+    guard: { ownPages: true, postTypes: POST_TYPES },
   });
   // Undone in reverse order, after the HTTP server has answered the requests under way.
   const cleanup: (() => Promise<void> | void)[] = [];
@@ -83,7 +82,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   try {
     const running = await readRunningStack(dataDir);
     if (running) throw new LocalStackError(`${dataDir} is in use by the tales stack at ${running.url} (process ${running.pid})`);
-    await mkdir(dataDir, { recursive: true });
+    for (const dir of [dataDir, join(dataDir, 's3'), join(dataDir, 'kinesis')]) await ownerOnlyDir(dir);
     const s3 = await startS3Server(join(dataDir, 's3'), options.bucket);
     cleanup.push(() => s3.close());
     const kinesisServer = await startKinesisServer(join(dataDir, 'kinesis'));
@@ -113,10 +112,15 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       handlers.query?.destroy();
     });
 
+    const failureS3 = createS3Client({ endpoint: s3.endpoint });
+    cleanup.push(() => failureS3.destroy());
+    const failedBatches = new KeyLayout(env.TALES_PREFIX ?? '').failedBatchesPrefix();
     const poller = await startStreamPoller({
       kinesis,
       streamName: options.streamName,
       consumer: (event) => s3Access.run('write', () => consumer.invoke(event)),
+      // Like the consumer's S3 on-failure destination in AWS: `tales replay` stores what lands here.
+      onFailure: s3FailureDestination(failureS3, options.bucket, failedBatches, `local:${options.streamName}`),
       checkpointFile: join(dataDir, 'checkpoints.json'),
       logger,
       batchSize: options.batchSize,
@@ -124,6 +128,24 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       ...(options.idleMs !== undefined ? { idleMs: options.idleMs } : {}),
     });
     cleanup.push(() => poller.stop());
+    if (options.mergeIntervalMs > 0) {
+      const merger = localMerger(env, options.logLevel, zstd);
+      // One run at a time, between consumer batches (s3rver's writes are not atomic); a failed run is logged and the next retries.
+      let running: Promise<unknown> | undefined;
+      const timer = setInterval(() => {
+        running ??= s3Access
+          .run('write', () => merger.invoke({}))
+          .catch((error) => logger.error('merge failed', { error }))
+          .finally(() => {
+            running = undefined;
+          });
+      }, options.mergeIntervalMs);
+      cleanup.push(async () => {
+        clearInterval(timer);
+        await running;
+        merger.destroy();
+      });
+    }
 
     const url = `http://${HOST}:${http.port}`;
     const published = Object.fromEntries(Object.entries(env).filter(([name]) => name.startsWith('TALES_')));

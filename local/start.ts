@@ -6,6 +6,8 @@ import { startLocalStack } from './stack';
 
 /** `npm start`: the local stack in the foreground until Ctrl-C (SIGINT) or SIGTERM. */
 async function main(): Promise<void> {
+  // Every file and folder the stack writes (s3rver's and kinesalite's too) is its owner's only.
+  process.umask(0o077);
   const config = readLocalConfig(process.env);
   const stack = await startLocalStack({ ...config, env: process.env });
   process.stdout.write(startBanner(stack, config.batchWindowMs));

@@ -8,12 +8,7 @@ declare module 'zstd-codec' {
     compressUsingDict(data: Uint8Array, dictionary: ZstdDictionary): Uint8Array | null;
     decompressUsingDict(data: Uint8Array, dictionary: ZstdDictionary): Uint8Array | null;
   }
-  interface ZstdGeneric {
-    /** The content size a frame header declares (truncated to 32 bits), or null when it declares none. */
-    contentSize(data: Uint8Array): number | null;
-  }
   interface ZstdBinding {
-    Generic: new () => ZstdGeneric;
     Simple: new () => ZstdSimple;
     Dict: {
       Compression: new (dictionary: Uint8Array, level: number) => ZstdDictionary;

@@ -1,10 +1,12 @@
 import { CLOSE_AFTER_MS } from '../../shared/compact/compact-day';
-import { ConfigError, type Env, optionalInt, optionalString, requireString } from '../../shared/config/env';
+import { ConfigError, type Env, optionalInt, optionalLayout, optionalString, requireString } from '../../shared/config/env';
+import type { KeyLayout } from '../../shared/layout/keys';
 
 export interface CompactorConfig {
   readonly region: string;
   readonly bucket: string;
-  readonly prefix: string;
+  /** Keys below TALES_PREFIX. */
+  readonly layout: KeyLayout;
   readonly closeAfterMs: number;
   readonly graceMs: number;
   readonly lookbackDays: number;
@@ -22,7 +24,7 @@ export function readCompactorConfig(env: Env): CompactorConfig {
   return {
     region: optionalString(env, 'AWS_REGION', 'us-east-1'),
     bucket: requireString(env, 'TALES_BUCKET'),
-    prefix: optionalString(env, 'TALES_PREFIX', ''),
+    layout: optionalLayout(env, 'TALES_PREFIX'),
     closeAfterMs: optionalInt(env, 'TALES_CLOSE_AFTER_MS', CLOSE_AFTER_MS, 0, 366 * 86_400_000),
     graceMs: optionalInt(env, 'TALES_GRACE_MS', 3_600_000, 0, 30 * 86_400_000),
     lookbackDays: optionalInt(env, 'TALES_LOOKBACK_DAYS', 7, 1, 3660),

@@ -11,6 +11,18 @@ export type CompactorEvent = { readonly 'detail-type': 'Scheduled Event' } | { r
 
 export interface CompactorLogger {
   info(message: string, attributes: Record<string, unknown>): void;
+  error(message: string, attributes: Record<string, unknown>): void;
+}
+
+/** What one run did: each day compacted (or not), and each day the purge rewrote or found still holding erased events. */
+export interface CompactorResult {
+  readonly days: DayReport[];
+  readonly purged: PurgeDayReport[];
+}
+
+/** Some days of a run failed (the others were compacted and purged): the invocation fails, so the compactor's Errors alarm fires. */
+export class CompactionRunError extends Error {
+  override readonly name = 'CompactionRunError';
 }
 
 export interface CompactorDeps {
@@ -24,7 +36,7 @@ export interface CompactorDeps {
 }
 
 export function createCompactorHandler({ context, config, logger, erasures, clock = Date.now }: CompactorDeps) {
-  return middy<CompactorEvent, { days: DayReport[]; purged: PurgeDayReport[] }>().handler(async (event) => {
+  return middy<CompactorEvent, CompactorResult>().handler(async (event) => {
     const request = parseEvent(event);
     const ctx = await context();
     const now = clock();
@@ -36,11 +48,33 @@ export function createCompactorHandler({ context, config, logger, erasures, cloc
       serverSideCopy: config.serverSideCopy,
       ...request,
     });
-    for (const report of days) logger.info('compaction', { ...report });
+    for (const report of days) {
+      if (report.compaction === 'failed') logger.error('compaction failed', { ...report });
+      else logger.info('compaction', { ...report });
+    }
     const purged = await runPurge(ctx, erasures, { now, graceMs: config.graceMs, ...(request.days ? { days: request.days } : {}) });
-    for (const report of purged) logger.info('purge', { ...report });
+    for (const report of purged) {
+      if (report.error !== undefined) logger.error('purge failed', { ...report });
+      else logger.info('purge', { ...report });
+    }
+    const failures: string[] = [];
+    const failed = days.filter((report) => report.compaction === 'failed');
+    if (failed.length > 0) {
+      const causes = failed.map((report) => `${report.day}: ${messageOf(report.error)}`);
+      failures.push(`compaction failed for ${failed.length} of ${days.length} days (${causes.join('; ')})`);
+    }
+    const unpurged = purged.filter((report) => report.error !== undefined);
+    if (unpurged.length > 0) {
+      const causes = unpurged.map((report) => `${report.day}: ${messageOf(report.error)}`);
+      failures.push(`purge failed for ${unpurged.length} days (${causes.join('; ')})`);
+    }
+    if (failures.length > 0) throw new CompactionRunError(failures.join('; '));
     return { days, purged };
   });
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 function parseEvent(event: unknown): { days?: number[]; force?: boolean } {

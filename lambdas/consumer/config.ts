@@ -1,6 +1,6 @@
 import { CHUNK_DEFAULTS, CHUNK_LIMITS } from '../../shared/chunk/options';
-import { ConfigError, type Env, optionalInt, optionalString, requireString } from '../../shared/config/env';
-import { KeyLayout } from '../../shared/layout/keys';
+import { type Env, optionalInt, optionalLayout, optionalString, requireString } from '../../shared/config/env';
+import type { KeyLayout } from '../../shared/layout/keys';
 
 export interface ConsumerConfig {
   /** The Lambda's own region (AWS_REGION, set by the runtime). */
@@ -22,17 +22,9 @@ export function readConsumerConfig(env: Env): ConsumerConfig {
   return {
     region: optionalString(env, 'AWS_REGION', 'us-east-1'),
     bucket: requireString(env, 'TALES_BUCKET'),
-    layout: layoutOf(optionalString(env, 'TALES_PREFIX', '')),
+    layout: optionalLayout(env, 'TALES_PREFIX'),
     blockSize: optionalInt(env, 'TALES_BLOCK_SIZE', CHUNK_DEFAULTS.blockSize, minBlock, maxBlock),
     zstdLevel: optionalInt(env, 'TALES_ZSTD_LEVEL', CHUNK_DEFAULTS.level, minLevel, maxLevel),
     ...(s3Endpoint ? { s3Endpoint } : {}),
   };
-}
-
-function layoutOf(prefix: string): KeyLayout {
-  try {
-    return new KeyLayout(prefix);
-  } catch {
-    throw new ConfigError(`Environment variable TALES_PREFIX must be empty or end with "/" (given "${prefix}")`);
-  }
 }

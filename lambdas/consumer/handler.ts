@@ -5,6 +5,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import type { BlockCompressor } from '../../shared/codec/zstd';
+import { WriterConflictError } from '../../shared/writer/errors';
 import type { WriterContext } from '../../shared/writer/types';
 import { writeBatch } from '../../shared/writer/write-batch';
 
@@ -38,6 +39,9 @@ export function createConsumerHandler({ writer, zstd, logger, metrics }: Consume
       metrics.addMetric('ChunkBytes', MetricUnit.Bytes, result.chunkBytes);
       metrics.addMetric('Rejected', MetricUnit.Count, result.rejected);
       metrics.addMetric('EventsSkipped', MetricUnit.Count, result.eventsSkipped);
+      // Alarmed: a failed write is retried by Lambda, but a shard that keeps failing loses its batch to the failure destination.
+      metrics.addMetric('WriteFailures', MetricUnit.Count, result.failures.length);
+      metrics.addMetric('WriterConflicts', MetricUnit.Count, result.failures.filter((f) => f.error instanceof WriterConflictError).length);
       for (const { key, error } of result.failures) logger.error('write failed', { error, key, writer: result.writer });
       const { failures, ...summary } = result;
       logger.info('batch written', { ...summary, failed: failures.length });

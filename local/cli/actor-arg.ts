@@ -16,3 +16,10 @@ export function positiveInt(max: number): (value: string) => number {
     return n;
   };
 }
+
+/** A TCP port, 0..65535 (0: any free one). */
+export function portArg(value: string): number {
+  const n = Number(value);
+  if (!/^\d{1,5}$/.test(value) || n > 65_535) throw new InvalidArgumentError('must be an integer in 0..65535');
+  return n;
+}

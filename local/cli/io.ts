@@ -13,6 +13,8 @@ export interface CliIo {
   readonly fetch?: typeof fetch;
   /** Relative paths (files, the data dir) resolve against it. @default process.cwd() */
   readonly cwd?: string;
+  /** Ends the commands that run until interrupted (query --follow, ui). @default - the first SIGINT (Ctrl-C) */
+  readonly signal?: AbortSignal;
 }
 
 export function processIo(): CliIo {

@@ -2,12 +2,14 @@ import { Command, CommanderError } from 'commander';
 import { TalesQueryError } from '../../shared/client/errors';
 import { MAX_ACTORS_PER_EVENT } from '../../shared/event/limits';
 import { LOCAL_DEFAULTS } from '../config';
-import { collectActor, positiveInt } from './actor-arg';
+import { collectActor, portArg, positiveInt } from './actor-arg';
 import { compactCommand } from './commands/compact';
 import { eraseCommand } from './commands/erase';
 import { importCommand } from './commands/import';
 import { logCommand } from './commands/log';
 import { queryCommand } from './commands/query';
+import { replayCommand } from './commands/replay';
+import { uiCommand } from './commands/ui';
 import { CliError } from './errors';
 import type { CliIo } from './io';
 import { resolveEndpoints, type TargetOptions } from './target';
@@ -20,6 +22,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .option('--ingest-url <url>', 'the ingest Function URL (env: TALES_INGEST_URL)')
     .option('--query-url <url>', 'the query Function URL (env: TALES_QUERY_URL)')
     .option('--region <region>', 'region to sign for (default: AWS_REGION, or the Function URL host)')
+    .option('--sign-host <host>', 'also sign requests to this host, e.g. a custom domain in front of the Function URLs (use https)')
     .showHelpAfterError()
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err });
@@ -42,6 +45,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .option('-n, --limit <n>', 'most events to print', positiveInt(1_000_000), 100)
     .option('--desc', 'newest first')
     .option('--json', 'one JSON event per line (NDJSON)')
+    .option('-c, --contains <text>', 'only events whose text holds this (any case)')
+    .option('--follow', 'keep printing events as they become visible, until Ctrl-C (polls every 1 s, up to 30 s when idle)')
     .action((options) => queryCommand(options, endpoints().query, io));
 
   program
@@ -55,6 +60,18 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         throw new CliError('erase needs exactly one of --actor ID or --status ERASURE-ID');
       if ((options.actor?.length ?? 0) > 1) throw new CliError('erase takes one --actor at a time');
       return eraseCommand(options, endpoints().query, io);
+    });
+
+  program
+    .command('ui')
+    .description('serve the explorer page on 127.0.0.1, forwarding its queries to the query endpoint (signed for a deployment)')
+    .option('-p, --port <port>', 'port on 127.0.0.1 (0: any free port)', portArg, 7701)
+    .action((options: { port: number }) => {
+      const { query } = endpoints();
+      if (!query.local && !query.region) {
+        throw new CliError(`cannot tell the region of ${query.base.host}: pass --region or set AWS_REGION`);
+      }
+      return uiCommand(options, query, io);
     });
 
   program
@@ -79,6 +96,25 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       }
       return compactCommand({ ...options, dataDir: options.dataDir ?? (io.env.TALES_DATA_DIR || LOCAL_DEFAULTS.dataDir) }, io);
     });
+
+  program
+    .command('replay')
+    .description('store the batches the consumer gave up on, exactly once (the local stack, or AWS with --bucket and --failure-bucket)')
+    .option('--data-dir <dir>', `data dir of the running local stack (env: TALES_DATA_DIR; default: ${LOCAL_DEFAULTS.dataDir})`)
+    .option('--bucket <name>', "AWS: the log's bucket (stack output BucketName)")
+    .option('--failure-bucket <name>', "AWS: the consumer's failure destination (stack output FailedBatchesBucketName)")
+    .option('--prefix <prefix>', "AWS: the log's key prefix", '')
+    .option('--keep', 'leave replayed batches in the failure destination')
+    .action((options: { dataDir?: string; bucket?: string; failureBucket?: string; prefix: string; keep?: boolean }) =>
+      replayCommand(
+        {
+          ...options,
+          dataDir: options.dataDir ?? (io.env.TALES_DATA_DIR || LOCAL_DEFAULTS.dataDir),
+          ...(program.opts<TargetOptions>().region ? { region: program.opts<TargetOptions>().region } : {}),
+        },
+        io,
+      ),
+    );
 
   try {
     await program.parseAsync([...argv], { from: 'user' });

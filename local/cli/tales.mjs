@@ -1,9 +1,12 @@
 #!/usr/bin/env node
-// The `tales` command. The CLI is TypeScript: tsx's loader is registered from this package (whatever the
-// working directory), then the CLI runs with this process's arguments.
-import { register } from 'tsx/esm/api';
+// The `tales` command. In a checkout the CLI runs from its TypeScript sources through tsx's loader
+// (registered from this package, whatever the working directory); the npm package ships it prebuilt.
+import { existsSync } from 'node:fs';
 
-register();
-const { runCli } = await import('./main.ts');
-const { processIo } = await import('./io.ts');
-process.exitCode = await runCli(process.argv.slice(2), processIo());
+if (existsSync(new URL('./bin.ts', import.meta.url))) {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import('./bin.ts');
+} else {
+  await import('../../dist/cli/tales.cjs');
+}

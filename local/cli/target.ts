@@ -1,7 +1,9 @@
-import { functionUrlRegion } from '../../shared/client/signer';
+import { SigningRefusedError } from '../../shared/client/errors';
+import { checkSigningTarget, functionUrlRegion } from '../../shared/client/signer';
 import type { Env } from '../../shared/config/env';
 import { LOCAL_DEFAULTS } from '../config';
 import { CliError } from './errors';
+import { isLoopbackHost } from './loopback';
 
 /** Where the CLI sends requests: flags first, then TALES_URL / TALES_INGEST_URL / TALES_QUERY_URL, else the local stack. */
 export interface TargetOptions {
@@ -9,6 +11,8 @@ export interface TargetOptions {
   readonly ingestUrl?: string;
   readonly queryUrl?: string;
   readonly region?: string;
+  /** A host besides https Lambda Function URL hosts that the CLI may send signed requests to. */
+  readonly signHost?: string;
 }
 
 export interface Endpoint {
@@ -18,9 +22,9 @@ export interface Endpoint {
   readonly local: boolean;
   /** Region to sign for: --region, else AWS_REGION, else the one in a Function URL's host name. */
   readonly region?: string;
+  /** Hosts besides Function URL hosts that requests may be signed for (--sign-host). */
+  readonly signHosts: readonly string[];
 }
-
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 export function resolveEndpoints(options: TargetOptions, env: Env): { ingest: Endpoint; query: Endpoint } {
   const base = options.url ?? env.TALES_URL ?? `http://127.0.0.1:${env.TALES_PORT || LOCAL_DEFAULTS.port}`;
@@ -32,12 +36,28 @@ export function resolveEndpoints(options: TargetOptions, env: Env): { ingest: En
       throw new CliError(`${option} "${value}" is not a URL`);
     }
     const region = options.region ?? (env.AWS_REGION || functionUrlRegion(url));
-    return { base: url, local: LOOPBACK.has(url.hostname) || url.hostname.startsWith('127.'), ...(region ? { region } : {}) };
+    const local = isLoopbackHost(url.hostname);
+    const signHosts = options.signHost ? [options.signHost] : [];
+    if (!local) checkSignable(url, signHosts, option);
+    return { base: url, local, signHosts, ...(region ? { region } : {}) };
   };
   return {
     ingest: endpoint(options.ingestUrl ?? env.TALES_INGEST_URL ?? base, '--ingest-url'),
     query: endpoint(options.queryUrl ?? env.TALES_QUERY_URL ?? base, '--query-url'),
   };
+}
+
+/** A request that is not to this machine is signed: refuse, before any credential is read, a target that could leak them. */
+function checkSignable(url: URL, signHosts: readonly string[], option: string): void {
+  try {
+    checkSigningTarget(url, signHosts);
+  } catch (error) {
+    if (!(error instanceof SigningRefusedError)) throw error;
+    throw new CliError(
+      `${option} ${url.origin} is neither this machine nor an https Lambda Function URL, and requests to it would carry ` +
+        `your AWS credentials: use https://<id>.lambda-url.<region>.on.aws, or pass --sign-host ${url.hostname} to trust it`,
+    );
+  }
 }
 
 /** `fetch` that turns an unreachable server into a CliError saying what to do. */

@@ -1,24 +1,13 @@
-import { parseTime } from '../../shared/event/validate';
+import { EventValidationError } from '../../shared/event/errors';
+import { parseTimeExpression } from '../../shared/event/time-expression';
 import { CliError } from './errors';
 
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
-const RELATIVE = /^([+-])(\d{1,9})(ms|s|m|h|d|w)$/;
-
-/**
- * A time given on the command line, in epoch ms: `now`, relative to now (`-15m`, `-1h`, `-2d`, `+30s`;
- * units ms, s, m, h, d, w), an ISO-8601 time, or epoch milliseconds.
- */
+/** A time given on the command line (`now`, `-15m`, ISO-8601, epoch ms), in epoch ms; a bad one is a CliError naming the option. */
 export function parseTimeArg(text: string, now: number, option: string): number {
-  const value = text.trim();
-  if (value === 'now') return now;
-  const relative = RELATIVE.exec(value);
   try {
-    if (relative) {
-      const [, sign, amount, unit] = relative as unknown as [string, string, string, string];
-      return parseTime(now + (sign === '-' ? -1 : 1) * Number(amount) * (UNIT_MS[unit] as number));
-    }
-    return parseTime(/^\d{1,16}$/.test(value) ? Number(value) : value);
-  } catch {
-    throw new CliError(`${option} "${text}" is not a time: use now, -15m, -1h, -2d, an ISO-8601 time (2026-07-01T12:00:00Z) or epoch ms`);
+    return parseTimeExpression(text, now);
+  } catch (error) {
+    if (error instanceof EventValidationError) throw new CliError(`${option} ${error.message}`);
+    throw error;
   }
 }

@@ -4,8 +4,10 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { HttpError } from '../../shared/http/errors';
 import { errorResponse, type HttpResponse } from '../../shared/http/response';
 import { PortInUseError } from '../errors';
+import { checkRequestPayload, limitResponse } from './payload-limits';
 import { readBody } from './read-body';
 import { requestEvent } from './request-event';
+import { type GuardRules, refusal } from './request-guard';
 import { writeResponse } from './write-response';
 
 export interface HttpServerOptions {
@@ -15,6 +17,8 @@ export interface HttpServerOptions {
   /** Answers one request, as a Function URL's Lambda would. */
   readonly handle: (event: APIGatewayProxyEventV2) => Promise<HttpResponse>;
   readonly onError: (error: unknown) => void;
+  /** Who besides same-machine clients may call; a refused request is answered before its body is read. */
+  readonly guard: GuardRules;
 }
 
 export interface LocalHttpServer {
@@ -23,16 +27,28 @@ export interface LocalHttpServer {
   close(): Promise<void>;
 }
 
-/** An HTTP server that turns each request into a payload-2.0 event; a taken port is a PortInUseError. */
-export async function startHttpServer({ host, port, handle, onError }: HttpServerOptions): Promise<LocalHttpServer> {
+/**
+ * An HTTP server that refuses what `guard` refuses, turns each other request into a payload-2.0 event, and enforces a Function URL's limits
+ * (6 MiB payloads each way, UTF-8 text bodies); a taken port is a PortInUseError.
+ */
+export async function startHttpServer({ host, port, handle, onError, guard }: HttpServerOptions): Promise<LocalHttpServer> {
   const server = createServer((request, response) => {
+    const refused = refusal(request, guard);
+    if (refused) {
+      writeResponse(response, errorResponse(refused));
+      return;
+    }
     readBody(request)
-      .then((body) => handle(requestEvent(request, body)))
+      .then((body) => {
+        const event = requestEvent(request, body);
+        checkRequestPayload(event);
+        return handle(event);
+      })
       .catch((error: unknown) => {
         if (!(error instanceof HttpError && error.expose)) onError(error);
         return errorResponse(error);
       })
-      .then((result) => writeResponse(response, result))
+      .then((result) => writeResponse(response, limitResponse(result)))
       .catch(onError);
   });
   await listen(server, host, port);

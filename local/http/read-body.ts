@@ -1,11 +1,9 @@
 import type { IncomingMessage } from 'node:http';
 import { HttpError } from '../../shared/http/errors';
+import { MAX_PAYLOAD_BYTES } from './payload-limits';
 
-/** The most a Function URL accepts in a request body. */
-const MAX_REQUEST_BYTES = 6_291_456;
-
-/** The whole request body; a 413 HttpError past `maxBytes` (the rest is not read). */
-export async function readBody(request: IncomingMessage, maxBytes = MAX_REQUEST_BYTES): Promise<Buffer> {
+/** The whole request body; a 413 HttpError past `maxBytes` (the rest is not read): no bigger body fits in a payload. */
+export async function readBody(request: IncomingMessage, maxBytes = MAX_PAYLOAD_BYTES): Promise<Buffer> {
   const declared = Number(request.headers['content-length']);
   if (declared > maxBytes) throw tooLarge(maxBytes);
   const chunks: Buffer[] = [];

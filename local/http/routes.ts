@@ -1,12 +1,16 @@
 import { HttpError } from '../../shared/http/errors';
 import { errorResponse, type HttpResponse, methodNotAllowed } from '../../shared/http/response';
 
-/** Which handler answers a request; the local stack's one port stands for both Function URLs. */
-export type Route = 'ingest' | 'query';
+/** Which handler answers a request; the local stack's one port stands for both Function URLs, and serves the explorer page. */
+export type Route = 'ingest' | 'query' | 'page';
 
 const ALLOWED: Record<string, Record<string, Route>> = {
   '/events': { POST: 'ingest', GET: 'query' },
+  '/events/counts': { GET: 'query' },
   '/health': { GET: 'query' },
+  '/': { GET: 'page' },
+  '/explorer.js': { GET: 'page' },
+  '/explorer.css': { GET: 'page' },
 };
 
 /** Routes with an id in the path (erasures): the query handler answers them, and their 405s. */

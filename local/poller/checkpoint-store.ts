@@ -1,6 +1,7 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { isSequenceNumber } from '../../shared/manifest/sequence-number';
+import { OWNER_ONLY_FILE } from '../owner-only';
 
 /** How far a shard has been delivered: after `sequenceNumber`, and whether the (closed) shard is fully read. */
 export interface ShardCheckpoint {
@@ -66,7 +67,7 @@ export class CheckpointStore {
     const text = `${JSON.stringify(file, null, 2)}\n`;
     this.writing = this.writing.then(async () => {
       await mkdir(dirname(this.path), { recursive: true });
-      await writeFile(`${this.path}.tmp`, text);
+      await writeFile(`${this.path}.tmp`, text, { mode: OWNER_ONLY_FILE });
       await rename(`${this.path}.tmp`, this.path);
     });
     return this.writing;

@@ -3,7 +3,7 @@ import { backoffDelay } from '../../shared/kinesis/backoff';
 import { CheckpointStore } from './checkpoint-store';
 import { readShard } from './shard-reader';
 import { sleep } from './sleep';
-import type { BatchConsumer, PollerLogger, PollerStats, PollingOptions } from './types';
+import type { BatchConsumer, FailureDestination, PollerLogger, PollerStats, PollingOptions } from './types';
 
 export interface StreamPollerOptions extends PollingOptions {
   readonly kinesis: KinesisClient;
@@ -12,6 +12,8 @@ export interface StreamPollerOptions extends PollingOptions {
   /** The JSON file that keeps each shard's checkpoint across restarts. */
   readonly checkpointFile: string;
   readonly logger: PollerLogger;
+  /** Where a batch goes once its retries or its age run out. @default - none: a failing batch is retried forever */
+  readonly onFailure?: FailureDestination;
   /** How often to look for new shards (after a reshard), in ms. @default 5000 */
   readonly discoverMs?: number;
 }
@@ -22,7 +24,15 @@ export interface StreamPoller {
   stop(): Promise<void>;
 }
 
-const DEFAULTS: Required<PollingOptions> = { batchSize: 10_000, batchWindowMs: 1000, idleMs: 250, retryBaseMs: 200, retryMaxMs: 10_000 };
+const DEFAULTS: Required<PollingOptions> = {
+  batchSize: 10_000,
+  batchWindowMs: 1000,
+  idleMs: 250,
+  retryBaseMs: 200,
+  retryMaxMs: 10_000,
+  retryAttempts: 10_000,
+  maxRecordAgeMs: 6 * 3_600_000,
+};
 
 /**
  * Feeds the consumer from every shard of a stream, like the Lambda event source mapping with a
@@ -56,6 +66,7 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
         shardId,
         origin,
         consumer,
+        ...(options.onFailure ? { onFailure: options.onFailure } : {}),
         checkpoints,
         logger,
         stats,

@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import kinesalite from 'kinesalite';
+import { guardServer } from './guard-server';
 
 export interface LocalKinesisServer {
   readonly endpoint: string;
@@ -8,10 +9,11 @@ export interface LocalKinesisServer {
 
 /**
  * kinesalite on a loopback port, keeping its streams in the LevelDB folder `path` (so they survive a
- * restart), or in memory without one.
+ * restart), or in memory without one. It takes SDK clients only: browsers and other Host names are refused.
  */
 export async function startKinesisServer(path?: string, port = 0): Promise<LocalKinesisServer> {
   const server = kinesalite({ ...(path ? { path } : {}), createStreamMs: 0, deleteStreamMs: 0, updateStreamMs: 0 });
+  guardServer(server, { ownPages: false });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => {

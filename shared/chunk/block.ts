@@ -23,6 +23,9 @@ export function encodeBlock(entries: readonly TalesEvent[], texts: readonly Uint
 
 /** A decoded block: columns that rows are read from on demand. */
 export class BlockRows {
+  /** All texts as one string when they are all ASCII (then byte offsets are string offsets); null when not; undefined until a row is read. */
+  private asciiTexts: string | null | undefined;
+
   private constructor(
     readonly times: Float64Array,
     private readonly actorStart: Uint32Array,
@@ -33,6 +36,11 @@ export class BlockRows {
 
   get length(): number {
     return this.times.length;
+  }
+
+  /** Bytes the decoded block keeps in memory (its columns, and the raw block its texts are a view of), for cache budgets. */
+  get memoryBytes(): number {
+    return [this.times, this.actorStart, this.actors, this.textStart, this.texts].reduce((sum, array) => sum + array.buffer.byteLength, 0);
   }
 
   /** Validates every column against the block-table entry (count, time bounds) before use. */
@@ -66,12 +74,17 @@ export class BlockRows {
 
   /** Row `i` of the block as an event; `ordinal` is its number in the chunk. */
   row(i: number, ordinal: number): TalesEvent & { readonly ordinal: number } {
-    const text = this.texts.subarray(this.textStart[i], this.textStart[i + 1]);
+    const start = this.textStart[i] as number;
+    const end = this.textStart[i + 1] as number;
+    this.asciiTexts ??= allAscii(this.texts);
     let decoded: string;
-    try {
-      decoded = strictUtf8.decode(text);
-    } catch {
-      throw new CorruptError(`entry ${i} text is not valid UTF-8`);
+    if (this.asciiTexts !== null) decoded = this.asciiTexts.slice(start, end);
+    else {
+      try {
+        decoded = strictUtf8.decode(this.texts.subarray(start, end));
+      } catch {
+        throw new CorruptError(`entry ${i} text is not valid UTF-8`);
+      }
     }
     return {
       time: this.times[i] as number,
@@ -80,4 +93,20 @@ export class BlockRows {
       ordinal,
     };
   }
+}
+
+/**
+ * The bytes as one string when every byte is ASCII, else null. Validating the block's texts once
+ * and slicing is far cheaper than a decoder call per row; UTF-8 that is not ASCII decodes to fewer
+ * code units than bytes, so the length test is exact, and texts that are not ASCII are decoded (and
+ * validated) each on its own, since a sequence may not run from one text into the next.
+ */
+function allAscii(bytes: Uint8Array): string | null {
+  let decoded: string;
+  try {
+    decoded = strictUtf8.decode(bytes);
+  } catch {
+    return null;
+  }
+  return decoded.length === bytes.length ? decoded : null;
 }

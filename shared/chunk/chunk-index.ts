@@ -1,5 +1,6 @@
 import { verifyCrc32 } from '../codec/checksum';
 import { TruncatedError, withKey } from '../codec/errors';
+import { decompressFramed } from '../codec/framed';
 import type { BlockCompressor } from '../codec/zstd';
 import { DAY_MS } from '../layout/day';
 import { type BlockEntry, type DictionaryEntry, Directory, type Postings } from './directory';
@@ -40,7 +41,7 @@ export class ChunkIndex {
       if (head.length < end) throw new TruncatedError(`chunk head needs ${end} bytes, got ${head.length}`);
       const compressed = head.subarray(HEADER_BYTES, end);
       verifyCrc32(compressed, header.directoryCrc, 'directory');
-      const raw = zstd.decompress(compressed, header.directoryRawSize);
+      const raw = decompressFramed(zstd, compressed, header.directoryRawSize);
       const directory = Directory.decode(raw, header.entryCount, header.postingsSize, header.blocksSize);
       return new ChunkIndex(key, header, directory, head, zstd);
     });
@@ -70,6 +71,11 @@ export class ChunkIndex {
 
   get blocks(): readonly BlockEntry[] {
     return this.directory.blocks;
+  }
+
+  /** Bytes this index keeps in memory, for cache budgets: its directory and the dictionaries loaded so far. */
+  get memoryBytes(): number {
+    return this.directory.memoryBytes + this.dictionaries.reduce((sum, dictionary) => sum + (dictionary?.buffer.byteLength ?? 0), 0);
   }
 
   /** Postings of `actor`, or undefined when the chunk never names it. */

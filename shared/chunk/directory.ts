@@ -3,6 +3,9 @@ import { CorruptError } from '../codec/errors';
 import { MAX_ACTOR_ID } from '../event/limits';
 import { DAY_MS } from '../layout/day';
 
+/** What one parsed block-table or dictionary row costs in memory (an object of a few numbers). */
+const TABLE_ROW_BYTES = 120;
+
 /** Largest block dictionary. */
 export const MAX_DICTIONARY_BYTES = 65_536;
 
@@ -168,6 +171,14 @@ export class Directory {
       ordinals[i] = ordinal;
     }
     return { kind: 'inline', ordinals };
+  }
+
+  /** Bytes this directory keeps in memory (its raw bytes, its per-actor arrays, its tables), for cache budgets. */
+  get memoryBytes(): number {
+    const arrays = [this.raw, this.actorIds, this.cardinality, this.position, this.bitmapSize, this.bitmapCrc];
+    return (
+      arrays.reduce((sum, array) => sum + array.buffer.byteLength, 0) + TABLE_ROW_BYTES * (this.blocks.length + this.dictionaries.length)
+    );
   }
 
   /** Bytes of the dictionaries section. */

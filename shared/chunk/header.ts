@@ -1,15 +1,12 @@
 import { ByteReader, ByteWriter } from '../codec/bytes';
 import { crc32, verifyCrc32 } from '../codec/checksum';
 import { CorruptError } from '../codec/errors';
-import { MAX_TIME_MS } from '../event/limits';
-import { DAY_MS } from '../layout/day';
+import { LAST_DAY } from '../layout/day';
 
 /** 'TALE' read as a little-endian u32. */
 export const CHUNK_MAGIC = 0x454c4154;
 export const CHUNK_VERSION = 1;
 export const HEADER_BYTES = 40;
-/** Day of the latest representable time: later days would give times that are not valid dates. */
-const LAST_DAY = Math.floor(MAX_TIME_MS / DAY_MS);
 
 /** The fixed header at the start of every chunk object; see docs/format.md. */
 export interface ChunkHeader {

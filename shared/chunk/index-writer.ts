@@ -1,5 +1,6 @@
 import { concatBytes } from '../codec/bytes';
 import { crc32 } from '../codec/checksum';
+import { compressFramed } from '../codec/framed';
 import { serializeOrdinals } from '../codec/roaring';
 import type { BlockCompressor } from '../codec/zstd';
 import { type DirectoryInput, encodeDirectory, type Postings } from './directory';
@@ -51,7 +52,7 @@ export function writeIndex(parts: IndexParts, zstd: BlockCompressor): WrittenInd
     crc: crc32(bytes),
   }));
   const directoryRaw = encodeDirectory({ inlineMax, dictionaries, blocks: parts.blocks, actors });
-  const directory = zstd.compress(directoryRaw, parts.level);
+  const directory = compressFramed(zstd, directoryRaw, parts.level);
   const postingsSize = sum(bitmaps);
   const header = encodeHeader({
     day: parts.day,

@@ -4,6 +4,7 @@ import { TruncatedError, withKey } from '../codec/errors';
 import { andOrdinals, checkOrdinalBitmap } from '../codec/roaring';
 import type { BlockCompressor } from '../codec/zstd';
 import type { TalesEvent } from '../event/types';
+import type { CacheShelf } from '../util/byte-cache';
 import { mapLimit } from '../util/map-limit';
 import { coalesce } from '../util/ranges';
 import { BlockRows } from './block';
@@ -31,6 +32,21 @@ export interface ReadOptions {
   readonly concurrency?: number;
   /** Blocks read in the first wave, when the caller knows how many its page needs; later waves double from it. @default 1 */
   readonly firstWave?: number;
+  /** @default - none: every block is read when its wave needs it */
+  readonly blockCache?: BlockCache;
+}
+
+/**
+ * Where a reader keeps blocks between waves and pages, by `key` (naming the chunk) and block number.
+ * A decoded block stays from its decoding until its last wanted entry has been yielded, so a reader
+ * that stops inside it (a full page) leaves it for the next one. Each read also takes along up to
+ * `readAhead` bytes of the blocks wanted next, kept compressed until a later wave or page decodes them.
+ */
+export interface BlockCache {
+  readonly rows: CacheShelf<BlockRows>;
+  readonly bytes: CacheShelf<Uint8Array>;
+  readonly key: string;
+  readonly readAhead: number;
 }
 
 /**
@@ -97,9 +113,28 @@ export async function* readEntries(
   const blocks = options.blocksAt ?? { source, offset: index.indexSize };
   let wave = Math.max(1, options.firstWave ?? 1);
   const maxWave = Math.max(16, wave);
+  const cache = options.blockCache;
   for (let at = 0; at < wanted.length; at += wave, wave = Math.min(wave * 2, maxWave)) {
     const batch = wanted.slice(at, at + wave);
-    const rows = await readBlocks(index, source, blocks, zstd, batch, options);
+    const rows = new Map<number, BlockRows>();
+    const compressed = new Map<number, Uint8Array>();
+    for (const { block } of batch) {
+      const decoded = cache?.rows.get(`${cache.key}/${block}`);
+      const bytes = decoded ? undefined : cache?.bytes.get(`${cache.key}/${block}`);
+      if (decoded) rows.set(block, decoded);
+      else if (bytes) compressed.set(block, bytes);
+    }
+    const missing = batch.filter(({ block }) => !rows.has(block) && !compressed.has(block)).map(({ block }) => block);
+    const ahead = missing.length > 0 && cache ? readAhead(index, wanted.slice(at + wave), cache, options.maxGap ?? 65_536) : [];
+    const fetched = await fetchBlocks(index, blocks, [...missing, ...ahead], options);
+    for (const block of ahead) cache?.bytes.set(`${cache.key}/${block}`, fetched.get(block) as Uint8Array);
+    for (const block of missing) compressed.set(block, fetched.get(block) as Uint8Array);
+    for (const [block, bytes] of compressed) {
+      const decoded = await decodeBlock(index, source, blocks.source.key, block, bytes, zstd);
+      rows.set(block, decoded);
+      cache?.bytes.delete(`${cache.key}/${block}`);
+      cache?.rows.set(`${cache.key}/${block}`, decoded);
+    }
     for (const { block, ordinals: inBlock } of batch) {
       const decoded = rows.get(block) as BlockRows;
       const entry = index.blocks[block] as BlockEntry;
@@ -108,8 +143,30 @@ export async function* readEntries(
         const time = decoded.times[ordinal - entry.first] as number;
         if (time >= from && time <= to) yield withKey(blocks.source.key, () => decoded.row(ordinal - entry.first, ordinal));
       }
+      cache?.rows.delete(`${cache.key}/${block}`);
     }
   }
+}
+
+/**
+ * The wanted blocks after the current wave that one read can take along for little more than its
+ * own cost: in the reading order, not cached, each within `maxGap` of the one before, up to the
+ * cache's read-ahead bytes. Their compressed bytes wait in the cache for a later wave or page.
+ */
+function readAhead(index: ChunkIndex, later: readonly BlockWant[], cache: BlockCache, maxGap: number): number[] {
+  const ahead: number[] = [];
+  let bytes = 0;
+  let previous: BlockEntry | undefined;
+  for (const { block } of later) {
+    const entry = index.blocks[block] as BlockEntry;
+    const gap = previous ? Math.max(entry.offset - (previous.offset + previous.size), previous.offset - (entry.offset + entry.size)) : 0;
+    if (gap > maxGap || bytes + entry.size > cache.readAhead) break;
+    previous = entry;
+    if (cache.rows.get(`${cache.key}/${block}`) || cache.bytes.get(`${cache.key}/${block}`)) continue;
+    ahead.push(block);
+    bytes += entry.size;
+  }
+  return ahead;
 }
 
 interface BlockWant {
@@ -131,42 +188,48 @@ function blocksFor(index: ChunkIndex, ordinals: Uint32Array, from: number, to: n
   });
 }
 
-async function readBlocks(
+/** The compressed bytes of `wanted` blocks, checksums verified: neighbours closer than maxGap in one ranged GET. */
+async function fetchBlocks(
   index: ChunkIndex,
-  indexSource: ByteSource,
   blocks: { readonly source: ByteSource; readonly offset: number },
-  zstd: BlockCompressor,
-  batch: readonly BlockWant[],
+  wanted: readonly number[],
   options: ReadOptions,
-): Promise<Map<number, BlockRows>> {
-  const parts = batch
-    .map(({ block }) => ({
-      offset: (index.blocks[block] as BlockEntry).offset,
-      length: (index.blocks[block] as BlockEntry).size,
-      item: block,
-    }))
+): Promise<Map<number, Uint8Array>> {
+  const parts = wanted
+    .map((block) => ({ offset: (index.blocks[block] as BlockEntry).offset, length: (index.blocks[block] as BlockEntry).size, item: block }))
     .sort((a, b) => a.offset - b.offset);
   const ranges = coalesce(parts, options.maxGap ?? 65_536);
-  const rows = new Map<number, BlockRows>();
+  const fetched = new Map<number, Uint8Array>();
   await mapLimit(ranges, options.concurrency ?? 4, async (range) => {
     const bytes = await readExactly(blocks.source, blocks.offset + range.offset, range.length, 'blocks');
-    const dictionaries = await Promise.all(
-      range.items.map((block) => {
-        const { dictionary } = index.blocks[block] as BlockEntry;
-        return dictionary < 0 ? undefined : index.dictionary(dictionary, indexSource);
-      }),
-    );
     withKey(blocks.source.key, () => {
-      range.items.forEach((block, i) => {
+      for (const block of range.items) {
         const entry = index.blocks[block] as BlockEntry;
-        const compressed = bytes.subarray(entry.offset - range.offset, entry.offset - range.offset + entry.size);
+        // A copy when the range holds more than this block, so that a cached block keeps only its own bytes.
+        const at = entry.offset - range.offset;
+        const compressed = range.items.length > 1 ? bytes.slice(at, at + entry.size) : bytes.subarray(at, at + entry.size);
         verifyCrc32(compressed, entry.crc, `block ${block}`);
-        const raw = zstd.decompress(compressed, entry.rawSize, dictionaries[i]);
-        rows.set(block, BlockRows.decode(raw, entry.count, index.dayStart + entry.minTime, index.dayStart + entry.maxTime));
-      });
+        fetched.set(block, compressed);
+      }
     });
   });
-  return rows;
+  return fetched;
+}
+
+async function decodeBlock(
+  index: ChunkIndex,
+  indexSource: ByteSource,
+  key: string,
+  block: number,
+  compressed: Uint8Array,
+  zstd: BlockCompressor,
+): Promise<BlockRows> {
+  const entry = index.blocks[block] as BlockEntry;
+  const dictionary = entry.dictionary < 0 ? undefined : await index.dictionary(entry.dictionary, indexSource);
+  return withKey(key, () => {
+    const raw = zstd.decompress(compressed, entry.rawSize, dictionary);
+    return BlockRows.decode(raw, entry.count, index.dayStart + entry.minTime, index.dayStart + entry.maxTime);
+  });
 }
 
 async function readExactly(source: ByteSource, offset: number, length: number, what: string): Promise<Uint8Array> {

@@ -1,7 +1,5 @@
-import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { TalesQueryError } from './errors';
-import { errorOf, type TalesQueryOptions } from './query';
-import { createSigner, functionUrlRegion, type RequestSigner } from './signer';
+import { errorFields, FunctionUrl, type FunctionUrlOptions, parseJson } from './function-url';
 
 /** An erasure as the query Function URL reports it. */
 export interface Erasure {
@@ -22,21 +20,10 @@ export interface Erasure {
  * Takes the same options as TalesQuery.
  */
 export class TalesErasures {
-  private readonly base: URL;
-  /** The URL's path without its trailing slashes ('' for a Function URL). */
-  private readonly basePath: string;
-  private readonly sign: RequestSigner | undefined;
-  private readonly fetch: typeof fetch;
+  private readonly endpoint: FunctionUrl;
 
-  constructor(options: TalesQueryOptions) {
-    this.base = new URL(options.url);
-    this.basePath = this.base.pathname.replace(/\/+$/, '');
-    this.fetch = options.fetch ?? globalThis.fetch;
-    if (!options.unsigned) {
-      const region = options.region ?? functionUrlRegion(this.base);
-      if (!region) throw new TypeError(`region is required to sign requests to ${this.base.host}`);
-      this.sign = createSigner({ region, credentials: options.credentials ?? fromNodeProviderChain() });
-    }
+  constructor(options: FunctionUrlOptions) {
+    this.endpoint = new FunctionUrl(options);
   }
 
   /** Erases `actor`: hidden from every query once this resolves, purged from storage later. Idempotent. */
@@ -50,23 +37,19 @@ export class TalesErasures {
   }
 
   private async send(method: 'GET' | 'DELETE', path: string): Promise<Erasure> {
-    const url = new URL(this.base);
-    url.pathname = `${this.basePath}${path}`;
-    const headers = { accept: 'application/json', ...(this.sign ? await this.sign(method, url) : {}) };
-    const response = await this.fetch(url, { method, headers });
-    const text = await response.text();
-    if (!response.ok) throw errorOf(response.status, text);
-    return erasureOf(response.status, text);
+    const url = new URL(this.endpoint.events);
+    url.pathname = `${url.pathname.replace(/\/events$/, '')}${path}`;
+    const { status, text } = await this.endpoint.request(method, url, { accept: 'application/json' });
+    if (status < 200 || status > 299) {
+      const { code, message } = errorFields(status, text);
+      throw new TalesQueryError(status, code, message);
+    }
+    return erasureOf(status, text);
   }
 }
 
 function erasureOf(status: number, text: string): Erasure {
-  let body: Record<string, unknown> | undefined;
-  try {
-    body = JSON.parse(text) as Record<string, unknown>;
-  } catch {
-    body = undefined;
-  }
+  const body = parseJson(text) as Record<string, unknown> | undefined;
   if (!body || typeof body.id !== 'string' || typeof body.actor !== 'number' || typeof body.status !== 'string') {
     throw new TalesQueryError(status, 'invalid_response', 'the answer is not an erasure');
   }

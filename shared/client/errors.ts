@@ -30,3 +30,30 @@ export class TalesQueryError extends TalesClientError {
     super(message);
   }
 }
+
+/** The ingest endpoint answered with an error: the HTTP status and the server's `{"error":{"code","message"}}`. */
+export class TalesIngestError extends TalesClientError {
+  override readonly name = 'TalesIngestError';
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** No AWS credentials to sign with. */
+export class TalesCredentialsError extends TalesClientError {
+  override readonly name = 'TalesCredentialsError';
+  constructor() {
+    super(
+      'no AWS credentials to sign the request with: set AWS_PROFILE (and run aws sso login for an SSO profile), or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY',
+    );
+  }
+}
+
+/** A request the signer will not sign: credentials would go over plain HTTP, or to a host not known to be AWS. */
+export class SigningRefusedError extends TalesClientError {
+  override readonly name = 'SigningRefusedError';
+}

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
-import { createKinesisClient } from '../aws/clients';
+import { createKinesisClient } from '../aws/kinesis-client';
 import type { TalesEvent } from '../event/types';
 import { validateEvent } from '../event/validate';
 import { backoffDelay } from '../kinesis/backoff';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectsCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { listFolders } from '../aws/list-folders';
 import type { DirectoryInput } from '../chunk/directory';
 import { writeIndex } from '../chunk/index-writer';
@@ -67,39 +67,47 @@ export async function compactDay(ctx: CompactContext, day: number, options: Comp
     sources.map(({ key, record }) => ({ key, etag: record.etag, offset: record.indexSize, length: record.size - record.indexSize })),
     options.minPartBytes ?? MIN_PART_BYTES,
   );
-  const data = await concatenate(ctx.s3, ctx.bucket, ctx.layout.compactDataKey(day, generation), parts, {
-    serverSideCopy: options.serverSideCopy ?? true,
-    concurrency,
-  });
-  const merged = mergeIndexes(sources);
-  const index = writeIndex({ day, inlineMax, level, ...merged }, ctx.zstd);
-  const putIndex = await ctx.s3.send(
-    new PutObjectCommand({ Bucket: ctx.bucket, Key: ctx.layout.compactIndexKey(day, generation), Body: index.bytes }),
-  );
-  const meta: CompactMeta = {
-    day,
-    generation,
-    headSize: index.directoryEnd,
-    indexSize: index.indexSize,
-    indexEtag: putIndex.ETag ?? '',
-    dataSize: merged.blocksSize,
-    dataEtag: data.etag,
-    sources: merged.sources,
-    committedAt: options.now,
-  };
-  await ctx.s3.send(
-    new PutObjectCommand({
-      Bucket: ctx.bucket,
-      Key: ctx.layout.compactMetaKey(day),
-      Body: encodeCompactMeta(meta),
-      ContentType: 'application/json',
-    }),
-  );
-  return { status: 'compacted', meta, moved: data.stats, indexBytes: index.bytes.length };
+  const dataKey = ctx.layout.compactDataKey(day, generation);
+  const indexKey = ctx.layout.compactIndexKey(day, generation);
+  try {
+    const data = await concatenate(ctx.s3, ctx.bucket, dataKey, parts, {
+      serverSideCopy: options.serverSideCopy ?? true,
+      concurrency,
+    });
+    const merged = mergeIndexes(sources);
+    const index = writeIndex({ day, inlineMax, level, ...merged }, ctx.zstd);
+    const putIndex = await ctx.s3.send(new PutObjectCommand({ Bucket: ctx.bucket, Key: indexKey, Body: index.bytes }));
+    const meta: CompactMeta = {
+      day,
+      generation,
+      headSize: index.directoryEnd,
+      indexSize: index.indexSize,
+      indexEtag: putIndex.ETag ?? '',
+      dataSize: merged.blocksSize,
+      dataEtag: data.etag,
+      sources: merged.sources,
+      committedAt: options.now,
+    };
+    await ctx.s3.send(
+      new PutObjectCommand({
+        Bucket: ctx.bucket,
+        Key: ctx.layout.compactMetaKey(day),
+        Body: encodeCompactMeta(meta),
+        ContentType: 'application/json',
+      }),
+    );
+    return { status: 'compacted', meta, moved: data.stats, indexBytes: index.bytes.length };
+  } catch (error) {
+    // Nothing is committed: remove what this run wrote, so a day whose sources change leaves no orphan.
+    await ctx.s3
+      .send(new DeleteObjectsCommand({ Bucket: ctx.bucket, Delete: { Objects: [{ Key: dataKey }, { Key: indexKey }], Quiet: true } }))
+      .catch(() => undefined);
+    throw error;
+  }
 }
 
-/** Every chunk of the day's writers, in (writer, seq) order. */
-async function writerChunks(ctx: CompactContext, day: number, concurrency: number): Promise<StoredChunk[]> {
+/** Every chunk of the day's writers, in (writer, seq) order (the merger folds them too). */
+export async function writerChunks(ctx: CompactContext, day: number, concurrency: number): Promise<StoredChunk[]> {
   const writers: string[] = [];
   for await (const folder of listFolders(ctx.s3, ctx.bucket, ctx.layout.writersPrefix(day)))
     writers.push(ctx.layout.writerOfPrefix(day, folder));

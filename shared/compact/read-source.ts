@@ -39,6 +39,15 @@ export async function decodeSourceIndex(
   const { key, record } = source;
   const index = ChunkIndex.parse(key, bytes, zstd);
   checkChunk(index, key, record, source.day);
+  return { ...source, index, ...(await indexContents(key, bytes, index)) };
+}
+
+/** Every actor's ordinals and every dictionary of an index whose whole index section `bytes` holds. */
+export async function indexContents(
+  key: string,
+  bytes: Uint8Array,
+  index: ChunkIndex,
+): Promise<{ postings: Map<number, Uint32Array>; dictionaries: Uint8Array[] }> {
   const { directory } = index;
   const postings = new Map<number, Uint32Array>();
   withKey(key, () => {
@@ -57,7 +66,7 @@ export async function decodeSourceIndex(
   });
   const inMemory = memorySource(key, bytes);
   const dictionaries = await Promise.all(directory.dictionaries.map((_, number) => index.dictionary(number, inMemory)));
-  return { ...source, index, postings, dictionaries };
+  return { postings, dictionaries };
 }
 
 /** Bytes `offset..offset+length-1` of an object that must still have `etag`. */

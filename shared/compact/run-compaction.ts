@@ -13,36 +13,49 @@ export interface CompactionRun extends CompactOptions {
 
 export interface DayReport {
   readonly day: string;
-  readonly compaction: CompactOutcome['status'];
+  readonly compaction: CompactOutcome['status'] | 'failed';
   readonly sweep: SweepOutcome['status'] | 'not-compacted';
   readonly sources?: number;
   readonly entries?: number;
   readonly copiedBytes?: number;
   readonly downloadedBytes?: number;
+  /** Why the day failed; the other days of the run go on. */
+  readonly error?: unknown;
 }
 
-/** Compacts each day that needs it, then deletes the writer chunks of days compacted over the grace period ago. */
+/**
+ * Compacts each day that needs it, then deletes the writer chunks of days compacted over the grace
+ * period ago. Each day stands alone: one that fails is reported as `failed` with its error (having
+ * removed what it wrote) and the run goes on with the next.
+ */
 export async function runCompaction(ctx: CompactContext, run: CompactionRun): Promise<DayReport[]> {
   const today = dayNumber(run.now);
   const days = run.days ?? Array.from({ length: (run.lookbackDays ?? 7) + 1 }, (_, i) => today - (run.lookbackDays ?? 7) + i);
   const reports: DayReport[] = [];
   for (const day of days) {
-    const outcome = await compactDay(ctx, day, run);
-    const meta = outcome.status === 'compacted' || outcome.status === 'already-compacted' ? outcome.meta : undefined;
-    const sweep = meta ? await sweepCompactedChunks(ctx, meta, run.now, run.graceMs ?? 3_600_000) : { status: 'not-compacted' as const };
-    const report: DayReport = { day: dayName(day), compaction: outcome.status, sweep: sweep.status };
-    if (outcome.status === 'empty' && sweep.status === 'not-compacted') continue;
-    reports.push(
-      outcome.status === 'compacted'
-        ? {
-            ...report,
-            sources: outcome.meta.sources.length,
-            entries: outcome.meta.sources.reduce((n, source) => n + source.entries, 0),
-            copiedBytes: outcome.moved.copiedBytes,
-            downloadedBytes: outcome.moved.downloadedBytes,
-          }
-        : report,
-    );
+    try {
+      const report = await compactAndSweep(ctx, run, day);
+      if (report) reports.push(report);
+    } catch (error) {
+      reports.push({ day: dayName(day), compaction: 'failed', sweep: 'not-compacted', error });
+    }
   }
   return reports;
+}
+
+async function compactAndSweep(ctx: CompactContext, run: CompactionRun, day: number): Promise<DayReport | undefined> {
+  const outcome = await compactDay(ctx, day, run);
+  const meta = outcome.status === 'compacted' || outcome.status === 'already-compacted' ? outcome.meta : undefined;
+  const sweep = meta ? await sweepCompactedChunks(ctx, meta, run.now, run.graceMs ?? 3_600_000) : { status: 'not-compacted' as const };
+  const report: DayReport = { day: dayName(day), compaction: outcome.status, sweep: sweep.status };
+  if (outcome.status === 'empty' && sweep.status === 'not-compacted') return undefined;
+  return outcome.status === 'compacted'
+    ? {
+        ...report,
+        sources: outcome.meta.sources.length,
+        entries: outcome.meta.sources.reduce((n, source) => n + source.entries, 0),
+        copiedBytes: outcome.moved.copiedBytes,
+        downloadedBytes: outcome.moved.downloadedBytes,
+      }
+    : report;
 }

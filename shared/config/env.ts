@@ -1,3 +1,5 @@
+import { KeyLayout } from '../layout/keys';
+
 /** Reads typed settings from an environment object once (at cold start); every fault names the variable. */
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -25,4 +27,14 @@ export function optionalInt(env: Env, name: string, fallback: number, min: numbe
     throw new ConfigError(`Environment variable ${name} must be an integer in ${min}..${max} (given "${raw}")`);
   }
   return value;
+}
+
+/** The key layout below the prefix in `name` ('' or ending in '/'), or the bucket root when unset. */
+export function optionalLayout(env: Env, name: string): KeyLayout {
+  const prefix = optionalString(env, name, '');
+  try {
+    return new KeyLayout(prefix);
+  } catch {
+    throw new ConfigError(`Environment variable ${name} must be empty or end with "/" (given "${prefix}")`);
+  }
 }

@@ -13,6 +13,7 @@ import { CompactionError } from '../compact/errors';
 import { type CompactMeta, type CompactSource, encodeCompactMeta } from '../compact/meta';
 import { decodeSourceIndex, type SourceIndex } from '../compact/read-source';
 import type { TalesEvent } from '../event/types';
+import { erasedIn } from './erased-actors';
 
 export interface PurgeOptions {
   readonly now: number;
@@ -102,11 +103,6 @@ export async function purgeCompactedDay(
     }),
   );
   return { status: 'purged', meta: purged, erased: tombstones };
-}
-
-/** The erased actors the index names (a directory lookup each: no read). */
-export function erasedIn(index: ChunkIndex, erased: ReadonlySet<number>): number[] {
-  return [...erased].filter((actor) => index.postings(actor) !== undefined).sort((a, b) => a - b);
 }
 
 /** Every entry of one source of the compacted day, in ordinal order. */

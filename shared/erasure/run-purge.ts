@@ -11,9 +11,10 @@ import { LAYOUT_VERSION } from '../layout/keys';
 import { readManifest } from '../manifest/read-manifest';
 import { storedChunks } from '../manifest/stored-chunks';
 import type { ErasureStore } from './erase-actor';
+import { erasedIn } from './erased-actors';
 import { decodeErasedSet } from './erased-set';
 import { readPending, settlePending } from './pending';
-import { erasedIn, purgeCompactedDay } from './purge-day';
+import { purgeCompactedDay } from './purge-day';
 import { readVersioned } from './stored-object';
 import { oldGenerationKeys, sweepOldGenerations } from './sweep-generations';
 
@@ -31,6 +32,8 @@ export interface PurgeDayReport {
   readonly purged: number;
   /** Erased actors whose events the day still holds (an open day, or replaced objects in their grace period). */
   readonly holding: readonly number[];
+  /** Why the day's purge failed; the other days of the pass go on, and the day stays held. */
+  readonly error?: unknown;
 }
 
 /**
@@ -45,13 +48,19 @@ export async function runPurge(ctx: CompactContext, store: ErasureStore, run: Pu
   const erased = decodeErasedSet(stored.text, store.keys.setKey);
   const days = run.days ?? (await storedDays(ctx));
   const reports: PurgeDayReport[] = [];
-  for (const day of days) reports.push(await purgeDay(ctx, day, erased, run));
+  for (const day of days) {
+    try {
+      reports.push(await purgeDay(ctx, day, erased, run));
+    } catch (error) {
+      reports.push({ day: dayName(day), purged: 0, holding: [...erased].sort((a, b) => a - b), error });
+    }
+  }
   if (!run.days) {
     const held = new Map<number, string[]>();
     for (const report of reports) for (const actor of report.holding) held.set(actor, [...(held.get(actor) ?? []), report.day]);
     await settlePending(store, await readPending(store), held, run.now);
   }
-  return reports.filter((report) => report.purged > 0 || report.holding.length > 0);
+  return reports.filter((report) => report.purged > 0 || report.holding.length > 0 || report.error !== undefined);
 }
 
 async function purgeDay(ctx: CompactContext, day: number, erased: ReadonlySet<number>, run: PurgeRun): Promise<PurgeDayReport> {

@@ -26,5 +26,5 @@ export async function ingestEvents(request: IngestRequest, settings: IngestSetti
   const pending = valid.map(({ index, event }) => ({ index, record: encodeRecord(event) }));
   const unsent = pending.length > 0 ? await sendRecords(kinesis, settings.streamName, pending, send) : [];
   const failed = [...invalid, ...unsent].sort((a, b) => a.index - b.index);
-  return { accepted: pending.length - unsent.length, failed };
+  return { valid: pending.length, accepted: pending.length - unsent.length, failed };
 }

@@ -1,4 +1,6 @@
+import { jsonShape } from '../codec/json-shape';
 import { decodeUtf8 } from '../event/decode-utf8';
+import { MAX_JSON_DEPTH } from '../event/limits';
 import { HttpError } from '../http/errors';
 import type { IngestRequest, IngestSettings } from './types';
 
@@ -6,7 +8,8 @@ const NDJSON = 'application/x-ndjson';
 
 /**
  * The raw events of a request body: one JSON object, a JSON array, or NDJSON (one event per non-blank
- * line) when the Content-Type says so. Limits are checked before parsing. Anything that is not a
+ * line) when the Content-Type says so. Limits (size, event count, nesting) are checked before parsing
+ * or splitting, by scans that allocate nothing. Anything that is not a
  * readable body is an HttpError (400, or 413 over a limit); each item is validated later on its own.
  */
 export function parseBody(request: IngestRequest, limits: Pick<IngestSettings, 'maxBodyBytes' | 'maxEvents'>): unknown[] {
@@ -37,6 +40,9 @@ function isNdjson(contentType: string | undefined): boolean {
 }
 
 function parseJson(text: string, maxEvents: number): unknown[] {
+  const shape = jsonShape(text, MAX_JSON_DEPTH);
+  checkDepth(shape.depth, 'request body');
+  checkCount(shape.items, maxEvents);
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -57,16 +63,42 @@ function parseJson(text: string, maxEvents: number): unknown[] {
 }
 
 function parseNdjson(text: string, maxEvents: number): unknown[] {
-  const lines = text.split('\n');
-  const numbered = lines.map((line, i) => ({ line, number: i + 1 })).filter(({ line }) => line.trim() !== '');
-  checkCount(numbered.length, maxEvents);
-  return numbered.map(({ line, number }) => {
+  let count = 0;
+  forEachLine(text, () => {
+    count++;
+  });
+  checkCount(count, maxEvents);
+  forEachLine(text, (start, end, number) => checkDepth(jsonShape(text, MAX_JSON_DEPTH, start, end).depth, `line ${number}`));
+  const events: unknown[] = [];
+  forEachLine(text, (start, end, number) => {
     try {
-      return JSON.parse(line);
+      events.push(JSON.parse(text.slice(start, end)));
     } catch (error) {
       throw new HttpError(400, 'invalid_json', `line ${number} is not valid JSON: ${(error as Error).message}`);
     }
   });
+  return events;
+}
+
+/** Calls `visit` with the bounds and 1-based number of each non-blank line, without splitting the text. */
+function forEachLine(text: string, visit: (start: number, end: number, number: number) => void): void {
+  for (let start = 0, number = 1; start <= text.length; number++) {
+    const newline = text.indexOf('\n', start);
+    const end = newline < 0 ? text.length : newline;
+    if (!isBlank(text, start, end)) visit(start, end, number);
+    start = end + 1;
+  }
+}
+
+const BLANK = /\s/;
+
+function isBlank(text: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (!BLANK.test(text.charAt(i))) return false;
+  return true;
+}
+
+function checkDepth(depth: number, what: string): void {
+  if (depth > MAX_JSON_DEPTH) throw new HttpError(400, 'json_too_deep', `${what} nests deeper than ${MAX_JSON_DEPTH} levels`);
 }
 
 function checkCount(count: number, maxEvents: number): void {

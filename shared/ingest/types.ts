@@ -26,6 +26,8 @@ export interface IngestFailure {
 }
 
 export interface IngestResult {
+  /** Events of the request that passed validation: those in the stream and those Kinesis did not take. */
+  readonly valid: number;
   /** Events now in the stream. */
   readonly accepted: number;
   /** Events that are not, ascending by index. */

@@ -1,3 +1,5 @@
+import { MAX_TIME_MS } from '../event/limits';
+
 export const DAY_MS = 86_400_000;
 
 const DAY_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -7,8 +9,12 @@ export function dayNumber(time: number): number {
   return Math.floor(time / DAY_MS);
 }
 
-/** 'YYYY-MM-DD' of a day number. */
+/** Day number of 9999-12-31, the day of the latest accepted time and the last a 'YYYY-MM-DD' name can hold. */
+export const LAST_DAY = dayNumber(MAX_TIME_MS);
+
+/** 'YYYY-MM-DD' of a day number; throws a RangeError for a day that form cannot name. */
 export function dayName(day: number): string {
+  if (!Number.isInteger(day) || day > LAST_DAY) throw new RangeError(`day ${day} has no YYYY-MM-DD name (the last is 9999-12-31)`);
   return new Date(day * DAY_MS).toISOString().slice(0, 10);
 }
 

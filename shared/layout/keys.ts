@@ -54,8 +54,27 @@ export class KeyLayout {
     return `${this.compactPrefix(day)}${checkGeneration(generation)}.blocks`;
   }
 
+  /** Folder of the day's merged index segments and their manifest. */
+  tierPrefix(day: number): string {
+    return `${this.dayPrefix(day)}tier/`;
+  }
+
+  /** The list of the day's merged segments, rewritten by the merger with a conditional PUT. */
+  tierManifestKey(day: number): string {
+    return `${this.tierPrefix(day)}manifest.json`;
+  }
+
+  segmentKey(day: number, id: string): string {
+    return `${this.tierPrefix(day)}${checkGeneration(id)}.index.tale`;
+  }
+
   rejectedKey(day: number, writer: string, sequence: string): string {
     return `${this.prefix}rejected/${dayName(day)}/${checkWriter(writer)}/${sequence}.ndjson`;
+  }
+
+  /** Local mode's stand-in for Lambda's S3 on-failure destination (which has a bucket of its own in AWS). */
+  failedBatchesPrefix(): string {
+    return `${this.prefix}failed-batches/`;
   }
 
   /** The writer named by a common prefix that a list of `writersPrefix(day)` returned. */

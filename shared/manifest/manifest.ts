@@ -21,10 +21,16 @@ export interface ChunkRecord {
   readonly etag: string;
   /** Highest Kinesis sequence number whose event this chunk (or an earlier one) holds. */
   readonly watermark: string;
+  /**
+   * Lowest Kinesis sequence number whose event this chunk holds. The chunk holds every record of its
+   * day from `first` to `watermark`, so a record in no chunk's range is not durable here (replay
+   * relies on it). Absent in manifests written before it was recorded.
+   */
+  readonly first?: string;
 }
 
-/** The record of `built`, stored at sequence `seq` with `etag`, holding events up to Kinesis sequence number `watermark`. */
-export function chunkRecordOf(built: BuiltChunk, seq: number, etag: string, watermark: string): ChunkRecord {
+/** The record of `built`, stored at sequence `seq` with `etag`, holding the day's events of Kinesis sequence numbers `first`..`watermark`. */
+export function chunkRecordOf(built: BuiltChunk, seq: number, etag: string, first: string, watermark: string): ChunkRecord {
   return {
     seq,
     entries: built.entryCount,
@@ -35,6 +41,7 @@ export function chunkRecordOf(built: BuiltChunk, seq: number, etag: string, wate
     size: built.bytes.length,
     etag,
     watermark,
+    first,
   };
 }
 
@@ -97,6 +104,7 @@ function parseChunk(value: unknown, i: number): ChunkRecord {
   const int = (name: string) => jsonInt(chunk, name, `chunk ${i} `);
   const etag = jsonString(chunk, 'etag', `chunk ${i} `);
   if (!isSequenceNumber(chunk.watermark)) throw new Error(`chunk ${i} watermark must be a Kinesis sequence number`);
+  if (chunk.first !== undefined && !isSequenceNumber(chunk.first)) throw new Error(`chunk ${i} first must be a Kinesis sequence number`);
   return {
     seq: int('seq'),
     entries: int('entries'),
@@ -107,6 +115,7 @@ function parseChunk(value: unknown, i: number): ChunkRecord {
     size: int('size'),
     etag,
     watermark: chunk.watermark,
+    ...(chunk.first !== undefined ? { first: chunk.first } : {}),
   };
 }
 
@@ -120,6 +129,9 @@ function checkChunks(manifest: Manifest): void {
     }
     if (!(chunk.headSize <= chunk.indexSize && chunk.indexSize < chunk.size)) {
       throw new Error(`chunk ${i} sizes are inconsistent (head ${chunk.headSize}, index ${chunk.indexSize}, object ${chunk.size})`);
+    }
+    if (chunk.first !== undefined && compareSequenceNumbers(chunk.first, chunk.watermark) > 0) {
+      throw new Error(`chunk ${i} first ${chunk.first} is above its watermark`);
     }
     const previous = manifest.chunks[i - 1];
     if (previous && compareSequenceNumbers(chunk.watermark, previous.watermark) < 0) {

@@ -1,9 +1,15 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import { getText } from '../aws/get-text';
+import { getStoredText } from '../aws/get-text';
 import type { ReadCounter } from '../aws/s3-source';
 import { CorruptError } from '../codec/errors';
 import { dayName } from '../layout/day';
 import { decodeManifest, type Manifest } from './manifest';
+
+/** A manifest and the ETag it was read at: the writer rewrites it only if it still has that ETag. */
+export interface ManifestVersion {
+  readonly manifest: Manifest;
+  readonly etag: string;
+}
 
 /**
  * Reads the manifest of one writer-day; undefined when it does not exist yet. A manifest that does
@@ -18,14 +24,26 @@ export async function readManifest(
   day: number,
   counter?: ReadCounter,
 ): Promise<Manifest | undefined> {
-  const text = await getText(s3, bucket, key, counter);
-  if (text === undefined) return undefined;
-  const manifest = decodeManifest(text, key);
+  return (await readManifestVersion(s3, bucket, key, writer, day, counter))?.manifest;
+}
+
+/** As readManifest, with the ETag of the version read. */
+export async function readManifestVersion(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+  writer: string,
+  day: number,
+  counter?: ReadCounter,
+): Promise<ManifestVersion | undefined> {
+  const stored = await getStoredText(s3, bucket, key, counter);
+  if (stored === undefined) return undefined;
+  const manifest = decodeManifest(stored.text, key);
   if (manifest.writer !== writer || manifest.day !== day) {
     throw new CorruptError(
       `manifest is for writer ${manifest.writer} on ${dayName(manifest.day)}, expected ${writer} on ${dayName(day)}`,
       key,
     );
   }
-  return manifest;
+  return { manifest, etag: stored.etag };
 }

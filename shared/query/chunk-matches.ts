@@ -6,6 +6,7 @@ import { CorruptError, FormatError } from '../codec/errors';
 import { matchesMeta } from '../compact/compacted-day';
 import type { CompactMeta } from '../compact/meta';
 import { checkChunk } from '../manifest/check-chunk';
+import type { Segment, SegmentSource } from '../tier/manifest';
 import type { QueryContext } from './context';
 import type { ChunkRef } from './day-sources';
 import { StoreReadError } from './errors';
@@ -38,13 +39,15 @@ export async function chunkMatches(ctx: QueryContext, ref: ChunkRef, actors: rea
     index = await once(ctx, cacheKey, async () => {
       const opened = await openChunk(source, ctx.zstd, ref.record.headSize);
       if (ref.compacted) checkAgainstMeta(opened, ref.key, ref.compacted.meta);
+      else if (ref.segment) checkAgainstSegment(opened, ref.key, ref.segment.segment);
       else checkChunk(opened, ref.key, ref.record, ref.day);
       ctx.heads.set(cacheKey, opened);
       return opened;
     });
   }
   stats.chunksOpened++;
-  if (!ref.compacted) return { ref, index, source, ordinals: await matchOrdinals(index, source, actors), base: 0 };
+  const shared = ref.compacted ?? ref.segment;
+  if (!shared) return { ref, index, source, ordinals: await matchOrdinals(index, source, actors), base: 0 };
   const opened = index;
   const key = matchKey(ref, actors);
   const ordinals =
@@ -54,9 +57,22 @@ export async function chunkMatches(ctx: QueryContext, ref: ChunkRef, actors: rea
       ctx.dayMatches.set(key, found);
       return found;
     }));
-  const { meta, base } = ref.compacted;
+  const { base } = shared;
+  const mine = within(ordinals, base, base + ref.record.entries);
+  if (ref.segment) {
+    const { blocks } = ref.segment;
+    return {
+      ref,
+      index,
+      source,
+      ordinals: mine,
+      base,
+      blocksAt: { source: countedSource(ctx, blocks.key, blocks.etag, 0, stats), offset: blocks.offset },
+    };
+  }
+  const { meta } = ref.compacted as NonNullable<ChunkRef['compacted']>;
   const data = countedSource(ctx, ctx.layout.compactDataKey(meta.day, meta.generation), meta.dataEtag, 0, stats);
-  return { ref, index, source, ordinals: within(ordinals, base, base + ref.record.entries), base, blocksAt: { source: data, offset: 0 } };
+  return { ref, index, source, ordinals: mine, base, blocksAt: { source: data, offset: 0 } };
 }
 
 /** Runs `read` unless the same read is under way, then shares its result. */
@@ -87,6 +103,17 @@ function checkAgainstMeta(index: ChunkIndex, key: string, meta: CompactMeta): vo
   if (!matchesMeta(index, meta)) throw new CorruptError('compacted index does not match its metadata', key);
 }
 
+function checkAgainstSegment(index: ChunkIndex, key: string, segment: Segment): void {
+  const last = segment.sources[segment.sources.length - 1] as SegmentSource;
+  const blocksSize = segment.sources.reduce((sum, source) => sum + source.blocksSize, 0);
+  const matches =
+    index.entryCount === last.base + last.entries &&
+    index.blocks.length === last.firstBlock + last.blocks &&
+    index.indexSize === segment.indexSize &&
+    index.header.blocksSize === blocksSize;
+  if (!matches) throw new CorruptError('merged segment does not match its tier manifest', key);
+}
+
 /**
  * The most hits the chunk can give, known without reading anything: the smallest of the actors'
  * entry counts when its head is cached (0 when an actor is absent); unknown (infinite) otherwise.
@@ -94,10 +121,11 @@ function checkAgainstMeta(index: ChunkIndex, key: string, meta: CompactMeta): vo
 export function hitBound(ctx: QueryContext, ref: ChunkRef, actors: readonly number[]): number {
   const index = ctx.heads.get(headKey(ref));
   if (!index) return Number.POSITIVE_INFINITY;
-  if (ref.compacted) {
-    // The directory counts the whole day; the day's AND result, once known, counts this source exactly.
+  const shared = ref.compacted ?? ref.segment;
+  if (shared) {
+    // The directory counts the whole day (or segment); its AND result, once known, counts this source exactly.
     const known = ctx.dayMatches.get(matchKey(ref, actors));
-    if (known) return within(known, ref.compacted.base, ref.compacted.base + ref.record.entries).length;
+    if (known) return within(known, shared.base, shared.base + ref.record.entries).length;
   }
   let bound = ref.record.entries;
   for (const actor of actors) {
@@ -107,7 +135,8 @@ export function hitBound(ctx: QueryContext, ref: ChunkRef, actors: readonly numb
   return bound;
 }
 
-function headKey(ref: ChunkRef): string {
+/** Names a chunk's head (and its blocks) in the context's cache: key and ETag, so a rewritten object is never confused with its former self. */
+export function headKey(ref: ChunkRef): string {
   return `${ref.key}#${ref.record.etag}`;
 }
 

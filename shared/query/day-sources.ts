@@ -1,11 +1,14 @@
 import { listFolders } from '../aws/list-folders';
 import type { ReadCounter } from '../aws/s3-source';
 import { FormatError } from '../codec/errors';
-import { type CompactMeta, coveredChunks } from '../compact/meta';
+import { type CompactMeta, type CompactSource, coveredChunks } from '../compact/meta';
 import { readCompactMeta } from '../compact/read-meta';
+import { DAY_MS } from '../layout/day';
 import type { Manifest } from '../manifest/manifest';
 import { readManifest } from '../manifest/read-manifest';
 import { type StoredChunk, storedChunks } from '../manifest/stored-chunks';
+import { blocksOffsetOf, coveredBySegments, type Segment, type TierManifest } from '../tier/manifest';
+import { readTierManifest } from '../tier/read-tier';
 import { mapLimit } from '../util/map-limit';
 import type { QueryContext } from './context';
 import { StoreReadError } from './errors';
@@ -15,6 +18,30 @@ import type { QueryStats } from './stats';
 export interface ChunkRef extends StoredChunk {
   /** Set when the chunk lives in a compacted day: its entries are day ordinals from `base` on. */
   readonly compacted?: { readonly meta: CompactMeta; readonly base: number };
+  /** Set when the chunk is read through a merged segment (`key`): entries are segment ordinals from `base` on, blocks stay in the chunk. */
+  readonly segment?: {
+    readonly segment: Segment;
+    readonly base: number;
+    readonly blocks: { readonly key: string; readonly etag: string; readonly offset: number };
+  };
+}
+
+/**
+ * The chunks that hold a day's events, from the context's cache while the day's entry is fresh
+ * (see QueryContextOptions.dayTtlMs), else read (below) and cached: so a warm query neither lists a
+ * day nor reads its manifests again, and a day that may still change is read again within seconds.
+ */
+export async function daySources(ctx: QueryContext, day: number, stats: QueryStats): Promise<ChunkRef[]> {
+  const cached = ctx.days.get(String(day));
+  if (cached && cached.expires > ctx.now()) {
+    stats.dayCacheHits++;
+    return [...cached.refs];
+  }
+  const read = ctx.now();
+  const refs = await readDaySources(ctx, day, stats);
+  const closed = (day + 1) * DAY_MS + ctx.closeAfterMs <= read;
+  ctx.days.set(String(day), { refs, expires: read + (closed ? ctx.dayTtlMs.closed : ctx.dayTtlMs.open) });
+  return refs;
 }
 
 /**
@@ -25,18 +52,22 @@ export interface ChunkRef extends StoredChunk {
  * (usually the same shards) are fetched during that list, which saves a round trip. A writer that has
  * stored a first chunk but no manifest yet has nothing visible.
  */
-export async function daySources(ctx: QueryContext, day: number, stats: QueryStats): Promise<ChunkRef[]> {
+async function readDaySources(ctx: QueryContext, day: number, stats: QueryStats): Promise<ChunkRef[]> {
   // The metadata probe runs beside the list; a list error still goes up first, once the probe settles.
   const probe = compactMetaOf(ctx, day, stats);
+  const tier = tierOf(ctx, day, stats);
   let chunks: ChunkRef[];
   try {
     chunks = await writerChunks(ctx, day, stats);
   } catch (error) {
-    await Promise.allSettled([probe]);
+    await Promise.allSettled([probe, tier]);
     throw error;
   }
-  const meta = await probe;
-  if (!meta) return chunks;
+  const [meta, merged] = await Promise.all([probe, tier]);
+  if (!meta)
+    return merged
+      ? [...segmentChunks(ctx, merged), ...chunks.filter((ref) => ref.record.seq >= coveredBySegments(merged, ref.writer))]
+      : chunks;
   // Chunks a writer wrote after the compaction (late events) stay writer chunks, read beside it.
   const late = chunks.filter((ref) => ref.record.seq >= coveredChunks(meta, ref.writer));
   return [...compactedChunks(ctx, meta), ...late];
@@ -49,19 +80,57 @@ function compactedChunks(ctx: QueryContext, meta: CompactMeta): ChunkRef[] {
     day: meta.day,
     writer: source.writer,
     key,
-    record: {
-      seq: source.seq,
-      entries: source.entries,
-      minTime: source.minTime,
-      maxTime: source.maxTime,
+    record: mergedRecord(source, {
       headSize: meta.headSize,
       indexSize: meta.indexSize,
       size: meta.indexSize + meta.dataSize,
       etag: meta.indexEtag,
-      watermark: '0',
-    },
+    }),
     compacted: { meta, base: source.base },
   }));
+}
+
+/**
+ * The chunks the day's merged segments cover, each read through its segment's index (one head for
+ * many chunks) over its range of segment ordinals, its blocks still in the chunk object.
+ */
+function segmentChunks(ctx: QueryContext, tier: TierManifest): ChunkRef[] {
+  return tier.segments.flatMap((segment) => {
+    const key = ctx.layout.segmentKey(tier.day, segment.id);
+    return segment.sources.map((source, i) => ({
+      day: tier.day,
+      writer: source.writer,
+      key,
+      record: mergedRecord(source, {
+        headSize: segment.headSize,
+        indexSize: segment.indexSize,
+        size: segment.indexSize,
+        etag: segment.etag,
+      }),
+      segment: {
+        segment,
+        base: source.base,
+        blocks: { key: ctx.layout.chunkKey(tier.day, source.writer, source.seq), etag: source.etag, offset: blocksOffsetOf(segment, i) },
+      },
+    }));
+  });
+}
+
+/** The manifest-like record of a chunk read through a merged index object (compacted day or segment). */
+function mergedRecord(
+  source: Pick<CompactSource, 'seq' | 'entries' | 'minTime' | 'maxTime'>,
+  index: { readonly headSize: number; readonly indexSize: number; readonly size: number; readonly etag: string },
+): ChunkRef['record'] {
+  const { seq, entries, minTime, maxTime } = source;
+  return { seq, entries, minTime, maxTime, ...index, watermark: '0' };
+}
+
+async function tierOf(ctx: QueryContext, day: number, stats: QueryStats): Promise<TierManifest | undefined> {
+  return (
+    await countedRead(ctx.layout.tierManifestKey(day), 'tierManifest', stats, (read) =>
+      readTierManifest(ctx.s3, ctx.bucket, ctx.layout, day, read),
+    )
+  )?.manifest;
 }
 
 function compactMetaOf(ctx: QueryContext, day: number, stats: QueryStats): Promise<CompactMeta | undefined> {
@@ -115,7 +184,7 @@ function manifestOf(ctx: QueryContext, day: number, writer: string, stats: Query
 /** One object read through `read`, counted as `kind` once it made a request; an S3 fault becomes a StoreReadError naming `key`. */
 async function countedRead<T>(
   key: string,
-  kind: 'compactMeta' | 'manifest',
+  kind: 'compactMeta' | 'tierManifest' | 'manifest',
   stats: QueryStats,
   read: (counter: ReadCounter) => Promise<T>,
 ): Promise<T> {

@@ -2,6 +2,7 @@ import { dayNumber } from '../layout/day';
 import { hitBound } from './chunk-matches';
 import type { QueryContext } from './context';
 import { type ChunkRef, daySources } from './day-sources';
+import { pruneSegmentChunks } from './segment-prune';
 import type { QueryStats } from './stats';
 import type { MergeWindow } from './window';
 
@@ -68,7 +69,8 @@ export class DayWalk {
     const day = this.days[this.nextDay];
     if (day === undefined) return;
     this.nextDay++;
-    const load: DayLoad = { refs: daySources(this.ctx, day, this.stats) };
+    const refs = daySources(this.ctx, day, this.stats).then((all) => pruneSegmentChunks(this.ctx, all, this.window, this.stats));
+    const load: DayLoad = { refs };
     load.refs.then(
       (refs) => {
         load.result = refs;

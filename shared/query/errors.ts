@@ -8,7 +8,9 @@ export type QueryErrorCode =
   | 'span_too_large'
   | 'limit_invalid'
   | 'cursor_invalid'
-  | 'cursor_mismatch';
+  | 'cursor_mismatch'
+  | 'contains_invalid'
+  | 'buckets_invalid';
 
 /** A query the caller got wrong; `message` says what and how to fix it (an HTTP 400). */
 export class QueryInputError extends Error {

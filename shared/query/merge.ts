@@ -3,7 +3,7 @@ import { type ChunkEntry, readEntries } from '../chunk/reader';
 import { dayNumber } from '../layout/day';
 import { MinHeap } from '../util/heap';
 import { mapLimit } from '../util/map-limit';
-import { type ChunkMatches, chunkMatches, hitBound } from './chunk-matches';
+import { type ChunkMatches, chunkMatches, headKey, hitBound } from './chunk-matches';
 import type { QueryContext } from './context';
 import type { ChunkRef } from './day-sources';
 import type { DayWalk } from './day-walk';
@@ -214,6 +214,7 @@ function start(ctx: QueryContext, item: Live, window: MergeWindow, wave: number,
     maxGap: ctx.maxGap,
     concurrency: ctx.concurrency,
     firstWave: wave,
+    blockCache: { rows: ctx.blocks, bytes: ctx.blockBytes, key: headKey(item.matches.ref), readAhead: ctx.readAheadBytes },
   });
   item.next = item.stream.next();
   // A read ahead of need may fail after the page is complete; then nobody awaits it but the final settle.

@@ -1,11 +1,12 @@
 import { EventValidationError } from '../event/errors';
 import { MAX_ACTOR_ID } from '../event/limits';
-import { parseTime } from '../event/validate';
+import { parseTimeExpression } from '../event/time-expression';
 import { DAY_MS } from '../layout/day';
-import { actorsDigest, decodeCursor } from './cursor';
+import { actorsDigest, containsDigest, decodeCursor } from './cursor';
 import { QueryInputError } from './errors';
 import { DEFAULT_LIMIT, DEFAULT_WINDOW_MS, MAX_LIMIT, MAX_QUERY_ACTORS } from './limits';
 import type { Position } from './order';
+import { parseContains } from './text-filter';
 
 /** A validated query: distinct actors (AND), inclusive bounds (descending when from > to), page size, resume point. */
 export interface QueryRequest {
@@ -15,6 +16,8 @@ export interface QueryRequest {
   readonly limit: number;
   /** Resume strictly after this position (from a cursor). @default - the start of the range */
   readonly after?: Position;
+  /** Only events whose text holds this, ignoring case (see text-filter.ts). @default - no filter */
+  readonly contains?: string;
 }
 
 export interface RequestOptions {
@@ -26,27 +29,28 @@ export interface RequestOptions {
 
 export type QueryParameters = Readonly<Record<string, string | undefined>>;
 
-const PARAMETERS = ['actors', 'from', 'to', 'limit', 'cursor'];
+const PARAMETERS = ['actors', 'from', 'to', 'limit', 'cursor', 'contains'];
 
 /**
  * Validates the query string of `GET /events`. Omitted bounds: `to` = now, `from` = `to` - 24 h
- * (ascending); with a cursor, omitted bounds are the cursor's and given ones must equal them.
+ * (ascending); with a cursor, omitted bounds are the cursor's and given ones must equal them, and an
+ * omitted limit is the cursor's (the first page's).
  */
 export function parseQueryRequest(params: QueryParameters, options: RequestOptions): QueryRequest {
-  for (const name of Object.keys(params)) {
-    if (!PARAMETERS.includes(name)) {
-      throw new QueryInputError('parameter_unknown', `unknown parameter "${name}" (allowed: ${PARAMETERS.join(', ')})`);
-    }
-  }
+  checkParameters(params, PARAMETERS);
   const actors = parseActors(params.actors);
-  const limit = parseLimit(params.limit);
-  let from = optionalTime(params, 'from');
-  let to = optionalTime(params, 'to');
+  const contains = parseContains(params.contains);
+  let limit = parseLimit(params.limit);
+  let from = optionalTime(params, 'from', options.now);
+  let to = optionalTime(params, 'to', options.now);
   let after: Position | undefined;
   if (params.cursor !== undefined) {
     const cursor = decodeCursor(params.cursor);
     if (cursor.actors !== actorsDigest(actors)) {
       throw new QueryInputError('cursor_mismatch', 'cursor belongs to a query for other actors');
+    }
+    if (cursor.contains !== containsDigest(contains)) {
+      throw new QueryInputError('cursor_mismatch', 'cursor belongs to a query with another contains text');
     }
     if ((from !== undefined && from !== cursor.from) || (to !== undefined && to !== cursor.to)) {
       throw new QueryInputError(
@@ -56,10 +60,26 @@ export function parseQueryRequest(params: QueryParameters, options: RequestOptio
     }
     from = cursor.from;
     to = cursor.to;
+    limit ??= cursor.limit;
     after = cursor.after;
   }
-  to ??= options.now;
-  from ??= Math.max(0, to - DEFAULT_WINDOW_MS);
+  const bounds = resolveBounds(from, to, options);
+  return { actors, ...bounds, limit: limit ?? DEFAULT_LIMIT, ...(after ? { after } : {}), ...(contains !== undefined ? { contains } : {}) };
+}
+
+/** Refuses any parameter not in `allowed`, naming the allowed ones. */
+export function checkParameters(params: QueryParameters, allowed: readonly string[]): void {
+  for (const name of Object.keys(params)) {
+    if (!allowed.includes(name)) {
+      throw new QueryInputError('parameter_unknown', `unknown parameter "${name}" (allowed: ${allowed.join(', ')})`);
+    }
+  }
+}
+
+/** Omitted bounds: `to` = now, `from` = `to` - 24 h; the span is checked against the maximum. */
+export function resolveBounds(given: number | undefined, until: number | undefined, options: RequestOptions): { from: number; to: number } {
+  const to = until ?? options.now;
+  const from = given ?? Math.max(0, to - DEFAULT_WINDOW_MS);
   const span = Math.abs(to - from);
   if (span > options.maxSpanDays * DAY_MS) {
     throw new QueryInputError(
@@ -67,10 +87,10 @@ export function parseQueryRequest(params: QueryParameters, options: RequestOptio
       `from..to spans ${(span / DAY_MS).toFixed(1)} days, over the maximum of ${options.maxSpanDays} days`,
     );
   }
-  return after ? { actors, from, to, limit, after } : { actors, from, to, limit };
+  return { from, to };
 }
 
-function parseActors(value: string | undefined): number[] {
+export function parseActors(value: string | undefined): number[] {
   if (value === undefined || value === '') {
     throw new QueryInputError('actors_missing', 'actors is required: comma-separated uint32 ids, e.g. actors=12345,67890');
   }
@@ -90,8 +110,9 @@ function parseActors(value: string | undefined): number[] {
   return [...seen];
 }
 
-function parseLimit(value: string | undefined): number {
-  if (value === undefined) return DEFAULT_LIMIT;
+/** The page size given, else undefined: a cursor's own, or the default. */
+function parseLimit(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
   const limit = Number(value);
   if (!/^\d{1,7}$/.test(value) || limit < 1 || limit > MAX_LIMIT) {
     throw new QueryInputError('limit_invalid', `limit must be an integer in 1..${MAX_LIMIT} (got "${clip(value)}")`);
@@ -99,18 +120,18 @@ function parseLimit(value: string | undefined): number {
   return limit;
 }
 
-/** Epoch milliseconds (digits only) or an ISO-8601 string, as events accept. */
-function optionalTime(params: QueryParameters, name: 'from' | 'to'): number | undefined {
+/** Epoch milliseconds, an ISO-8601 string, or relative to server time (`now`, `-15m`, `-1h`, `-2d`), as the CLI reads. */
+export function optionalTime(params: QueryParameters, name: 'from' | 'to', now: number): number | undefined {
   const value = params[name];
   if (value === undefined) return undefined;
   try {
-    return parseTime(/^\d{1,16}$/.test(value) ? Number(value) : value);
+    return parseTimeExpression(value, now);
   } catch (error) {
     if (error instanceof EventValidationError) throw new QueryInputError('time_invalid', `${name}: ${error.message}`);
     throw error;
   }
 }
 
-function clip(text: string): string {
+export function clip(text: string): string {
   return text.length > 40 ? `${text.slice(0, 40)}…` : text;
 }

@@ -8,6 +8,10 @@ export class QueryStats implements ReadCounter {
   lists = 0;
   /** GETs of compacted-day metadata: one per day, beside the list of its writers. */
   compactMetas = 0;
+  /** Days whose sources came from the context's cache: no list, no manifest or metadata read. */
+  dayCacheHits = 0;
+  /** GETs of tier manifests (the day's merged segments): one per day, beside the list of its writers. */
+  tierManifests = 0;
   manifests = 0;
   heads = 0;
   headCacheHits = 0;
@@ -24,8 +28,9 @@ export class QueryStats implements ReadCounter {
     this.add(0);
   }
 
-  countGet(kind: 'compactMeta' | 'manifest' | 'head' | 'bitmap' | 'block', bytes: number): void {
+  countGet(kind: 'compactMeta' | 'tierManifest' | 'manifest' | 'head' | 'bitmap' | 'block', bytes: number): void {
     if (kind === 'compactMeta') this.compactMetas++;
+    else if (kind === 'tierManifest') this.tierManifests++;
     else if (kind === 'manifest') this.manifests++;
     else if (kind === 'head') this.heads++;
     else if (kind === 'bitmap') this.bitmaps++;

@@ -1,5 +1,8 @@
 import { PutObjectCommand, type PutObjectCommandOutput, type S3Client } from '@aws-sdk/client-s3';
 
+/** S3 conditional write: `IfNoneMatch: '*'` creates only, `IfMatch: <etag>` replaces only that version. */
+export type PutCondition = { readonly IfNoneMatch?: '*'; readonly IfMatch?: string };
+
 export type Phase = 'decode' | 'build' | 's3';
 
 /** What writing one batch cost: time per phase (S3 time is summed over calls, which may overlap) and PUTs. */
@@ -28,10 +31,17 @@ export class BatchStats {
     }
   }
 
-  /** One counted, timed PutObject. */
-  put(s3: S3Client, bucket: string, key: string, body: Uint8Array | string, contentType: string): Promise<PutObjectCommandOutput> {
+  /** One counted, timed PutObject, conditional when `condition` says so. */
+  put(
+    s3: S3Client,
+    bucket: string,
+    key: string,
+    body: Uint8Array | string,
+    contentType: string,
+    condition: PutCondition = {},
+  ): Promise<PutObjectCommandOutput> {
     return this.timeAsync('s3', async () => {
-      const output = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType }));
+      const output = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType, ...condition }));
       this.puts++;
       this.bytesPut += typeof body === 'string' ? Buffer.byteLength(body) : body.length;
       return output;

@@ -1,11 +1,13 @@
+import { jsonShape } from '../codec/json-shape';
 import { decodeUtf8 } from '../event/decode-utf8';
 import { type EventErrorCode, EventValidationError } from '../event/errors';
+import { MAX_JSON_DEPTH } from '../event/limits';
 import type { TalesEvent } from '../event/types';
 import { validateEvent } from '../event/validate';
 import type { StreamRecord } from './stream-record';
 
-/** Why a record was rejected: an event validation code, or `not_json` when the data does not parse. */
-export type RejectCode = EventErrorCode | 'not_json';
+/** Why a record was rejected: an event validation code, `not_json` when the data does not parse, `json_too_deep` past the nesting limit. */
+export type RejectCode = EventErrorCode | 'not_json' | 'json_too_deep';
 
 export interface AcceptedRecord {
   readonly kind: 'event';
@@ -41,8 +43,7 @@ export function decodeRecord(record: StreamRecord): DecodedRecord {
     return { kind: 'event', sequenceNumber, event };
   } catch (error) {
     if (!(error instanceof EventValidationError || error instanceof NotJsonError)) throw error;
-    const code = error instanceof NotJsonError ? 'not_json' : error.code;
-    return { kind: 'rejected', sequenceNumber, partitionKey, arrival, code, reason: error.message, data };
+    return { kind: 'rejected', sequenceNumber, partitionKey, arrival, code: error.code, reason: error.message, data };
   }
 }
 
@@ -51,12 +52,22 @@ function arrivalOf(record: StreamRecord): number {
   return Math.round(record.kinesis.approximateArrivalTimestamp * 1000);
 }
 
-class NotJsonError extends Error {}
+class NotJsonError extends Error {
+  constructor(
+    readonly code: 'not_json' | 'json_too_deep',
+    message: string,
+  ) {
+    super(message);
+  }
+}
 
 function parseJson(text: string): unknown {
+  if (jsonShape(text, MAX_JSON_DEPTH).depth > MAX_JSON_DEPTH) {
+    throw new NotJsonError('json_too_deep', `record data nests deeper than ${MAX_JSON_DEPTH} levels`);
+  }
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new NotJsonError(`record data is not JSON (${(error as Error).message})`);
+    throw new NotJsonError('not_json', `record data is not JSON (${(error as Error).message})`);
   }
 }

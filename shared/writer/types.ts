@@ -12,6 +12,10 @@ export interface WriterContext {
   readonly chunkOptions?: ChunkOptions;
   /** Clock for the phase timings, in ms. @default performance.now */
   readonly now?: () => number;
+  /** Wall clock, epoch ms, to age an unlisted chunk. @default Date.now */
+  readonly clock?: () => number;
+  /** How old an unlisted chunk with other content must be before a writer replaces it. @default 15 minutes */
+  readonly orphanAfterMs?: number;
 }
 
 /** One S3 object that could not be read or written; the batch retries from `retryFrom`. */

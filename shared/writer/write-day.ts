@@ -1,8 +1,9 @@
 import { buildChunk } from '../chunk/builder';
 import { appendChunk, chunkRecordOf, encodeManifest, type Manifest, nextSequence, watermarkOf } from '../manifest/manifest';
-import { readManifest } from '../manifest/read-manifest';
+import { readManifestVersion } from '../manifest/read-manifest';
 import { compareSequenceNumbers } from '../manifest/sequence-number';
 import type { BatchStats } from './batch-stats';
+import { putManifest, putNewChunk } from './conditional-put';
 import type { AcceptedRecord } from './decode-record';
 import type { WriteFailure, WriterContext } from './types';
 
@@ -26,7 +27,9 @@ export type DayOutcome =
  * Makes one day's records durable: read the writer-day manifest, drop records at or below its
  * watermark (already written by an earlier try), put the rest as the chunk at the next sequence,
  * then put the manifest with that chunk and the new watermark. The manifest put is the commit: a
- * crash before it leaves an unreferenced chunk that the retry overwrites under the same key.
+ * crash before it leaves an unreferenced chunk that the retry finds under the same key. Both puts
+ * are conditional (the chunk must be new, the manifest unchanged since it was read), so a second
+ * author on the writer-day fails with a WriterConflictError instead of overwriting.
  */
 export async function writeDay(
   context: WriterContext,
@@ -40,7 +43,8 @@ export async function writeDay(
   let skipped = 0;
   let retryIndex = (records[0] as DayRecords['records'][number]).index;
   try {
-    const manifest = await stats.timeAsync('s3', () => readManifest(s3, bucket, manifestKey, writer, day));
+    const read = await stats.timeAsync('s3', () => readManifestVersion(s3, bucket, manifestKey, writer, day));
+    const manifest = read?.manifest;
     const watermark = watermarkOf(manifest);
     const fresh = watermark === undefined ? records : records.filter((r) => compareSequenceNumbers(r.record.sequenceNumber, watermark) > 0);
     skipped = records.length - fresh.length;
@@ -58,11 +62,11 @@ export async function writeDay(
     );
     const seq = nextSequence(manifest);
     key = layout.chunkKey(day, writer, seq);
-    const put = await stats.put(s3, bucket, key, built.bytes, 'application/octet-stream');
-    const record = chunkRecordOf(built, seq, put.ETag ?? '', last.record.sequenceNumber);
+    const etag = await putNewChunk(context, stats, key, built.bytes);
+    const record = chunkRecordOf(built, seq, etag, first.record.sequenceNumber, last.record.sequenceNumber);
     const next: Manifest = appendChunk(manifest ?? { writer, day, chunks: [] }, record);
     key = manifestKey;
-    await stats.put(s3, bucket, manifestKey, encodeManifest(next), 'application/json');
+    await putManifest(context, stats, manifestKey, encodeManifest(next), read?.etag);
     return { ok: true, written: fresh.length, skipped, chunkBytes: built.bytes.length };
   } catch (error) {
     return { ok: false, skipped, failure: { key, error }, retryIndex };

@@ -5,6 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../lib/handler-function';
+import { functionUrlEvent, lambdaContext } from '../../local/lambda/function-url';
+import { loadZstd } from '../../shared/codec/zstd';
+import { KeyLayout } from '../../shared/layout/keys';
+import { type LocalS3, startLocalS3 } from '../support/local-s3';
+import { offlineEnv } from '../support/offline-env';
+import { seedWriter } from '../support/seed-chunks';
 
 interface CfnResource {
   readonly Type: string;
@@ -30,19 +36,7 @@ afterAll(() => {
   if (outdir) rmSync(outdir, { recursive: true, force: true });
 });
 
-/** The parent environment without AWS credentials, profiles, or a region; no instance metadata either. */
-function offlineEnv(dir: string): NodeJS.ProcessEnv {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('AWS_') && !key.startsWith('CDK_')));
-  return {
-    ...env,
-    AWS_CONFIG_FILE: join(dir, 'no-config'),
-    AWS_SHARED_CREDENTIALS_FILE: join(dir, 'no-credentials'),
-    AWS_EC2_METADATA_DISABLED: 'true',
-    CDK_DISABLE_CLI_TELEMETRY: 'true',
-  };
-}
-
-const HANDLERS = ['Ingest', 'Consumer', 'Query', 'Compactor'] as const;
+const HANDLERS = ['Ingest', 'Consumer', 'Query', 'Compactor', 'Merger'] as const;
 
 /** The bundled asset directory of one function, found through the template's asset metadata. */
 function assetDirOf(name: (typeof HANDLERS)[number]): string {
@@ -56,7 +50,7 @@ describe('bin/tales.ts', () => {
   it('fails if the app does not synthesize an environment-agnostic stack without credentials', () => {
     const manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8'));
     expect(manifest.artifacts.Tales.environment).toBe('aws://unknown-account/unknown-region');
-    expect(Object.values(resources).filter((resource) => resource.Type === 'AWS::Lambda::Function')).toHaveLength(4);
+    expect(Object.values(resources).filter((resource) => resource.Type === 'AWS::Lambda::Function')).toHaveLength(5);
   });
 
   it('fails if cdk-nag reported anything while the app synthesized', () => {
@@ -96,5 +90,61 @@ describe('bundled handlers', () => {
     } finally {
       process.env = saved;
     }
+  });
+});
+
+describe('bundled query handler', () => {
+  let local: LocalS3;
+  beforeAll(async () => {
+    local = await startLocalS3();
+  });
+  afterAll(() => local?.stop());
+
+  it('fails if the bundled handler answers a page of worst-case texts over the 6 MiB Function URL response limit', async () => {
+    // GIVEN 16 largest events of NULs (each escaped to 6 bytes in the body, 7 in the response): 7 MiB at one page
+    const time = Date.UTC(2026, 6, 1, 12);
+    const text = '\0'.repeat(65_521);
+    const events = Array.from({ length: 16 }, (_, i) => ({ time: time + i, actors: [13], text }));
+    await seedWriter({ s3: local.s3, bucket: local.bucket, layout: new KeyLayout(''), zstd: await loadZstd() }, 'shardId-000000000000', [
+      events,
+    ]);
+    // AND the Query bundle loaded afresh as Lambda loads it, configured for the local S3
+    const saved = { ...process.env };
+    Object.assign(process.env, {
+      AWS_REGION: 'us-east-1',
+      TALES_BUCKET: local.bucket,
+      TALES_PREFIX: '',
+      TALES_S3_ENDPOINT: local.endpoint,
+    });
+    const load = createRequire(join(assetDirOf('Query'), 'index.js'));
+    delete load.cache[load.resolve('./index.js')];
+    let bundle: { handler: (event: unknown, context: unknown) => Promise<{ statusCode: number; body: string }> };
+    try {
+      bundle = load('./index.js');
+    } finally {
+      process.env = saved;
+    }
+    // WHEN a client pages through them
+    const texts: number[] = [];
+    let next: string | undefined;
+    let pages = 0;
+    do {
+      const query: Record<string, string> = next
+        ? { actors: '13', cursor: next }
+        : { actors: '13', from: String(time), to: String(time + 100) };
+      const response = await bundle.handler(functionUrlEvent({ path: '/events', query }), lambdaContext(30_000));
+      // THEN every response fits a Function URL, and the pages hold each event once
+      expect(response.statusCode).toBe(200);
+      expect(Buffer.byteLength(JSON.stringify(response))).toBeLessThanOrEqual(6 * 1024 * 1024);
+      const body = JSON.parse(response.body) as { events: { time: number; text: string }[]; next?: string };
+      for (const event of body.events) {
+        expect(event.text).toBe(text);
+        texts.push(event.time);
+      }
+      next = body.next;
+      pages++;
+    } while (next);
+    expect(pages).toBeGreaterThan(1);
+    expect(texts).toEqual(events.map((event) => event.time));
   });
 });

@@ -25,6 +25,15 @@ describe('TalesLog props: rejected values', () => {
       'maxBatchingWindow must be at most 5 minutes (given 6 minutes)',
     ],
     ['negative retries', { retryAttempts: -1 }, 'retryAttempts must be 0..10000 (given -1)'],
+    ['retries over the Kinesis mapping limit', { retryAttempts: 10_001 }, 'retryAttempts must be 0..10000 (given 10001)'],
+    ['a record age under a minute', { maxRecordAge: Duration.seconds(30) }, 'maxRecordAge must be 1 minute..7 days (given 30 seconds)'],
+    [
+      'a record age past the stream retention',
+      { streamRetention: Duration.days(2), maxRecordAge: Duration.days(3) },
+      'maxRecordAge (3 days) must not exceed streamRetention (2 days): records would expire before they are given up',
+    ],
+    ['no consumer concurrency', { consumerReservedConcurrency: 0 }, 'consumerReservedConcurrency must be 1..10000 (given 0)'],
+    ['a fractional query concurrency', { queryReservedConcurrency: 1.5 }, 'queryReservedConcurrency must be 1..10000 (given 1.5)'],
     ['zero retention days', { retentionDays: 0 }, 'retentionDays must be 1..36500 (given 0)'],
     [
       'a stream retention under a day',
@@ -109,8 +118,10 @@ describe('TalesLog props: accepted values and defaults', () => {
       prefix: '',
       versioned: false,
       batchSize: 10_000,
-      retryAttempts: 10,
+      retryAttempts: 10_000,
+      consumerReservedConcurrency: 10,
       enableCompaction: true,
+      enableMerging: true,
       corsAllowedOrigins: [],
       errorsAlarmThreshold: 1,
       throttlesAlarmThreshold: 1,
@@ -118,10 +129,16 @@ describe('TalesLog props: accepted values and defaults', () => {
     });
     expect(resolved.shardCount).toBeUndefined();
     expect(resolved.retentionDays).toBeUndefined();
-    expect(resolved.maxBatchingWindow.toSeconds()).toBe(300);
+    expect(resolved.maxBatchingWindow.toSeconds()).toBe(60);
     expect(resolved.streamRetention.toHours()).toBe(24);
     expect(resolved.iteratorAgeAlarmThreshold.toMinutes()).toBe(30);
-    expect(resolved.compactionSchedule.expressionString).toBe('cron(30 1 * * ? *)');
+    expect(resolved.maxRecordAge.toHours()).toBe(6);
+    expect(resolved.compactionSchedule.expressionString).toBe('cron(30 2 * * ? *)');
+    expect(resolved.queryReservedConcurrency).toBeUndefined();
+    expect(resolved.alarmEmail).toBeUndefined();
+    // One batch per shard at a time: a provisioned stream reserves one execution per shard.
+    expect(resolveTalesLogProps({ shardCount: 4 }).consumerReservedConcurrency).toBe(4);
+    expect(resolved.mergeSchedule.expressionString).toBe('rate(5 minutes)');
   });
 
   it.each<[string, TalesLogProps]>([
@@ -131,6 +148,8 @@ describe('TalesLog props: accepted values and defaults', () => {
     ['no batching window', { maxBatchingWindow: Duration.seconds(0) }],
     ['a 5-minute window', { maxBatchingWindow: Duration.minutes(5) }],
     ['no retries', { retryAttempts: 0 }],
+    ['a one-minute record age', { maxRecordAge: Duration.minutes(1) }],
+    ['a week of record age with a week of stream retention', { streamRetention: Duration.days(7), maxRecordAge: Duration.days(7) }],
     ['one day of retention', { retentionDays: 1 }],
     ['a year of stream retention', { streamRetention: Duration.days(365) }],
     ['a nested prefix', { prefix: "tenant-7/app_(v2)/logs.d/it's!/" }],

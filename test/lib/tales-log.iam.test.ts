@@ -42,7 +42,7 @@ const VARIANTS = [
   { name: 'prefixed, customer-managed key', prefix: 'tales/', synth: () => keyed },
 ];
 
-const FUNCTIONS = ['ingestFunction', 'consumerFunction', 'queryFunction', 'compactorFunction'] as const;
+const FUNCTIONS = ['ingestFunction', 'consumerFunction', 'queryFunction', 'compactorFunction', 'mergerFunction'] as const;
 type FunctionName = (typeof FUNCTIONS)[number];
 
 const LOG_ACTIONS = ['logs:CreateLogStream', 'logs:PutLogEvents'];
@@ -90,23 +90,29 @@ describe('TalesLog IAM: nothing broad', () => {
   });
 
   it.each(VARIANTS)(
-    'fails if an S3 write action ($name) reaches beyond the data, rejected, compact and erasures folders',
+    'fails if an S3 write action ($name) reaches beyond the writer, rejected, compact, tier and erasures keys, or below aws/lambda/ of the failure destination',
     ({ synth: variant, prefix }) => {
       const synth = variant();
       const writes = allStatements(synth).filter((statement) =>
         actionsOf(statement).some((action) => /^s3:(Put|Delete|Abort|Restore|Replicate)/.test(action)),
       );
       expect(writes.length).toBeGreaterThan(0);
+      const failureId = logicalIdOf(synth.stack, synth.log.failedBatchesBucket);
+      const allowed = [
+        `${prefix}v1/*/w/*`,
+        `${prefix}rejected/*`,
+        `${prefix}v1/*/compact/*`,
+        `${prefix}v1/*/tier/*`,
+        `${prefix}v1/*/w/*.tale`,
+        `${prefix}v1/*/compact/*.blocks`,
+        `${prefix}v1/*/compact/*.index.tale`,
+        `${prefix}erasures/*`,
+      ];
       for (const statement of writes) {
         for (const resource of resourcesOf(statement)) {
-          const allowed = [
-            `${prefix}v1/*`,
-            `${prefix}rejected/*`,
-            `${prefix}v1/*/compact/*`,
-            `${prefix}v1/*/w/*.tale`,
-            `${prefix}erasures/*`,
-          ];
-          expect(allowed).toContain(objectPatternOf(resource, bucketIdOf(synth)));
+          const onData = objectPatternOf(resource, bucketIdOf(synth));
+          if (onData === undefined) expect(objectPatternOf(resource, failureId)).toBe('aws/lambda/*');
+          else expect(allowed).toContain(onData);
         }
       }
     },
@@ -168,28 +174,38 @@ describe('TalesLog IAM: each function', () => {
   );
 
   it.each(VARIANTS)(
-    'fails if the consumer ($name) has more than stream reads, its writes, manifest reads and the DLQ',
+    'fails if the consumer ($name) has more than stream reads, writer-key writes, manifest reads and the failure destination',
     ({ synth: variant, prefix }) => {
       const synth = variant();
       const statements = permissionsOf(synth, 'consumerFunction');
       const bucketId = bucketIdOf(synth);
-      expect(resourcesOf(find(statements, 's3:PutObject')).map((resource) => objectPatternOf(resource, bucketId))).toEqual([
-        `${prefix}v1/*`,
+      const failureArn = arnOf(synth, synth.log.failedBatchesBucket);
+      const [dataPuts, failurePuts] = splitOn(statements, 's3:PutObject', failureArn);
+      expect(resourcesOf(dataPuts).map((resource) => objectPatternOf(resource, bucketId))).toEqual([
+        `${prefix}v1/*/w/*`,
         `${prefix}rejected/*`,
       ]);
       expect(objectPatternOf(find(statements, 's3:GetObject').Resource, bucketId)).toBe(`${prefix}v1/*`);
-      expect(find(statements, 's3:ListBucket').Condition).toEqual({ StringLike: { 's3:prefix': [`${prefix}v1/*`] } });
+      const [dataList, failureList] = splitOn(statements, 's3:ListBucket', failureArn);
+      expect(dataList.Condition).toEqual({ StringLike: { 's3:prefix': [`${prefix}v1/*`] } });
+      // Lambda lists the failure destination before it writes there; that bucket holds nothing else.
+      expect(failureList).toEqual({ Effect: 'Allow', Action: 's3:ListBucket', Resource: failureArn });
       expect(find(statements, 'kinesis:GetRecords').Resource).toEqual(arnOf(synth, synth.log.stream));
-      expect(find(statements, 'sqs:SendMessage').Resource).toEqual(arnOf(synth, synth.log.deadLetterQueue));
+      // The failure destination: Lambda writes given-up batches below aws/lambda/ of its own bucket, nothing else there.
+      expect(failurePuts).toEqual({
+        Effect: 'Allow',
+        Action: 's3:PutObject',
+        Resource: { 'Fn::Join': ['', [failureArn, '/aws/lambda/*']] },
+      });
       const kinesisActions = statements.flatMap(actionsOf).filter((action) => action.startsWith('kinesis:'));
       expect(kinesisActions.filter((action) => /Put|Create|Delete|Update|Merge|Split|Increase|Decrease/.test(action))).toEqual([]);
       const s3Actions = statements.flatMap(actionsOf).filter((action) => action.startsWith('s3:'));
-      expect(s3Actions.sort()).toEqual(['s3:GetObject', 's3:ListBucket', 's3:PutObject']);
+      expect(s3Actions.sort()).toEqual(['s3:GetObject', 's3:ListBucket', 's3:ListBucket', 's3:PutObject', 's3:PutObject']);
     },
   );
 
   it.each(VARIANTS)(
-    'fails if the compactor ($name) may write outside compact/ and erasures/, or delete anything but writer chunks and compact/',
+    'fails if the compactor ($name) may write outside compact/ and erasures/, or delete anything but writer chunks and its own compact objects',
     ({ synth: variant, prefix }) => {
       const synth = variant();
       const statements = permissionsOf(synth, 'compactorFunction');
@@ -210,12 +226,27 @@ describe('TalesLog IAM: each function', () => {
       expect(patternsOf('s3:GetObject')).toEqual([`${prefix}erasures/*`, `${prefix}v1/*`]);
       expect(patternsOf('s3:PutObject')).toEqual([`${prefix}erasures/*`, `${prefix}v1/*/compact/*`]);
       expect(patternsOf('s3:AbortMultipartUpload')).toEqual([`${prefix}v1/*/compact/*`]);
-      expect(patternsOf('s3:DeleteObject')).toEqual([`${prefix}v1/*/compact/*`, `${prefix}v1/*/w/*.tale`]);
+      // Writer chunks once compacted, and the data and index objects of a failed compaction or of a purged day's replaced generation.
+      expect(patternsOf('s3:DeleteObject')).toEqual([
+        `${prefix}v1/*/compact/*.blocks`,
+        `${prefix}v1/*/compact/*.index.tale`,
+        `${prefix}v1/*/w/*.tale`,
+      ]);
       expect(
         statements.filter((statement) => actionsOf(statement).includes('s3:ListBucket')).map((statement) => statement.Condition),
       ).toEqual([{ StringLike: { 's3:prefix': [`${prefix}v1/*`] } }, { StringLike: { 's3:prefix': [`${prefix}erasures/*`] } }]);
     },
   );
+
+  it.each(VARIANTS)('fails if the merger ($name) may write outside tier/ or delete anything', ({ synth: variant, prefix }) => {
+    const synth = variant();
+    const statements = permissionsOf(synth, 'mergerFunction');
+    const bucketId = bucketIdOf(synth);
+    const patternsOf = (action: string) => resourcesOf(find(statements, action)).map((resource) => objectPatternOf(resource, bucketId));
+    expect(statements.flatMap(actionsOf).sort()).toEqual(['s3:GetObject', 's3:ListBucket', 's3:PutObject']);
+    expect(patternsOf('s3:GetObject')).toEqual([`${prefix}v1/*`]);
+    expect(patternsOf('s3:PutObject')).toEqual([`${prefix}v1/*/tier/*`]);
+  });
 
   it('fails if the consumer cannot decrypt a stream under a customer-managed key', () => {
     const statement = find(permissionsOf(keyed, 'consumerFunction'), 'kms:Decrypt');
@@ -269,9 +300,20 @@ describe('TalesLog grant helpers', () => {
 
   it('fails if the grants touch the functions themselves (resource policies) instead of the grantee', () => {
     const permissions = Object.values(standard.template.findResources('AWS::Lambda::Permission'));
-    expect(permissions.map((permission) => permission.Properties.Principal)).toEqual(['events.amazonaws.com']);
+    expect(permissions.map((permission) => permission.Properties.Principal)).toEqual(['events.amazonaws.com', 'events.amazonaws.com']);
   });
 });
+
+/** The two statements with `action`: the one on the data bucket, then the one on `failureArn` (the bucket or below it). */
+function splitOn(statements: Statement[], action: string, failureArn: unknown): [Statement, Statement] {
+  const onFailure = (statement: Statement) => JSON.stringify(statement.Resource).includes(JSON.stringify(failureArn));
+  const found = statements.filter((statement) => actionsOf(statement).includes(action));
+  const data = found.filter((statement) => !onFailure(statement));
+  const failure = found.filter(onFailure);
+  expect(data, `one data-bucket statement with ${action}`).toHaveLength(1);
+  expect(failure, `one failure-destination statement with ${action}`).toHaveLength(1);
+  return [data[0] as Statement, failure[0] as Statement];
+}
 
 function find(statements: Statement[], action: string): Statement {
   const found = statements.filter((statement) => actionsOf(statement).includes(action));

@@ -65,12 +65,13 @@ describe('cdk-nag AwsSolutions checks', () => {
 
   it('fails if an acknowledgment is not one of the justified ones, or its reason is not a real sentence', () => {
     const acknowledged = acknowledgments(stack);
-    expect([...acknowledged.keys()].sort()).toEqual(['AwsSolutions-IAM5', 'AwsSolutions-L1', 'AwsSolutions-S1', 'AwsSolutions-SQS3']);
+    expect([...acknowledged.keys()].sort()).toEqual(['AwsSolutions-IAM5', 'AwsSolutions-L1', 'AwsSolutions-S1', 'AwsSolutions-SNS2']);
     for (const reason of [...acknowledged.values()].flat()) expect(reason.length).toBeGreaterThan(60);
   });
 
   it('fails if the acknowledgments do not follow the options', () => {
-    // GIVEN an access-log bucket (S1 then holds) and a customer key (KDS3 warns of its cost: acknowledged as chosen)
+    // GIVEN an access-log bucket (S1 then holds for the data bucket, and stays acknowledged only for the failure
+    // destination), a customer key (KDS3 warns of its cost: acknowledged as chosen) and no alarm topic (SNS2 for the created one)
     const { log } = synthLog((scope) => ({
       streamEncryptionKey: new kms.Key(scope, 'StreamKey', { enableKeyRotation: true }),
       serverAccessLogsBucket: accessLogsBucket(scope),
@@ -79,7 +80,8 @@ describe('cdk-nag AwsSolutions checks', () => {
       'AwsSolutions-IAM5',
       'AwsSolutions-KDS3',
       'AwsSolutions-L1',
-      'AwsSolutions-SQS3',
+      'AwsSolutions-S1',
+      'AwsSolutions-SNS2',
     ]);
   });
 });

@@ -7,6 +7,7 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { resolveTalesLogProps } from '../../lib/tales-log-props';
 import { logicalIdOf, type SynthesizedLog, synthLog } from './synth';
 
 // Synthesizing takes about a second, so the file builds three stacks once: GIVEN default props ('standard'),
@@ -16,7 +17,7 @@ let custom: SynthesizedLog;
 let bare: SynthesizedLog;
 beforeAll(() => {
   standard = synthLog();
-  bare = synthLog({ urlAuthType: FunctionUrlAuthType.NONE, enableCompaction: false });
+  bare = synthLog({ urlAuthType: FunctionUrlAuthType.NONE, enableCompaction: false, enableMerging: false });
   custom = synthLog((stack) => ({
     prefix: 'tales/',
     shardCount: 4,
@@ -29,6 +30,9 @@ beforeAll(() => {
     batchSize: 500,
     maxBatchingWindow: Duration.seconds(30),
     retryAttempts: 3,
+    maxRecordAge: Duration.hours(12),
+    consumerReservedConcurrency: 8,
+    queryReservedConcurrency: 50,
     corsAllowedOrigins: ['https://explorer.example.com'],
     logRetention: RetentionDays.ONE_WEEK,
     iteratorAgeAlarmThreshold: Duration.hours(2),
@@ -70,17 +74,21 @@ describe('TalesLog stream', () => {
 });
 
 describe('TalesLog bucket', () => {
-  it('fails if public access is not blocked entirely and encryption is not S3-managed', () => {
-    standard.template.resourceCountIs('AWS::S3::Bucket', 1);
-    standard.template.hasResourceProperties('AWS::S3::Bucket', {
-      PublicAccessBlockConfiguration: {
-        BlockPublicAcls: true,
-        BlockPublicPolicy: true,
-        IgnorePublicAcls: true,
-        RestrictPublicBuckets: true,
-      },
-      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
-    });
+  it('fails if public access is not blocked entirely and encryption is not S3-managed, on the data and failure buckets', () => {
+    // The data bucket and the consumer's failure destination.
+    standard.template.resourceCountIs('AWS::S3::Bucket', 2);
+    const resources = standard.template.toJSON().Resources;
+    for (const bucket of [standard.log.bucket, standard.log.failedBatchesBucket]) {
+      expect(resources[logicalIdOf(standard.stack, bucket)].Properties).toMatchObject({
+        PublicAccessBlockConfiguration: {
+          BlockPublicAcls: true,
+          BlockPublicPolicy: true,
+          IgnorePublicAcls: true,
+          RestrictPublicBuckets: true,
+        },
+        BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+      });
+    }
   });
 
   it('fails if the bucket is versioned, logged or expiring by default', () => {
@@ -146,15 +154,40 @@ describe('TalesLog bucket', () => {
   });
 });
 
-describe('TalesLog dead-letter queue', () => {
-  it('fails if the queue is not encrypted, TLS-only and kept 14 days', () => {
-    const queueId = logicalIdOf(standard.stack, standard.log.deadLetterQueue);
-    standard.template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true, MessageRetentionPeriod: 1_209_600 });
-    standard.template.hasResourceProperties('AWS::SQS::QueuePolicy', {
-      Queues: [{ Ref: queueId }],
+describe('TalesLog failure destination', () => {
+  it('fails if given-up batches do not go whole to a versioned, encrypted, TLS-only bucket', () => {
+    const bucketId = logicalIdOf(standard.stack, standard.log.failedBatchesBucket);
+    standard.template.hasResourceProperties('AWS::S3::Bucket', {
+      VersioningConfiguration: { Status: 'Enabled' },
+      PublicAccessBlockConfiguration: Match.objectLike({ BlockPublicAcls: true, RestrictPublicBuckets: true }),
+    });
+    standard.template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: bucketId },
       PolicyDocument: {
         Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
       },
+    });
+    standard.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      MaximumRetryAttempts: 10_000,
+      MaximumRecordAgeInSeconds: 21_600,
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [bucketId, 'Arn'] } } },
+    });
+  });
+
+  it('fails if maxRecordAge exceeds the stream retention', () => {
+    expect(() => resolveTalesLogProps({ maxRecordAge: Duration.hours(25) })).toThrow(
+      'maxRecordAge (1 day 1 hour) must not exceed streamRetention (1 day): records would expire before they are given up',
+    );
+  });
+
+  it('fails if maxRecordAge is not applied', () => {
+    custom.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { MaximumRecordAgeInSeconds: 43_200 });
+  });
+
+  it('fails if noncurrent versions of replayed batches are kept forever', () => {
+    const bucketId = logicalIdOf(standard.stack, standard.log.failedBatchesBucket);
+    expect(standard.template.toJSON().Resources[bucketId].Properties.LifecycleConfiguration).toEqual({
+      Rules: [{ Id: 'NoncurrentVersions', NoncurrentVersionExpiration: { NoncurrentDays: 30 }, Status: 'Enabled' }],
     });
   });
 });
@@ -165,6 +198,7 @@ describe('TalesLog functions', () => {
     { name: 'consumer', fn: 'consumerFunction', memory: 1024, timeout: 120 },
     { name: 'query', fn: 'queryFunction', memory: 1024, timeout: 30 },
     { name: 'compactor', fn: 'compactorFunction', memory: 2048, timeout: 900 },
+    { name: 'merger', fn: 'mergerFunction', memory: 1024, timeout: 300 },
   ] as const;
 
   it.each(cases)('fails if the $name function is not arm64 Node.js 22 with $memory MB and $timeout s', ({ fn, memory, timeout }) => {
@@ -209,9 +243,21 @@ describe('TalesLog functions', () => {
     },
   );
 
+  it('fails if the consumer has no reserved concurrency (10 for an on-demand stream) or the query one it was not given', () => {
+    const resources = standard.template.toJSON().Resources;
+    expect(resources[logicalIdOf(standard.stack, standard.log.consumerFunction)].Properties.ReservedConcurrentExecutions).toBe(10);
+    expect(resources[logicalIdOf(standard.stack, standard.log.queryFunction)].Properties.ReservedConcurrentExecutions).toBeUndefined();
+  });
+
+  it('fails if consumerReservedConcurrency and queryReservedConcurrency are not applied', () => {
+    const resources = custom.template.toJSON().Resources;
+    expect(resources[logicalIdOf(custom.stack, custom.log.consumerFunction)].Properties.ReservedConcurrentExecutions).toBe(8);
+    expect(resources[logicalIdOf(custom.stack, custom.log.queryFunction)].Properties.ReservedConcurrentExecutions).toBe(50);
+  });
+
   it('fails if logRetention is not applied to every log group', () => {
     const groups = Object.values(custom.template.findResources('AWS::Logs::LogGroup'));
-    expect(groups.map((group) => group.Properties.RetentionInDays)).toEqual([7, 7, 7, 7]);
+    expect(groups.map((group) => group.Properties.RetentionInDays)).toEqual([7, 7, 7, 7, 7]);
   });
 });
 
@@ -223,13 +269,13 @@ describe('TalesLog consumer event source', () => {
       EventSourceArn: { 'Fn::GetAtt': [logicalIdOf(standard.stack, standard.log.stream), 'Arn'] },
       StartingPosition: 'TRIM_HORIZON',
       BatchSize: 10_000,
-      MaximumBatchingWindowInSeconds: 300,
+      MaximumBatchingWindowInSeconds: 60,
       ParallelizationFactor: 1,
       BisectBatchOnFunctionError: true,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
-      MaximumRetryAttempts: 10,
+      MaximumRetryAttempts: 10_000,
       DestinationConfig: {
-        OnFailure: { Destination: { 'Fn::GetAtt': [logicalIdOf(standard.stack, standard.log.deadLetterQueue), 'Arn'] } },
+        OnFailure: { Destination: { 'Fn::GetAtt': [logicalIdOf(standard.stack, standard.log.failedBatchesBucket), 'Arn'] } },
       },
     });
   });
@@ -257,7 +303,7 @@ describe('TalesLog Function URLs', () => {
     }
   });
 
-  it('fails if the default stack lets anyone but the compaction schedule invoke a function', () => {
+  it('fails if the default stack lets anyone but the compaction and merge schedules invoke a function', () => {
     const permissions = Object.values(standard.template.findResources('AWS::Lambda::Permission'));
     expect(permissions.map((permission) => permission.Properties)).toEqual([
       {
@@ -265,6 +311,12 @@ describe('TalesLog Function URLs', () => {
         FunctionName: { 'Fn::GetAtt': [logicalIdOf(standard.stack, standard.log.compactorFunction), 'Arn'] },
         Principal: 'events.amazonaws.com',
         SourceArn: { 'Fn::GetAtt': [logicalIdOf(standard.stack, standard.log.node.findChild('CompactionSchedule')), 'Arn'] },
+      },
+      {
+        Action: 'lambda:InvokeFunction',
+        FunctionName: { 'Fn::GetAtt': [logicalIdOf(standard.stack, standard.log.mergerFunction), 'Arn'] },
+        Principal: 'events.amazonaws.com',
+        SourceArn: { 'Fn::GetAtt': [logicalIdOf(standard.stack, standard.log.node.findChild('MergeSchedule')), 'Arn'] },
       },
     ]);
   });
@@ -297,11 +349,14 @@ describe('TalesLog Function URLs', () => {
 });
 
 describe('TalesLog alarms', () => {
-  it('fails if any of the ten alarms is missing', () => {
-    standard.template.resourceCountIs('AWS::CloudWatch::Alarm', 10);
+  it('fails if any of the fifteen alarms is missing, or one has no action on the alarm topic', () => {
+    standard.template.resourceCountIs('AWS::CloudWatch::Alarm', 15);
     expect(standard.log.alarms.map((alarm) => alarm.node.id)).toEqual([
       'ConsumerIteratorAgeAlarm',
-      'DeadLetterQueueAlarm',
+      'ConsumerWriteFailuresAlarm',
+      'FailedBatchesAlarm',
+      'IngestUrl5xxAlarm',
+      'QueryUrl5xxAlarm',
       'IngestErrorsAlarm',
       'IngestThrottlesAlarm',
       'ConsumerErrorsAlarm',
@@ -310,6 +365,8 @@ describe('TalesLog alarms', () => {
       'QueryThrottlesAlarm',
       'CompactorErrorsAlarm',
       'CompactorThrottlesAlarm',
+      'MergerErrorsAlarm',
+      'MergerThrottlesAlarm',
     ]);
   });
 
@@ -326,19 +383,42 @@ describe('TalesLog alarms', () => {
     });
   });
 
-  it('fails if one message in the dead-letter queue does not raise an alarm', () => {
+  it('fails if one object in the failure destination, or one consumer write failure, does not raise an alarm', () => {
     standard.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      Namespace: 'AWS/SQS',
-      MetricName: 'ApproximateNumberOfMessagesVisible',
-      Dimensions: [
-        { Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalIdOf(standard.stack, standard.log.deadLetterQueue), 'QueueName'] } },
-      ],
+      Namespace: 'AWS/S3',
+      MetricName: 'NumberOfObjects',
+      Dimensions: Match.arrayWith([{ Name: 'BucketName', Value: { Ref: logicalIdOf(standard.stack, standard.log.failedBatchesBucket) } }]),
       Threshold: 0,
       ComparisonOperator: 'GreaterThanThreshold',
     });
+    // The metric the consumer handler emits (test/lambdas/consumer/handler.test.ts), under Powertools' service dimension.
+    standard.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'Tales',
+      MetricName: 'WriteFailures',
+      Dimensions: [{ Name: 'service', Value: 'tales-consumer' }],
+      Statistic: 'Sum',
+      Threshold: 0,
+    });
   });
 
-  it.each(['ingestFunction', 'consumerFunction', 'queryFunction', 'compactorFunction'] as const)(
+  it.each(['ingestFunction', 'queryFunction'] as const)('fails if the %s URL has no 5xx alarm', (fn) => {
+    standard.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/Lambda',
+      MetricName: 'Url5xxCount',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: logicalIdOf(standard.stack, standard.log[fn]) } }],
+      Statistic: 'Sum',
+    });
+  });
+
+  it('fails if the alarms do not notify a topic the stack creates, with an optional email subscription', () => {
+    const topicId = logicalIdOf(standard.stack, standard.log.alarmTopic as sns.Topic);
+    standard.template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmActions: [{ Ref: topicId }], OKActions: [{ Ref: topicId }] });
+    standard.template.resourceCountIs('AWS::SNS::Subscription', 0);
+    const withEmail = synthLog({ alarmEmail: 'ops@example.com' });
+    withEmail.template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
+  });
+
+  it.each(['ingestFunction', 'consumerFunction', 'queryFunction', 'compactorFunction', 'mergerFunction'] as const)(
     'fails if the %s has no errors and throttles alarms',
     (fn) => {
       const dimensions = [{ Name: 'FunctionName', Value: { Ref: logicalIdOf(standard.stack, standard.log[fn]) } }];
@@ -357,25 +437,25 @@ describe('TalesLog alarms', () => {
 
   it('fails if the thresholds given as props are not used', () => {
     custom.template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'IteratorAge', Threshold: 7_200_000 });
-    custom.template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { MetricName: 'Errors', Threshold: 5 }, 4);
-    custom.template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { MetricName: 'Throttles', Threshold: 3 }, 4);
+    custom.template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { MetricName: 'Errors', Threshold: 5 }, 5);
+    custom.template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { MetricName: 'Throttles', Threshold: 3 }, 5);
   });
 
-  it('fails if the alarms have actions without a topic, or miss the topic when given', () => {
-    expect(Object.values(standard.template.findResources('AWS::CloudWatch::Alarm')).every((alarm) => !alarm.Properties.AlarmActions)).toBe(
-      true,
-    );
-    const topic = { Ref: logicalIdOf(custom.stack, custom.stack.node.findChild('Alerts')) };
-    // every alarm notifies the topic on ALARM and on OK
-    custom.template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { AlarmActions: [topic], OKActions: [topic] }, 10);
+  it('fails if an alarm misses the created topic, or a given topic does not replace it', () => {
+    const created = { Ref: logicalIdOf(standard.stack, standard.log.alarmTopic as sns.Topic) };
+    standard.template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { AlarmActions: [created], OKActions: [created] }, 15);
+    const given = { Ref: logicalIdOf(custom.stack, custom.stack.node.findChild('Alerts')) };
+    // every alarm notifies the given topic on ALARM and on OK, and no other topic exists
+    custom.template.resourcePropertiesCountIs('AWS::CloudWatch::Alarm', { AlarmActions: [given], OKActions: [given] }, 15);
+    custom.template.resourceCountIs('AWS::SNS::Topic', 1);
   });
 });
 
 describe('TalesLog compaction', () => {
-  it('fails if the compactor does not run daily at 01:30 UTC by default', () => {
-    standard.template.resourceCountIs('AWS::Events::Rule', 1);
+  it('fails if the compactor does not run daily at 02:30 UTC by default, after the previous day closes at 02:00', () => {
+    standard.template.resourceCountIs('AWS::Events::Rule', 2);
     standard.template.hasResourceProperties('AWS::Events::Rule', {
-      ScheduleExpression: 'cron(30 1 * * ? *)',
+      ScheduleExpression: 'cron(30 2 * * ? *)',
       State: 'ENABLED',
       Targets: [
         Match.objectLike({
@@ -390,16 +470,32 @@ describe('TalesLog compaction', () => {
     custom.template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'cron(15 3 * * ? *)' });
   });
 
-  it('fails if enableCompaction false leaves a compactor, its schedule or its alarms behind', () => {
+  it('fails if enableCompaction and enableMerging false leave a compactor, a merger, their schedules or alarms behind', () => {
     expect(bare.log.compactorFunction).toBeUndefined();
+    expect(bare.log.mergerFunction).toBeUndefined();
     bare.template.resourceCountIs('AWS::Events::Rule', 0);
     bare.template.resourceCountIs('AWS::Lambda::Function', 3);
-    bare.template.resourceCountIs('AWS::CloudWatch::Alarm', 8);
+    bare.template.resourceCountIs('AWS::CloudWatch::Alarm', 11);
     expect(bare.log.alarms.map((alarm) => alarm.node.id).filter((id) => id.startsWith('Compactor'))).toEqual([]);
   });
 });
 
-type FunctionName = 'ingestFunction' | 'consumerFunction' | 'queryFunction' | 'compactorFunction';
+describe('TalesLog merging', () => {
+  it('fails if the merger does not run every 5 minutes by default, without retries (the next run retries)', () => {
+    standard.template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(5 minutes)',
+      State: 'ENABLED',
+      Targets: [
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [logicalIdOf(standard.stack, standard.log.mergerFunction), 'Arn'] },
+          RetryPolicy: { MaximumRetryAttempts: 0 },
+        }),
+      ],
+    });
+  });
+});
+
+type FunctionName = 'ingestFunction' | 'consumerFunction' | 'queryFunction' | 'compactorFunction' | 'mergerFunction';
 
 function environmentOf(synth: SynthesizedLog, fn: FunctionName): Record<string, unknown> {
   return synth.template.toJSON().Resources[logicalIdOf(synth.stack, synth.log[fn])].Properties.Environment.Variables;

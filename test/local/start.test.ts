@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LocalStackError, PortInUseError } from '../../local/errors';
+import { readRunningStack } from '../../local/stack-file';
 import { startTestStack, tempDataDir, waitUntil } from '../support/local-stack';
 
 const run = promisify(execFile);
@@ -120,6 +121,65 @@ describe('npm start', () => {
     const { output, exited } = npmStart({ TALES_PORT: '70000', TALES_DATA_DIR: data.dir });
     expect(await exited).toBe(1);
     expect(output.err).toContain('tales: Environment variable TALES_PORT must be an integer in 0..65535 (given "70000")\n');
+  });
+});
+
+/** Whether a process runs (or is a zombie not yet reaped): signal 0 checks without sending anything. */
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Whether a TCP port on loopback can be listened on again. */
+async function isFree(port: number): Promise<boolean> {
+  const server = createServer();
+  const listening = await new Promise<boolean>((resolve) => {
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => resolve(true));
+  });
+  if (listening) await new Promise((resolve) => server.close(resolve));
+  return listening;
+}
+
+describe('npm start, signalled through npm', () => {
+  it.each(['SIGINT', 'SIGTERM'] as const)('fails if %s sent to the npm process leaves the stack running', async (signal) => {
+    const data = tempDataDir();
+    // GIVEN `npm start` itself (npm, its shell, then node), as a user runs it
+    const npm = spawn('npm', ['start'], {
+      env: { ...process.env, TALES_PORT: '0', TALES_DATA_DIR: data.dir, TALES_LOG_LEVEL: 'SILENT' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    npm.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+    });
+    npm.stderr?.resume();
+    const exited = new Promise<void>((resolve) => npm.on('exit', () => resolve()));
+    let stackPid: number | undefined;
+    try {
+      await waitUntil('the banner', async () => out.includes('Press Ctrl-C to stop'), 60_000);
+      const running = await readRunningStack(data.dir);
+      stackPid = running?.pid;
+      const port = Number(new URL(running?.url ?? 'http://x').port);
+      expect(stackPid).not.toBe(npm.pid);
+      expect(await isFree(port)).toBe(false);
+      // WHEN the npm process alone is signalled
+      npm.kill(signal);
+      await exited;
+      // THEN the stack has stopped: its process is gone, its port and its data dir are free
+      await waitUntil('the stack process to end', async () => !isRunning(stackPid as number), 15_000);
+      expect(await isFree(port)).toBe(true);
+      expect(await readRunningStack(data.dir)).toBeUndefined();
+      expect(existsSync(join(data.dir, 'stack.json'))).toBe(false);
+    } finally {
+      if (stackPid !== undefined && isRunning(stackPid)) process.kill(stackPid, 'SIGKILL');
+      if (npm.exitCode === null) npm.kill('SIGKILL');
+      data.remove();
+    }
   });
 });
 

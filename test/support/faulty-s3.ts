@@ -1,5 +1,5 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import { createS3Client } from '../../shared/aws/clients';
+import { createS3Client } from '../../shared/aws/s3-client';
 
 /** Which S3 call of an attempt fails, and how. */
 export interface Fault {

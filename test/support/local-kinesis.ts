@@ -1,7 +1,7 @@
 import { type KinesisClient, ListShardsCommand } from '@aws-sdk/client-kinesis';
 import { ensureStream } from '../../local/servers/ensure-stream';
 import { startKinesisServer } from '../../local/servers/kinesis-server';
-import { createKinesisClient } from '../../shared/aws/clients';
+import { createKinesisClient } from '../../shared/aws/kinesis-client';
 
 /** An in-process kinesalite on a free loopback port and a real SDK client for it. */
 export interface LocalKinesis {

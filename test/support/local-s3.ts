@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { startS3Server } from '../../local/servers/s3-server';
-import { createS3Client } from '../../shared/aws/clients';
+import { createS3Client } from '../../shared/aws/s3-client';
 
 /** An in-process s3rver on a free loopback port, with one bucket, and a real SDK client for it. */
 export interface LocalS3 {

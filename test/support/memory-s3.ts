@@ -117,6 +117,7 @@ export class MemoryS3 {
     return {
       response: new HttpResponse({
         statusCode: answer.status,
+        // A HEAD answers the object's length with no body.
         headers: { 'content-length': String(payload.length), ...answer.headers },
         body: Readable.from(payload.length ? [Buffer.from(payload)] : []),
       }),
@@ -152,7 +153,7 @@ export class MemoryS3 {
     const object = this.objects.get(key);
     if (!object) return method === 'HEAD' ? { status: 404 } : error(404, 'NoSuchKey', 'The specified key does not exist.');
     const headers = { etag: object.etag, 'last-modified': object.modified.toUTCString() };
-    if (method === 'HEAD') return { status: 200, headers: { ...headers, 'x-object-size': String(object.body.length) } };
+    if (method === 'HEAD') return { status: 200, headers: { ...headers, 'content-length': String(object.body.length) } };
     const size = object.body.length;
     const match = range ? /^bytes=(\d+)-(\d*)$/.exec(range) : null;
     if (!match) {
@@ -230,10 +231,21 @@ export class MemoryS3 {
   }
 
   private deleteMany(body: Uint8Array): Answer {
-    const keys = [...new TextDecoder().decode(body).matchAll(/<Key>([^<]*)<\/Key>/g)].map((m) => unescapeXml(m[1] as string));
+    const objects = [...new TextDecoder().decode(body).matchAll(/<Object>(.*?)<\/Object>/gs)].map((m) => ({
+      key: unescapeXml(/<Key>([^<]*)<\/Key>/.exec(m[1] as string)?.[1] ?? ''),
+      etag: /<ETag>([^<]*)<\/ETag>/.exec(m[1] as string)?.[1],
+    }));
     this.counts.deletes++;
-    for (const key of keys) this.objects.delete(key);
-    return xml(200, `<DeleteResult>${keys.map((k) => `<Deleted><Key>${escapeXml(k)}</Key></Deleted>`).join('')}</DeleteResult>`, {});
+    const results = objects.map(({ key, etag }) => {
+      const existing = this.objects.get(key);
+      // A conditional delete: an object stored at another ETag stays.
+      if (etag !== undefined && existing && existing.etag !== unescapeXml(etag)) {
+        return `<Error><Key>${escapeXml(key)}</Key><Code>PreconditionFailed</Code><Message>At least one of the pre-conditions you specified did not hold</Message></Error>`;
+      }
+      this.objects.delete(key);
+      return `<Deleted><Key>${escapeXml(key)}</Key></Deleted>`;
+    });
+    return xml(200, `<DeleteResult>${results.join('')}</DeleteResult>`, {});
   }
 
   private createUpload(key: string): Answer {

@@ -8,7 +8,7 @@ import { KeyLayout } from '../../shared/layout/keys';
 import { createQueryContext, type QueryContext, type QueryContextOptions } from '../../shared/query/context';
 import { encodeCursor } from '../../shared/query/cursor';
 import { parseQueryRequest } from '../../shared/query/request';
-import { runQuery } from '../../shared/query/run-query';
+import { type PageBounds, runQuery } from '../../shared/query/run-query';
 import { type LocalS3, startLocalS3 } from './local-s3';
 import { type SeedTarget, type StoredEvent, seedWriter } from './seed-chunks';
 
@@ -22,6 +22,8 @@ export interface QueryCase {
   readonly from: number;
   readonly to: number;
   readonly limit: number;
+  /** The `contains=` text filter. @default - none */
+  readonly contains?: string;
 }
 
 export interface WorkloadShape {
@@ -88,7 +90,7 @@ export function useQueryStore(name: string): QueryStore {
   };
 }
 
-export interface SeedOptions extends Pick<QueryContextOptions, 'cacheEntries' | 'maxGap'> {
+export interface SeedOptions extends Pick<QueryContextOptions, 'cacheBytes' | 'maxGap' | 'dayTtlMs'> {
   readonly chunkOptions?: ChunkOptions;
 }
 
@@ -105,25 +107,31 @@ export async function seedWorkload(store: QueryStore, writers: readonly TalesEve
 }
 
 /** One page of `query` after `cursor`, as the handler answers it: parsed from its parameters, `next` encoded. */
-export async function queryPage(ctx: QueryContext, query: QueryCase, cursor?: string): Promise<{ events: TalesEvent[]; next?: string }> {
+export async function queryPage(
+  ctx: QueryContext,
+  query: QueryCase,
+  cursor?: string,
+  bounds?: PageBounds,
+): Promise<{ events: TalesEvent[]; next?: string }> {
   const params = {
     actors: query.actors.join(','),
     from: String(query.from),
     to: String(query.to),
     limit: String(query.limit),
+    ...(query.contains !== undefined ? { contains: query.contains } : {}),
     ...(cursor ? { cursor } : {}),
   };
   const request = parseQueryRequest(params, { now: T0, maxSpanDays: 366 });
-  const result = await runQuery(ctx, request);
+  const result = await runQuery(ctx, request, undefined, bounds);
   return { events: result.events, next: result.resumeAfter ? encodeCursor(request, result.resumeAfter) : undefined };
 }
 
 /** The pages from the one after `cursor` (the first without) to the last, following `next` as a client does. */
-export async function queryPages(ctx: QueryContext, query: QueryCase, cursor?: string): Promise<TalesEvent[][]> {
+export async function queryPages(ctx: QueryContext, query: QueryCase, cursor?: string, bounds?: () => PageBounds): Promise<TalesEvent[][]> {
   const pages: TalesEvent[][] = [];
   let next = cursor;
   do {
-    const page = await queryPage(ctx, query, next);
+    const page = await queryPage(ctx, query, next, bounds?.());
     pages.push(page.events);
     next = page.next;
   } while (next);

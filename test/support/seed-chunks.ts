@@ -50,6 +50,7 @@ export async function seedWriter(target: SeedTarget, writer: string, batches: re
       if (list) list.push(event);
       else byDay.set(day, [event]);
     }
+    const first = String(watermark + 1);
     watermark += batch.length;
     for (const [day, events] of byDay) {
       const manifest = manifests.get(day) ??
@@ -58,7 +59,7 @@ export async function seedWriter(target: SeedTarget, writer: string, batches: re
       const built = buildChunk(events, zstd, target.chunkOptions);
       const key = layout.chunkKey(day, writer, seq);
       const put = await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: built.bytes }));
-      const next = appendChunk(manifest, chunkRecordOf(built, seq, put.ETag ?? '', String(watermark)));
+      const next = appendChunk(manifest, chunkRecordOf(built, seq, put.ETag ?? '', first, String(watermark)));
       manifests.set(day, next);
       keys.push(key);
       [...events]

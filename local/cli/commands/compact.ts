@@ -2,9 +2,10 @@ import { resolve } from 'node:path';
 import type { DayReport } from '../../../shared/compact/run-compaction';
 import { parseDayName } from '../../../shared/layout/day';
 import { localCompactor } from '../../lambda/local-handlers';
-import { readRunningStack } from '../../stack-file';
+import { readRunningStack, stackFilePath } from '../../stack-file';
 import { CliError } from '../errors';
 import type { CliIo } from '../io';
+import { isLoopbackHost } from '../loopback';
 
 export interface CompactOptions {
   readonly day: string;
@@ -25,6 +26,15 @@ export async function compactCommand(options: CompactOptions, io: CliIo): Promis
   const dataDir = resolve(io.cwd ?? process.cwd(), options.dataDir);
   const stack = await readRunningStack(dataDir);
   if (!stack) throw new CliError(`no local stack is running on ${dataDir}: start one with npm start (or set --data-dir / TALES_DATA_DIR)`);
+  // Without a local endpoint the compactor would use AWS S3 with the developer's credentials, on
+  // whatever bucket the file names, and delete what it compacts there.
+  const s3Endpoint = stack.env.TALES_S3_ENDPOINT;
+  if (!s3Endpoint || !isLoopbackUrl(s3Endpoint)) {
+    throw new CliError(
+      `${stackFilePath(dataDir)} names no local S3 endpoint (TALES_S3_ENDPOINT is ${JSON.stringify(s3Endpoint ?? null)}): ` +
+        'compact runs on the local stack only and never on AWS S3',
+    );
+  }
   const compactor = localCompactor(stack.env, 'WARN');
   try {
     const { days } = await compactor.invoke({ day: options.day, ...(options.force ? { force: true } : {}) });
@@ -32,6 +42,14 @@ export async function compactCommand(options: CompactOptions, io: CliIo): Promis
     for (const report of days) io.out(`${describe(report)}\n`);
   } finally {
     compactor.destroy();
+  }
+}
+
+function isLoopbackUrl(value: string): boolean {
+  try {
+    return isLoopbackHost(new URL(value).hostname);
+  } catch {
+    return false;
   }
 }
 

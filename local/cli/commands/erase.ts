@@ -18,6 +18,7 @@ export async function eraseCommand(options: EraseOptions, endpoint: Endpoint, io
   const client = new TalesErasures({
     url: endpoint.base.href,
     unsigned: endpoint.local,
+    signHosts: endpoint.signHosts,
     ...(endpoint.region ? { region: endpoint.region } : {}),
     fetch: reachable(io.fetch ?? globalThis.fetch, endpoint),
   });

@@ -1,6 +1,8 @@
 import { TalesQuery } from '../../../shared/client/query';
 import { MAX_LIMIT } from '../../../shared/query/limits';
+import { CliError } from '../errors';
 import { formatEvent } from '../format-event';
+import { untilInterrupted } from '../interrupt';
 import type { CliIo } from '../io';
 import { type Endpoint, reachable } from '../target';
 import { parseTimeArg } from '../time-arg';
@@ -12,26 +14,31 @@ export interface QueryOptions {
   readonly limit: number;
   readonly desc?: boolean;
   readonly json?: boolean;
+  readonly contains?: string;
+  readonly follow?: boolean;
 }
 
 /**
- * `tales query --actor N [--actor M] --from -1h --to now [--limit N] [--desc] [--json]`: the events naming
- * every actor, oldest first (newest first with --desc), following cursors up to --limit events. --json
- * prints one JSON event per line (NDJSON, which `tales import` reads back).
+ * `tales query --actor N [--actor M] --from -1h --to now [--limit N] [--desc] [--json] [--contains T]`: the
+ * events naming every actor (and holding T), oldest first (newest first with --desc), following cursors up
+ * to --limit events. --json prints one JSON event per line (NDJSON, which `tales import` reads back).
+ * With --follow, from --from on with no end, printing events as they become visible until Ctrl-C.
  */
 export async function queryCommand(options: QueryOptions, endpoint: Endpoint, io: CliIo): Promise<void> {
   const now = (io.now ?? Date.now)();
   const from = parseTimeArg(options.from, now, '--from');
+  if (options.follow) return follow(options, from, endpoint, io);
   const to = parseTimeArg(options.to, now, '--to');
   const [lo, hi] = from <= to ? [from, to] : [to, from];
   const descending = options.desc === true || from > to;
-  const client = new TalesQuery({
-    url: endpoint.base.href,
-    unsigned: endpoint.local,
-    ...(endpoint.region ? { region: endpoint.region } : {}),
-    fetch: reachable(io.fetch ?? globalThis.fetch, endpoint),
-  });
-  const params = { actors: options.actor, from: descending ? hi : lo, to: descending ? lo : hi, limit: Math.min(options.limit, MAX_LIMIT) };
+  const client = queryClient(endpoint, io);
+  const params = {
+    actors: options.actor,
+    from: descending ? hi : lo,
+    to: descending ? lo : hi,
+    limit: Math.min(options.limit, MAX_LIMIT),
+    ...(options.contains !== undefined ? { contains: options.contains } : {}),
+  };
   let printed = 0;
   let cursor: string | undefined;
   do {
@@ -46,4 +53,30 @@ export async function queryCommand(options: QueryOptions, endpoint: Endpoint, io
     }
   } while (cursor !== undefined);
   if (printed === 0 && !options.json) io.err('no events\n');
+}
+
+/** --follow: no --to, no --desc, no --limit (it prints until interrupted). */
+async function follow(options: QueryOptions, from: number, endpoint: Endpoint, io: CliIo): Promise<void> {
+  if (options.desc || options.to !== 'now')
+    throw new CliError('--follow reads from --from on, oldest first, with no end: drop --to and --desc');
+  const signal = untilInterrupted(io);
+  const params = {
+    actors: options.actor,
+    from,
+    limit: MAX_LIMIT,
+    ...(options.contains !== undefined ? { contains: options.contains } : {}),
+  };
+  for await (const event of queryClient(endpoint, io).follow(params, { signal, ...(io.now ? { clock: io.now } : {}) })) {
+    io.out(options.json ? `${JSON.stringify(event)}\n` : `${formatEvent(event)}\n`);
+  }
+}
+
+function queryClient(endpoint: Endpoint, io: CliIo): TalesQuery {
+  return new TalesQuery({
+    url: endpoint.base.href,
+    unsigned: endpoint.local,
+    signHosts: endpoint.signHosts,
+    ...(endpoint.region ? { region: endpoint.region } : {}),
+    fetch: reachable(io.fetch ?? globalThis.fetch, endpoint),
+  });
 }

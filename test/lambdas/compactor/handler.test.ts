@@ -1,8 +1,8 @@
-import { HeadObjectCommand } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCompactorConfig } from '../../../lambdas/compactor/config';
-import { createCompactorHandler } from '../../../lambdas/compactor/handler';
+import { CompactionRunError, createCompactorHandler } from '../../../lambdas/compactor/handler';
 import { loadZstd } from '../../../shared/codec/zstd';
 import { ErasureKeys } from '../../../shared/erasure/keys';
 import { DAY_MS } from '../../../shared/layout/day';
@@ -41,7 +41,10 @@ async function setUp(prefix: string, now: number, graceMs = 0) {
   const handler = createCompactorHandler({
     context: async () => target,
     config,
-    logger: { info: (_message, attributes) => logged.push(attributes) },
+    logger: {
+      info: (_message, attributes) => logged.push(attributes),
+      error: (message, attributes) => logged.push({ message, ...attributes }),
+    },
     erasures: { s3: local.s3, bucket: local.bucket, keys: new ErasureKeys(layout) },
     clock: () => now,
   });
@@ -71,8 +74,35 @@ describe('compactor handler', () => {
     ]);
   });
 
+  it('GIVEN one day that cannot be compacted WHEN the schedule runs THEN the other days still compact, and the run fails naming that day', async () => {
+    const { handler, logged, layout } = await setUp('c/', (DAY + 4) * DAY_MS);
+    await local.s3.send(
+      new PutObjectCommand({ Bucket: local.bucket, Key: layout.manifestKey(DAY, 'shardId-000000000000'), Body: '{"format":"nope"}' }),
+    );
+
+    const run = handler({ 'detail-type': 'Scheduled Event' }, lambdaContext);
+
+    await expect(run).rejects.toThrow(CompactionRunError);
+    await expect(run).rejects.toThrow(
+      'compaction failed for 1 of 2 days (2026-07-01: c/v1/2026-07-01/w/shardId-000000000000/manifest.json: invalid manifest: format is "nope", expected "tales.manifest")',
+    );
+    expect(logged).toEqual([
+      expect.objectContaining({ message: 'compaction failed', day: '2026-07-01', compaction: 'failed' }),
+      expect.objectContaining({ day: '2026-07-02', compaction: 'compacted', sweep: 'swept' }),
+    ]);
+  });
+
+  it('GIVEN the default close delay WHEN the schedule runs at 02:30 UTC THEN the day that closed at 02:00 is compacted', async () => {
+    const { handler } = await setUp('d/', (DAY + 2) * DAY_MS + 2.5 * 3_600_000);
+    const result = await handler({ 'detail-type': 'Scheduled Event' }, lambdaContext);
+    expect(result.days.map((d) => [d.day, d.compaction])).toEqual([
+      ['2026-07-01', 'compacted'],
+      ['2026-07-02', 'not-closed'],
+    ]);
+  });
+
   it('compacts one named day on demand, forced even when open', async () => {
-    const { handler } = await setUp('c/', (DAY + 1) * DAY_MS + 5);
+    const { handler } = await setUp('e/', (DAY + 1) * DAY_MS + 5);
     const result = await handler({ day: '2026-07-02', force: true }, lambdaContext);
     expect(result.days).toEqual([expect.objectContaining({ day: '2026-07-02', compaction: 'compacted' })]);
   });
@@ -102,7 +132,7 @@ describe('compactor config', () => {
     expect(readCompactorConfig({ TALES_BUCKET: 'b' })).toEqual({
       region: 'us-east-1',
       bucket: 'b',
-      prefix: '',
+      layout: new KeyLayout(''),
       closeAfterMs: 26 * 3_600_000,
       graceMs: 3_600_000,
       lookbackDays: 7,

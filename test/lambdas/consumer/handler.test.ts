@@ -64,6 +64,7 @@ describe('consumer handler', () => {
     const metrics = emf.find((m) => 'EventsWritten' in m);
     expect(metrics).toMatchObject({ EventsWritten: 25, Chunks: 1, Rejected: 1, EventsSkipped: 0, ChunkBytes: expect.any(Number) });
     expect(metrics).toMatchObject({ WriteDuration: expect.any(Number), _aws: { CloudWatchMetrics: [{ Namespace: 'Tales' }] } });
+    expect(metrics).toMatchObject({ WriteFailures: 0, WriterConflicts: 0 });
   });
 
   it('answers a failed write with the first record not yet durable as the item failure, and logs the key', async () => {
@@ -79,6 +80,16 @@ describe('consumer handler', () => {
 
     expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: records[1]?.kinesis.sequenceNumber }] });
     expect(errors).toHaveBeenCalledWith('write failed', { error: expect.any(InjectedFault), key, writer: 'shardId-000000000000' });
+  });
+
+  it('counts each failed write in the WriteFailures metric the alarm watches', async () => {
+    const { layout, handler, emf } = setup();
+    const records = syntheticRecords([jsonPayload({ actors: [1], text: 'a', time: DAY * DAY_MS })]);
+    faulty.arm({ call: 1, lost: 'request', key: layout.chunkKey(DAY, 'shardId-000000000000', 0) });
+
+    await handler(kinesisEvent(records), lambdaContext());
+
+    expect(emf.find((m) => 'WriteFailures' in m)).toMatchObject({ WriteFailures: 1, WriterConflicts: 0, EventsWritten: 0 });
   });
 
   it('answers an empty batch with no item failures', async () => {

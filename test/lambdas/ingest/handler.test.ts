@@ -197,8 +197,33 @@ describe('ingest handler against kinesalite', () => {
       ],
     ];
 
-    it.each(cases)('fails an event with %s, by its code and message, and writes nothing', async (_, event, code, message) => {
-      expect((await post(handler, event)).body).toEqual({ accepted: 0, failed: [{ index: 0, code, message }] });
+    it.each(cases)('answers 400 for an event with %s, naming its code and message, and writes nothing', async (_, event, code, message) => {
+      expect(await post(handler, event)).toEqual({
+        status: 400,
+        headers: { 'content-type': 'application/json' },
+        body: {
+          error: { code: 'no_valid_events', message: 'no event of the request is valid (1 invalid); failed names each with its code' },
+          accepted: 0,
+          failed: [{ index: 0, code, message }],
+        },
+      });
+      expect(await stored()).toEqual([]);
+    });
+
+    it('fails if a request in which no event is valid answers anything but 400 with one code per event', async () => {
+      const answer = await post(handler, [{ actors: [], text: 'a' }, { actors: [1], text: 7 }, 'nope']);
+      expect(answer).toMatchObject({
+        status: 400,
+        body: {
+          error: { code: 'no_valid_events', message: 'no event of the request is valid (3 invalid); failed names each with its code' },
+          accepted: 0,
+          failed: [
+            { index: 0, code: 'actors_empty' },
+            { index: 1, code: 'text_missing' },
+            { index: 2, code: 'not_an_object' },
+          ],
+        },
+      });
       expect(await stored()).toEqual([]);
     });
 
@@ -349,6 +374,14 @@ describe('ingest handler when Kinesis fails', () => {
     });
   });
 
+  it('answers 207, not 400, when every event is valid but Kinesis takes none of them', async () => {
+    mock.on(PutRecordsCommand).callsFake((input: PutRecordsCommandInput) => ({
+      Records: textsOf(input).map(() => ({ ErrorCode: 'KMSDisabledException' })),
+    }));
+    const answer = await post(handler, [{ actors: [1], text: 'lost' }]);
+    expect(answer).toMatchObject({ status: 207, body: { accepted: 0, failed: [{ index: 0, code: 'kinesis_rejected' }] } });
+  });
+
   it('answers 500 "internal error" for a fault of the deployment and logs the details', async () => {
     const fault = new ResourceNotFoundException({ message: 'Stream s under account 123 not found', $metadata: {} });
     mock.on(PutRecordsCommand).rejects(fault);
@@ -378,6 +411,7 @@ describe('ingest handler when Kinesis fails', () => {
         expect([202, 207, 400, 413]).toContain(answer.status);
         if (answer.status < 300) expect(answer.body.accepted).toEqual(expect.any(Number));
         else expect(answer.body.error?.message).toEqual(expect.any(String));
+        if (answer.status === 207) expect(answer.body.accepted).toBeGreaterThan(0);
       }),
       { numRuns: 300 },
     );

@@ -54,12 +54,21 @@ describe('erasure routes of the query Function URL', () => {
       (await call({ path: '/events', query: { actors, from: String(T0), to: String(T0 + 2 * DAY_MS) } }, READER_SESSION)).body.events.map(
         (e: { text: string }) => e.text,
       );
-    return { call, texts, memory };
+    const counts = async (actors: string) =>
+      (
+        await call(
+          { path: '/events/counts', query: { actors, from: String(T0), to: String(T0 + 2 * DAY_MS - 1), buckets: '2' } },
+          READER_SESSION,
+        )
+      ).body.counts;
+    return { call, texts, counts, memory };
   }
 
   it('DELETE /actors/{id} hides every event naming the actor at once, those naming others too, and answers an erasure id', async () => {
-    const { call, texts } = await setup();
+    const { call, texts, counts } = await setup();
     expect(await texts('2')).toEqual(['one to two', 'two alone', 'two to three']);
+    expect(await counts('2')).toEqual([1, 2]);
+    expect(await counts('1')).toEqual([2, 0]);
     const erased = await call({ method: 'DELETE', path: '/actors/2' }, ERASER_SESSION);
     expect(erased).toMatchObject({
       status: 200,
@@ -75,6 +84,9 @@ describe('erasure routes of the query Function URL', () => {
     expect(await texts('2')).toEqual([]);
     expect(await texts('1')).toEqual(['one alone']);
     expect(await texts('3')).toEqual([]);
+    expect(await counts('2')).toEqual([0, 0]);
+    expect(await counts('1')).toEqual([1, 0]);
+    expect(await counts('3')).toEqual([0, 0]);
     const again = await call({ method: 'DELETE', path: '/actors/2' }, ERASER_SESSION);
     expect(again.body).toEqual(erased.body);
     expect(await call({ path: `/erasures/${erased.body.id}` }, ERASER_SESSION)).toEqual({ ...erased, headers: erased.headers });

@@ -126,7 +126,7 @@ describe('query Lambda handler', () => {
     expect(body.events.map((e: { text: string }) => e.text)).toEqual(['w0 e24', 'w1 e24', 'w0 e27', 'w1 e27']);
   });
 
-  const otherCursor = encodeCursor({ actors: [6], from: T0, to: NOW }, { time: T0, writer: 'w', seq: 0, ordinal: 0 });
+  const otherCursor = encodeCursor({ actors: [6], from: T0, to: NOW, limit: 100 }, { time: T0, writer: 'w', seq: 0, ordinal: 0 });
   const badInput: [string, Record<string, string>, string, string][] = [
     ['missing actors', {}, 'actors_missing', 'actors is required: comma-separated uint32 ids, e.g. actors=12345,67890'],
     ['a non-integer actor', { actors: '1.5' }, 'actor_invalid', 'actor must be an integer in 0..4294967295 (got "1.5")'],
@@ -143,13 +143,13 @@ describe('query Lambda handler', () => {
       'an invalid from',
       { actors: '5', from: 'noon' },
       'time_invalid',
-      'from: time must be epoch milliseconds or an ISO-8601 string (got "noon")',
+      'from: "noon" is not a time: use now, -15m, -1h, -2d, an ISO-8601 time (2026-07-01T12:00:00Z) or epoch ms',
     ],
     [
       'an invalid to',
       { actors: '5', to: '2026-07-01T25:00Z' },
       'time_invalid',
-      'to: time must be an integer epoch ms in 0..8640000000000000 (got 2026-07-01T25:00Z)',
+      'to: "2026-07-01T25:00Z" is not a time: use now, -15m, -1h, -2d, an ISO-8601 time (2026-07-01T12:00:00Z) or epoch ms',
     ],
     [
       'a span too large',
@@ -171,13 +171,76 @@ describe('query Lambda handler', () => {
       'an unknown parameter',
       { actors: '5', order: 'desc' },
       'parameter_unknown',
-      'unknown parameter "order" (allowed: actors, from, to, limit, cursor)',
+      'unknown parameter "order" (allowed: actors, from, to, limit, cursor, contains)',
     ],
   ];
   it.each(badInput)('answers 400 for %s', async (_name, query, code, message) => {
     logged.length = 0;
     expect(await get('/events', query)).toMatchObject({ status: 400, body: { error: { code, message } } });
     expect(logged.filter((entry) => entry.level === 'error')).toEqual([]);
+  });
+
+  it('GET /events/counts answers matches per equal bucket, ascending whichever way the bounds go, and logs its costs', async () => {
+    logged.length = 0;
+    // Actor 5 at 00:30, 03:30, …, 21:30 of the first day, in both writers: 8 times 2 events.
+    const query = { actors: '5', from: String(T0 + DAY_MS - 1), to: String(T0), buckets: '4' };
+    expect(await get('/events/counts', query)).toMatchObject({
+      status: 200,
+      headers: { 'cache-control': 'no-store' },
+      body: { from: T0, to: T0 + DAY_MS - 1, width: 6 * 3_600_000, counts: [4, 4, 4, 4] },
+    });
+    expect(logged).toEqual([
+      {
+        level: 'info',
+        message: 'counts',
+        attributes: expect.objectContaining({ actors: [5], buckets: 4, rows: 16, blocksDecoded: expect.any(Number) }),
+      },
+    ]);
+    const filtered = await get('/events/counts', { ...query, contains: 'W1 E2' });
+    // Of actor 5's texts holding "w1 e2" (e21, e24, e27), only w1 e21 (21:30) is on the first day.
+    expect(filtered.body.counts).toEqual([0, 0, 0, 1]);
+  });
+
+  it('GET /events with contains keeps the events whose text holds it in any case, and binds the cursor to it', async () => {
+    const first = await get('/events', { actors: '5', from: String(T0), to: String(NOW), contains: 'E2', limit: '2' });
+    expect(first.body.events.map((e: { text: string }) => e.text)).toEqual(['w0 e21', 'w1 e21']);
+    // The next page keeps the first page's size (the cursor carries it) and the filter, whatever its case.
+    const second = await get('/events', { actors: '5', cursor: first.body.next, contains: 'e2' });
+    expect(second.body.events.map((e: { text: string }) => e.text)).toEqual(['w0 e24', 'w1 e24']);
+    const rest = await get('/events', { actors: '5', cursor: second.body.next, contains: 'e2', limit: '10' });
+    expect(rest.body.events.map((e: { text: string }) => e.text)).toEqual(['w0 e27', 'w1 e27']);
+    expect(await get('/events', { actors: '5', cursor: first.body.next })).toMatchObject({
+      status: 400,
+      body: { error: { code: 'cursor_mismatch', message: 'cursor belongs to a query with another contains text' } },
+    });
+  });
+
+  const badCounts: [string, Record<string, string>, string, string][] = [
+    ['missing actors', {}, 'actors_missing', 'actors is required: comma-separated uint32 ids, e.g. actors=12345,67890'],
+    ['a word for an actor', { actors: 'alice' }, 'actor_invalid', 'actor must be an integer in 0..4294967295 (got "alice")'],
+    ['buckets 0', { actors: '5', buckets: '0' }, 'buckets_invalid', 'buckets must be an integer in 1..1000 (got "0")'],
+    ['buckets 1001', { actors: '5', buckets: '1001' }, 'buckets_invalid', 'buckets must be an integer in 1..1000 (got "1001")'],
+    [
+      'a span too large',
+      { actors: '5', from: '0', to: String(NOW) },
+      'span_too_large',
+      'from..to spans 20637.0 days, over the maximum of 366 days',
+    ],
+    [
+      'a cursor (counts have no pages)',
+      { actors: '5', cursor: 'abc' },
+      'parameter_unknown',
+      'unknown parameter "cursor" (allowed: actors, from, to, buckets, contains)',
+    ],
+    [
+      'a contains text over 256 characters',
+      { actors: '5', contains: 'x'.repeat(257) },
+      'contains_invalid',
+      'contains is 257 characters long, over the maximum of 256',
+    ],
+  ];
+  it.each(badCounts)('GET /events/counts answers 400 for %s', async (_name, query, code, message) => {
+    expect(await get('/events/counts', query)).toMatchObject({ status: 400, body: { error: { code, message } } });
   });
 
   it('a corrupt chunk fails the request with 500 "internal error" and logs its key', async () => {

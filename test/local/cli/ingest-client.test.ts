@@ -55,17 +55,30 @@ describe('IngestClient', () => {
   });
 
   it('needs a region to sign for a host that does not name one', () => {
-    expect(() => new IngestClient(resolveEndpoints({ url: 'https://tales.example.com' }, {}).ingest)).toThrow(
-      new CliError('set --region or AWS_REGION to sign requests to tales.example.com'),
-    );
-    expect(resolveEndpoints({ url: 'https://tales.example.com' }, { AWS_REGION: 'us-west-2' }).ingest.region).toBe('us-west-2');
+    expect(
+      () => new IngestClient(resolveEndpoints({ url: 'https://tales.example.com', signHost: 'tales.example.com' }, {}).ingest),
+    ).toThrow(new CliError('set --region or AWS_REGION to sign requests to tales.example.com'));
+    expect(
+      resolveEndpoints({ url: 'https://tales.example.com', signHost: 'tales.example.com' }, { AWS_REGION: 'us-west-2' }).ingest.region,
+    ).toBe('us-west-2');
+  });
+
+  it('fails if the 400 of a request in which no event is valid is not read as its per-event failures', async () => {
+    const failed = [{ index: 0, code: 'actors_empty', message: 'actors must name at least one actor' }];
+    const { fetch } = recordingFetch(400, { error: { code: 'no_valid_events', message: 'none' }, accepted: 0, failed });
+    const answer = await new IngestClient(resolveEndpoints({}, {}).ingest, fetch).post('{"actors":[]}', 'application/json');
+    expect(answer).toEqual({ accepted: 0, failed });
+  });
+
+  it('reports a 400 that names no events as an error', async () => {
+    const { fetch } = recordingFetch(400, { error: { code: 'invalid_json', message: 'request body is not valid JSON' } });
+    const posting = new IngestClient(resolveEndpoints({}, {}).ingest, fetch).post('{', 'application/json');
+    await expect(posting).rejects.toThrow(new CliError('http://127.0.0.1:7700 answered 400 invalid_json: request body is not valid JSON'));
   });
 
   it("reports an answer that is not Tales' own, such as an IAM denial", async () => {
     const { fetch } = recordingFetch(403, { Message: 'Forbidden' });
     const posting = new IngestClient(resolveEndpoints({ url: FUNCTION_URL }, {}).ingest, fetch).post('{}', 'application/json');
-    await expect(posting).rejects.toThrow(
-      new CliError(`https://abcdefghij.lambda-url.eu-west-1.on.aws answered 403: {"Message":"Forbidden"}`),
-    );
+    await expect(posting).rejects.toThrow(new CliError(`https://abcdefghij.lambda-url.eu-west-1.on.aws answered 403: Forbidden`));
   });
 });

@@ -152,7 +152,7 @@ describe('the tales CLI against a running local stack', () => {
     const block = /## CLI[\s\S]*?```sh\n([\s\S]*?)```/.exec(readme)?.[1] as string;
     await writeFile(join(local.dir, 'events.ndjson'), `${JSON.stringify({ actors: [12345], text: 'imported' })}\n`);
     const lines = block.split('\n').filter((line) => line.startsWith('npx tales '));
-    expect(lines).toHaveLength(6);
+    expect(lines).toHaveLength(7);
     for (const line of lines) {
       // Words, with "quoted" ones kept whole; a # starts a comment.
       const words = [...line.replace(/\s+#.*$/, '').matchAll(/"([^"]*)"|(\S+)/g)].map((m) => m[1] ?? m[2]) as string[];

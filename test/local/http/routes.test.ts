@@ -6,12 +6,17 @@ describe('routeOf', () => {
     ['POST', '/events', 'ingest'],
     ['GET', '/events', 'query'],
     ['GET', '/health', 'query'],
+    ['GET', '/events/counts', 'query'],
+    ['GET', '/', 'page'],
+    ['GET', '/explorer.js', 'page'],
+    ['GET', '/explorer.css', 'page'],
   ])('sends %s %s to %s', (method, path, route) => {
     expect(routeOf(method, path)).toBe(route);
   });
 
   it.each([
-    ['GET', '/', 404, undefined, 'no route GET /'],
+    ['GET', '/index.html', 404, undefined, 'no route GET /index.html'],
+    ['POST', '/', 405, 'GET', 'POST is not allowed on / (allowed: GET)'],
     ['GET', '/events/', 404, undefined, 'no route GET /events/'],
     ['GET', '/__proto__', 404, undefined, 'no route GET /__proto__'],
     ['GET', '/constructor', 404, undefined, 'no route GET /constructor'],

@@ -5,6 +5,7 @@ import { buildChunk } from '../../../shared/chunk/builder';
 import { openChunk, readEntries } from '../../../shared/chunk/reader';
 import { memorySource } from '../../../shared/chunk/source';
 import { type BlockCompressor, loadZstd } from '../../../shared/codec/zstd';
+import { loadPortableZstd } from '../../../shared/codec/zstd-portable';
 import { dayNumber } from '../../../shared/layout/day';
 import { GOLDEN_DAY_START, GOLDEN_EVENTS, GOLDEN_FILE, GOLDEN_OPTIONS } from '../../fixtures/chunk/golden-events';
 import { drain, expectedEntries, queryChunk } from '../../support/chunk-reads';
@@ -61,6 +62,13 @@ describe(`golden chunk ${GOLDEN_FILE}`, () => {
     expect(party.map((entry) => [entry.ordinal, entry.text])).toEqual([
       [12, 'The party defeated the dragon after a five minute fight; each member gains 1200 experience points'],
     ]);
+  });
+
+  it('gives back every event through the portable zstd too (its frames are plain zstd)', async () => {
+    const portable = await loadPortableZstd();
+    const index = await openChunk(source, portable);
+    const all = Uint32Array.from(expected, (_, i) => i);
+    expect(await drain(readEntries(index, source, all, portable))).toEqual(expected);
   });
 
   it('is what building the documented events gives today, byte for byte', () => {

@@ -43,7 +43,8 @@ describe('TalesProducer against kinesalite', () => {
 
   it('writes every logged event once, in order per partition key, in the record schema, in calls of up to 500', () =>
     withStream(async (stream) => {
-      const producer = new TalesProducer({ streamName: stream, kinesis: local.kinesis, clock: () => NOW });
+      // A linger longer than the test: calls go out only when full or flushed, however slow the machine is.
+      const producer = new TalesProducer({ streamName: stream, kinesis: local.kinesis, clock: () => NOW, lingerMs: 60_000 });
       const calls: number[] = [];
       producer.on('sent', (records) => calls.push(records.length));
       for (let i = 0; i < 1100; i++) expect(await producer.log(`event ${i}`, i % 13, 100_000 + i)).toBe(true);

@@ -63,7 +63,7 @@ describe('TalesQuery', () => {
 
   const params = { actors: [1, 2], from: 1_700_000_000_000, to: new Date(1_700_000_100_000), limit: 3 };
 
-  it('follows cursors to the last page, passing the query on each request', async () => {
+  it('follows cursors to the last page, leaving the bounds to the cursor after the first', async () => {
     stub.answer(paged(8, 3));
     const client = new TalesQuery({ url: stub.url, unsigned: true });
     const events: TalesEvent[] = [];
@@ -72,8 +72,8 @@ describe('TalesQuery', () => {
     const base = { actors: '1,2', from: '1700000000000', to: '1700000100000', limit: '3' };
     expect(stub.seen.map((s) => [s.path, s.query])).toEqual([
       ['/events', base],
-      ['/events', { ...base, cursor: 'c3' }],
-      ['/events', { ...base, cursor: 'c6' }],
+      ['/events', { actors: '1,2', limit: '3', cursor: 'c3' }],
+      ['/events', { actors: '1,2', limit: '3', cursor: 'c6' }],
     ]);
   });
 
@@ -96,6 +96,28 @@ describe('TalesQuery', () => {
     expect(first).toEqual({ events: [event(0), event(1), event(2)], next: 'c3' });
     expect(stub.seen[0]?.query).toEqual({ actors: '7', from: '2026-07-01', to: '2026-06-30T00:00:00Z' });
     expect(await client.page({ actors: [7], from: 0, to: 1 }, first.next)).toEqual({ events: [event(3), event(4)] });
+  });
+
+  it('passes contains, and asks /events/counts for counts, checking the answer', async () => {
+    const client = new TalesQuery({ url: `${stub.url}/`, unsigned: true });
+    await client.page({ ...params, contains: 'Sword' });
+    expect(stub.seen[0]?.query).toMatchObject({ contains: 'Sword' });
+    stub.answer(() => ({ status: 200, body: '{"from":0,"to":99,"width":50,"counts":[3,4]}' }));
+    expect(await client.counts({ actors: [7], from: 0, to: 99, buckets: 2, contains: 'x' })).toEqual({
+      from: 0,
+      to: 99,
+      width: 50,
+      counts: [3, 4],
+    });
+    expect(stub.seen[1]).toMatchObject({
+      path: '/events/counts',
+      query: { actors: '7', from: '0', to: '99', buckets: '2', contains: 'x' },
+    });
+    stub.answer(() => ({ status: 200, body: '{"events":[]}' }));
+    await expect(client.counts({ actors: [7], from: 0, to: 99 })).rejects.toMatchObject({
+      code: 'invalid_response',
+      message: 'the counts answer is not {from, to, width, counts}',
+    });
   });
 
   it("surfaces a 4xx as a TalesQueryError with the server's status, code and message", async () => {
@@ -135,7 +157,7 @@ describe('TalesQuery', () => {
 
   it('signs with SigV4 for service lambda, and the signature matches the request that arrived', async () => {
     const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY', sessionToken: 'token' };
-    const client = new TalesQuery({ url: stub.url, region: 'eu-west-1', credentials });
+    const client = new TalesQuery({ url: stub.url, region: 'eu-west-1', credentials, signHosts: ['127.0.0.1'] });
     await client.page(params, 'c/3+x=');
     const seen = stub.seen[0] as Seen;
     const authorization = String(seen.headers.authorization);

@@ -165,7 +165,7 @@ describe('sweepCompactedChunks', () => {
     if (done.status !== 'compacted') throw new Error(done.status);
     expect(await sweepCompactedChunks(ctx, done.meta, AFTER_CLOSE + 59_999, 60_000)).toEqual({ status: 'in-grace' });
     for (const key of keys) await expect(local.s3.send(new HeadObjectCommand({ Bucket: local.bucket, Key: key }))).resolves.toBeDefined();
-    expect(await sweepCompactedChunks(ctx, done.meta, AFTER_CLOSE + 60_000, 60_000)).toEqual({ status: 'swept', deleted: 2 });
+    expect(await sweepCompactedChunks(ctx, done.meta, AFTER_CLOSE + 60_000, 60_000)).toEqual({ status: 'swept', deleted: 2, kept: [] });
     for (const key of keys) await expect(local.s3.send(new HeadObjectCommand({ Bucket: local.bucket, Key: key }))).rejects.toThrow();
     const manifest = ctx.layout.manifestKey(DAY, 'shardId-000000000000');
     await expect(local.s3.send(new HeadObjectCommand({ Bucket: local.bucket, Key: manifest }))).resolves.toBeDefined();

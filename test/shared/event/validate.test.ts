@@ -181,10 +181,16 @@ describe('validateEvent rejects', () => {
   });
 
   it.each([
-    ['NaN', Number.NaN, 'time must be an integer epoch ms in 0..8640000000000000 (got NaN)'],
-    ['a float', 1.5, 'time must be an integer epoch ms in 0..8640000000000000 (got 1.5)'],
-    ['negative', -1, 'time must be an integer epoch ms in 0..8640000000000000 (got -1)'],
-    ['past the Date range', MAX_TIME_MS + 1, 'time must be an integer epoch ms in 0..8640000000000000 (got 8640000000000001)'],
+    ['NaN', Number.NaN, 'time must be an integer epoch ms in 0..253402300799999 (got NaN)'],
+    ['a float', 1.5, 'time must be an integer epoch ms in 0..253402300799999 (got 1.5)'],
+    ['negative', -1, 'time must be an integer epoch ms in 0..253402300799999 (got -1)'],
+    ['past 9999-12-31', MAX_TIME_MS + 1, 'time must be an integer epoch ms in 0..253402300799999 (got 253402300800000)'],
+    ['the end of the Date range', 8.64e15, 'time must be an integer epoch ms in 0..253402300799999 (got 8640000000000000)'],
+    [
+      'year 10000 as ISO',
+      '+010000-01-01T00:00:00Z',
+      'time must be epoch milliseconds or an ISO-8601 string (got "+010000-01-01T00:00:00Z")',
+    ],
     ['an impossible ISO date', '2026-02-30', 'time must be epoch milliseconds or an ISO-8601 string (got "2026-02-30")'],
     [
       'an impossible ISO date-time',
@@ -192,7 +198,7 @@ describe('validateEvent rejects', () => {
       'time must be epoch milliseconds or an ISO-8601 string (got "2026-04-31T00:00:00Z")',
     ],
     ['an ISO date with month 13', '2026-13-01', 'time must be epoch milliseconds or an ISO-8601 string (got "2026-13-01")'],
-    ['an ISO time with hour 25', '2026-07-01T25:00Z', 'time must be an integer epoch ms in 0..8640000000000000 (got 2026-07-01T25:00Z)'],
+    ['an ISO time with hour 25', '2026-07-01T25:00Z', 'time must be an integer epoch ms in 0..253402300799999 (got 2026-07-01T25:00Z)'],
     ['ISO without a zone', '2026-07-01T12:00:00', 'time must be epoch milliseconds or an ISO-8601 string (got "2026-07-01T12:00:00")'],
     ['a non-ISO date string', 'July 1, 2026', 'time must be epoch milliseconds or an ISO-8601 string (got "July 1, 2026")'],
     ['a numeric string', '1751371200000', 'time must be epoch milliseconds or an ISO-8601 string (got "1751371200000")'],

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { MAX_JSON_DEPTH } from '../../../shared/event/limits';
 import { HttpError } from '../../../shared/http/errors';
 import { parseBody } from '../../../shared/ingest/parse-body';
 import type { IngestRequest } from '../../../shared/ingest/types';
@@ -126,6 +127,61 @@ describe('parseBody', () => {
       });
       expect(failure(ndjson('{}\n{}\n{}\n{}'))).toMatchObject({ status: 413, code: 'too_many_events' });
       expect(parseBody(json('[{},{},{}]'), limits)).toHaveLength(3);
+    });
+
+    it('counts NDJSON lines before splitting or parsing any: 3 million lines are refused without parsing one', () => {
+      const body = '{}\n'.repeat(3_000_000);
+      const parse = vi.spyOn(JSON, 'parse');
+      const split = vi.spyOn(String.prototype, 'split');
+      try {
+        expect(failure(ndjson(body), { maxBodyBytes: 10_000_000, maxEvents: 10_000 })).toEqual({
+          status: 413,
+          code: 'too_many_events',
+          message: 'request holds 3000000 events, over the limit of 10000',
+        });
+        expect(parse).not.toHaveBeenCalled();
+        expect(split.mock.calls.filter(([separator]) => String(separator) === '\n')).toEqual([]);
+      } finally {
+        parse.mockRestore();
+        split.mockRestore();
+      }
+    });
+
+    it('counts the items of a JSON array before parsing it', () => {
+      const parse = vi.spyOn(JSON, 'parse');
+      try {
+        expect(failure(json(`[${'{"text":"a,]"},'.repeat(3)}[]]`))).toEqual({
+          status: 413,
+          code: 'too_many_events',
+          message: 'request holds 4 events, over the limit of 3',
+        });
+        expect(parse).not.toHaveBeenCalled();
+      } finally {
+        parse.mockRestore();
+      }
+    });
+
+    it(`refuses JSON nested deeper than ${MAX_JSON_DEPTH} levels before parsing it, body or NDJSON line`, () => {
+      const nested = (depth: number) => `${'['.repeat(depth)}${']'.repeat(depth)}`;
+      const parse = vi.spyOn(JSON, 'parse');
+      try {
+        expect(failure(json(nested(MAX_JSON_DEPTH + 1)))).toEqual({
+          status: 400,
+          code: 'json_too_deep',
+          message: 'request body nests deeper than 8 levels',
+        });
+        expect(failure(json(nested(400_000)), { maxBodyBytes: 1_000_000, maxEvents: 3 })).toMatchObject({ code: 'json_too_deep' });
+        expect(failure(ndjson(`{}\n\n{"text":${nested(MAX_JSON_DEPTH)}}`))).toEqual({
+          status: 400,
+          code: 'json_too_deep',
+          message: 'line 3 nests deeper than 8 levels',
+        });
+        expect(parse).not.toHaveBeenCalled();
+      } finally {
+        parse.mockRestore();
+      }
+      expect(parseBody(json(`{"text":${nested(MAX_JSON_DEPTH - 1)}}`), limits)).toHaveLength(1);
+      expect(parseBody(json('["[[[[[[[[[[", {"text":"{{{{{{{{{\\"{{{{"}]'), limits)).toHaveLength(2);
     });
 
     it('answers any body with a list or an HttpError, never another fault (fuzz)', () => {

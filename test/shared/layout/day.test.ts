@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DAY_MS, dayName, dayNumber, parseDayName } from '../../../shared/layout/day';
+import { MAX_TIME_MS } from '../../../shared/event/limits';
+import { DAY_MS, dayName, dayNumber, LAST_DAY, parseDayName } from '../../../shared/layout/day';
 
 describe('dayNumber', () => {
   it.each([
@@ -59,5 +60,23 @@ describe('dayName and parseDayName', () => {
   ])('rejects %j', (name) => {
     expect(() => parseDayName(name)).toThrow(RangeError);
     expect(() => parseDayName(name)).toThrow(`not a UTC day name: "${name}"`);
+  });
+});
+
+describe('the days a time can fall on', () => {
+  it('names the day of every time that validation accepts, and reads the name back', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: MAX_TIME_MS }), (time) => {
+        expect(parseDayName(dayName(dayNumber(time)))).toBe(dayNumber(time));
+      }),
+      { numRuns: 2000 },
+    );
+    expect(dayName(dayNumber(MAX_TIME_MS))).toBe('9999-12-31');
+    expect(LAST_DAY).toBe(dayNumber(MAX_TIME_MS));
+  });
+
+  it('refuses a day that YYYY-MM-DD cannot name, instead of making a key like "+010000-01"', () => {
+    expect(() => dayName(LAST_DAY + 1)).toThrow('day 2932897 has no YYYY-MM-DD name (the last is 9999-12-31)');
+    expect(() => dayName(dayNumber(8.64e15))).toThrow('day 100000000 has no YYYY-MM-DD name (the last is 9999-12-31)');
   });
 });

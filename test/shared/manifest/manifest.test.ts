@@ -86,6 +86,11 @@ describe('manifest codec', () => {
     });
   });
 
+  it("round-trips a chunk's first sequence number, and reads a chunk without one", () => {
+    const withFirst = { ...manifest, chunks: [chunk(0, { first: '4965' }), chunk(1)] };
+    expect(decodeManifest(encodeManifest(withFirst), KEY)).toEqual(withFirst);
+  });
+
   it('keeps a 128-digit watermark exactly', () => {
     const watermark = `9${'8'.repeat(127)}`;
     const big = { ...manifest, chunks: [chunk(0, { watermark })] };
@@ -246,6 +251,24 @@ describe('decodeManifest rejects, naming the key', () => {
     );
   });
 
+  it('a first sequence number that is not one', () => {
+    expect(() =>
+      decodeManifest(
+        stored((j) => Object.assign(j.chunks[0] as object, { first: '01' })),
+        KEY,
+      ),
+    ).toThrow('chunk 0 first must be a Kinesis sequence number');
+  });
+
+  it('a first sequence number above the watermark', () => {
+    expect(() =>
+      decodeManifest(
+        stored((j) => Object.assign(j.chunks[0] as object, { first: `${WATERMARK_1}0` })),
+        KEY,
+      ),
+    ).toThrow(`chunk 0 first ${WATERMARK_1}0 is above its watermark`);
+  });
+
   it('a watermark going backwards', () => {
     expectRejected(
       stored((j) => {
@@ -281,7 +304,7 @@ describe('appendChunk', () => {
     expect(() => appendChunk(manifest, next)).toThrow(message);
   });
 
-  it('chunkRecordOf records a built chunk with its sequence, etag and watermark', () => {
+  it('chunkRecordOf records a built chunk with its sequence, etag and sequence-number range', () => {
     const built = {
       bytes: new Uint8Array(5000),
       day: DAY,
@@ -291,7 +314,7 @@ describe('appendChunk', () => {
       headSize: 200,
       indexSize: 300,
     };
-    expect(chunkRecordOf(built, 0, '"etag-0"', WATERMARK_1)).toEqual(chunk(0));
+    expect(chunkRecordOf(built, 0, '"etag-0"', '4965', WATERMARK_1)).toEqual({ ...chunk(0), first: '4965' });
   });
 
   it('nextSequence and watermarkOf follow the chunks', () => {

@@ -18,10 +18,18 @@ const DAY0 = dayNumber(T0);
 const LATER = T0 + 10 * DAY_MS;
 const COMPACT = { now: LATER, serverSideCopy: false, minPartBytes: 2048 } as const;
 
+/** Every query reads its days afresh: these tests watch lists and manifests, and compaction changing a day (day-cache.test.ts covers the cache). */
+const NO_DAY_CACHE = { open: 0, closed: 0 };
+
 describe('queries over compacted days', () => {
   const store = useQueryStore('compacted');
   const seed = (writers: TalesEvent[][][]) =>
-    seedWorkload(store, writers, { chunkOptions: { blockSize: 1024, inlineMax: 4 }, cacheEntries: 50, maxGap: 0 });
+    seedWorkload(store, writers, {
+      chunkOptions: { blockSize: 1024, inlineMax: 4 },
+      cacheBytes: 256 * 1024,
+      maxGap: 0,
+      dayTtlMs: NO_DAY_CACHE,
+    });
   const { writers, query } = workloadArbitraries({ slotMs: HOUR, actors: 5, maxText: 30, maxBatch: 50, maxLimit: 20 });
 
   it('answers exactly as before compaction, in both directions, and cursors issued before it stay valid', async () => {

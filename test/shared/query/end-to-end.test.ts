@@ -49,7 +49,7 @@ describe('queries over chunks written by the writer (s3rver)', () => {
             }
           }),
         );
-        const ctx = createQueryContext({ s3: local.s3, bucket: local.bucket, layout, zstd, cacheEntries: 20 });
+        const ctx = createQueryContext({ s3: local.s3, bucket: local.bucket, layout, zstd, cacheBytes: 128 * 1024 });
         for (const q of queries) {
           expect(await queryAll(ctx, q)).toEqual(expected(writers, q));
         }

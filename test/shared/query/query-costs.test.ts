@@ -1,6 +1,6 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createS3Client } from '../../../shared/aws/clients';
+import { createS3Client } from '../../../shared/aws/s3-client';
 import type { BlockEntry } from '../../../shared/chunk/directory';
 import { openChunk } from '../../../shared/chunk/reader';
 import { memorySource } from '../../../shared/chunk/source';
@@ -127,13 +127,14 @@ describe('what a query reads (known layout, s3rver)', () => {
     expect(result.stats.toJSON()).toMatchObject({
       lists: 1,
       compactMetas: 1,
+      tierManifests: 1,
       manifests: 2,
       heads: 3,
       bitmaps: 0,
       blocks: 0,
       blockBytes: 0,
     });
-    expect(sent).toHaveLength(1 + 1 + 2 + 3);
+    expect(sent).toHaveLength(1 + 1 + 1 + 2 + 3);
   });
 
   it('an AND with an absent actor reads nothing past the heads, though the other actor is everywhere', async () => {

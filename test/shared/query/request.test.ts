@@ -34,6 +34,15 @@ describe('parseQueryRequest', () => {
     });
   });
 
+  it('reads bounds relative to server time, as the CLI does: newest first with from=now&to=-1h', () => {
+    expect(parse({ actors: '1', from: 'now', to: '-1h' })).toMatchObject({ from: NOW, to: NOW - 3_600_000 });
+    expect(parse({ actors: '1', from: '-2d' })).toMatchObject({ from: NOW - 2 * DAY_MS, to: NOW });
+    expect(rejection({ actors: '1', from: '1782900000' })).toEqual({
+      code: 'time_invalid',
+      message: 'from: "1782900000" looks like epoch seconds: times are epoch milliseconds (1782900000000)',
+    });
+  });
+
   it('defaults: to = now, from = to - 24 h (ascending), limit 100', () => {
     expect(parse({ actors: '1' })).toEqual({ actors: [1], from: NOW - DAY_MS, to: NOW, limit: 100 });
     expect(parse({ actors: '1', to: '5000' })).toMatchObject({ from: 0, to: 5000 });
@@ -61,25 +70,25 @@ describe('parseQueryRequest', () => {
       'an invalid from',
       { actors: '1', from: 'yesterday' },
       'time_invalid',
-      'from: time must be epoch milliseconds or an ISO-8601 string (got "yesterday")',
+      'from: "yesterday" is not a time: use now, -15m, -1h, -2d, an ISO-8601 time (2026-07-01T12:00:00Z) or epoch ms',
     ],
     [
       'an impossible date',
       { actors: '1', to: '2026-02-30T00:00:00Z' },
       'time_invalid',
-      'to: time must be epoch milliseconds or an ISO-8601 string (got "2026-02-30T00:00:00Z")',
+      'to: "2026-02-30T00:00:00Z" is not a time: use now, -15m, -1h, -2d, an ISO-8601 time (2026-07-01T12:00:00Z) or epoch ms',
     ],
     [
       'a negative time',
       { actors: '1', from: '-5' },
       'time_invalid',
-      'from: time must be epoch milliseconds or an ISO-8601 string (got "-5")',
+      'from: "-5" is not a time: use now, -15m, -1h, -2d, an ISO-8601 time (2026-07-01T12:00:00Z) or epoch ms',
     ],
     [
       'a time past the Date range',
       { actors: '1', to: '9000000000000000' },
       'time_invalid',
-      'to: time must be an integer epoch ms in 0..8640000000000000 (got 9000000000000000)',
+      'to: "9000000000000000" is not a time: use now, -15m, -1h, -2d, an ISO-8601 time (2026-07-01T12:00:00Z) or epoch ms',
     ],
     [
       'a span over the maximum',
@@ -93,6 +102,12 @@ describe('parseQueryRequest', () => {
       'span_too_large',
       'from..to spans 546.0 days, over the maximum of 366 days',
     ],
+    [
+      'a contains text over 256 characters',
+      { actors: '1', contains: 'é'.repeat(257) },
+      'contains_invalid',
+      'contains is 257 characters long, over the maximum of 256',
+    ],
     ['limit 0', { actors: '1', limit: '0' }, 'limit_invalid', 'limit must be an integer in 1..1000 (got "0")'],
     ['limit 1001', { actors: '1', limit: '1001' }, 'limit_invalid', 'limit must be an integer in 1..1000 (got "1001")'],
     ['a fractional limit', { actors: '1', limit: '2.5' }, 'limit_invalid', 'limit must be an integer in 1..1000 (got "2.5")'],
@@ -101,13 +116,13 @@ describe('parseQueryRequest', () => {
       'an unknown parameter',
       { actors: '1', actor: '2' },
       'parameter_unknown',
-      'unknown parameter "actor" (allowed: actors, from, to, limit, cursor)',
+      'unknown parameter "actor" (allowed: actors, from, to, limit, cursor, contains)',
     ],
     [
       'a __proto__ parameter',
       JSON.parse('{"actors":"1","__proto__":"x"}'),
       'parameter_unknown',
-      'unknown parameter "__proto__" (allowed: actors, from, to, limit, cursor)',
+      'unknown parameter "__proto__" (allowed: actors, from, to, limit, cursor, contains)',
     ],
   ];
   it.each(cases)('refuses %s', (_name, params, code, message) => {
@@ -122,7 +137,7 @@ describe('parseQueryRequest', () => {
   });
 
   describe('with a cursor', () => {
-    const query = { actors: [3, 1], from: 1000, to: 9000 };
+    const query = { actors: [3, 1], from: 1000, to: 9000, limit: 7 };
     const cursor = encodeCursor(query, { time: 5000, writer: 'shardId-000000000001', seq: 2, ordinal: 17 });
 
     it('resumes after the cursor, taking omitted bounds from it, whatever the actors order', () => {
@@ -130,11 +145,27 @@ describe('parseQueryRequest', () => {
         actors: [1, 3],
         from: 1000,
         to: 9000,
-        limit: 100,
+        limit: 7,
         after: { time: 5000, writer: 'shardId-000000000001', seq: 2, ordinal: 17 },
       };
       expect(parse({ actors: '1,3', cursor })).toEqual(expected);
-      expect(parse({ actors: '3,1', from: '1000', to: '9000', cursor, limit: '100' })).toEqual({ ...expected, actors: [3, 1] });
+      expect(parse({ actors: '3,1', from: '1000', to: '9000', cursor, limit: '100' })).toEqual({ ...expected, actors: [3, 1], limit: 100 });
+    });
+
+    it('keeps the first page size when a next page names none', () => {
+      expect(parse({ actors: '1,3', cursor }).limit).toBe(7);
+      expect(parse({ actors: '1,3', cursor, limit: '2' }).limit).toBe(2);
+    });
+
+    it('keeps a contains text, takes an empty one as none, and binds the cursor to it in any case', () => {
+      expect(parse({ actors: '1', contains: 'Sword' }).contains).toBe('Sword');
+      expect(parse({ actors: '1', contains: '' })).not.toHaveProperty('contains');
+      const filtered = encodeCursor({ ...query, contains: 'Sword' }, { time: 5000, writer: 'shardId-000000000001', seq: 2, ordinal: 17 });
+      expect(parse({ actors: '1,3', contains: 'SWORD', cursor: filtered })).toMatchObject({ contains: 'SWORD', from: 1000 });
+      const mismatch = { code: 'cursor_mismatch', message: 'cursor belongs to a query with another contains text' };
+      expect(rejection({ actors: '1,3', cursor: filtered })).toEqual(mismatch);
+      expect(rejection({ actors: '1,3', contains: 'shield', cursor: filtered })).toEqual(mismatch);
+      expect(rejection({ actors: '1,3', contains: 'sword', cursor })).toEqual(mismatch);
     });
 
     it('refuses a cursor of another query', () => {

@@ -15,10 +15,18 @@ async function allPages(ctx: QueryContext, query: QueryCase) {
   return pages;
 }
 
+/** Every query reads its days afresh: these tests watch lists and manifests, and compaction changing a day (day-cache.test.ts covers the cache). */
+const NO_DAY_CACHE = { open: 0, closed: 0 };
+
 describe('runQuery against s3rver', () => {
   const store = useQueryStore('run');
   const seed = (writers: TalesEvent[][][]) =>
-    seedWorkload(store, writers, { chunkOptions: { blockSize: 1024, inlineMax: 4 }, cacheEntries: 50, maxGap: 0 });
+    seedWorkload(store, writers, {
+      chunkOptions: { blockSize: 1024, inlineMax: 4 },
+      cacheBytes: 256 * 1024,
+      maxGap: 0,
+      dayTtlMs: NO_DAY_CACHE,
+    });
 
   // Times over three days, on the hour, so that ties across writers and chunks are common.
   const { writers, query } = workloadArbitraries({ slotMs: HOUR, actors: 5, maxText: 30, maxBatch: 60, maxLimit: 25 });
@@ -87,7 +95,7 @@ describe('runQuery against s3rver', () => {
     const result = await runQuery(ctx, { actors: [1], from: T0 + 40 * DAY_MS, to: T0 + 10 * DAY_MS, limit: 10 });
     expect(result.events).toEqual([]);
     expect(result.resumeAfter).toBeUndefined();
-    // Per day of the range, one list of writers and one probe for compacted metadata; nothing else.
-    expect(result.stats.toJSON()).toMatchObject({ requests: 62, lists: 31, compactMetas: 31, manifests: 0, heads: 0 });
+    // Per day of the range, one list of writers and probes for compacted metadata and merged segments; nothing else.
+    expect(result.stats.toJSON()).toMatchObject({ requests: 93, lists: 31, compactMetas: 31, tierManifests: 31, manifests: 0, heads: 0 });
   });
 });

@@ -58,8 +58,14 @@ describe('decodeRecord', () => {
     ['{"actors":[1],"text":"t","constructor":1}', 'unknown_field', 'unknown field "constructor" (allowed: actors, text, time)'],
     ['{"__proto__":{"actors":[1]},"text":"t"}', 'unknown_field', 'unknown field "__proto__" (allowed: actors, text, time)'],
     ['{"actors":[4294967296],"text":"t"}', 'actor_invalid', 'actor must be an integer in 0..4294967295 (got number 4294967296)'],
-    ['{"actors":[1],"text":"t","time":-1}', 'time_invalid', 'time must be an integer epoch ms in 0..8640000000000000 (got -1)'],
+    ['{"actors":[1],"text":"t","time":-1}', 'time_invalid', 'time must be an integer epoch ms in 0..253402300799999 (got -1)'],
+    [
+      '{"actors":[1],"text":"t","time":253402300800000}',
+      'time_invalid',
+      'time must be an integer epoch ms in 0..253402300799999 (got 253402300800000)',
+    ],
     ['{"actors":[1],"text":"\\ud800"}', 'text_invalid_utf8', 'text is not valid UTF-8 (it holds a lone surrogate)'],
+    [`{"actors":[1],"text":"t","time":${'['.repeat(100_000)}}`, 'json_too_deep', 'record data nests deeper than 8 levels'],
   ])('rejects %j as %s', (data, code, reason) => {
     const decoded = decodeRecord(record(data));
     expect(decoded).toMatchObject({ kind: 'rejected', code, sequenceNumber: '7', partitionKey: 'pk', arrival: 1_782_907_200_123 });

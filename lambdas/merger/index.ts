@@ -1,0 +1,3 @@
+import { setupMerger } from './setup';
+
+export const { handler } = setupMerger(process.env);

@@ -1,0 +1,32 @@
+import { CLOSE_AFTER_MS } from '../compact/compact-day';
+import { dayName, dayNumber } from '../layout/day';
+import { type MergeContext, type MergeOptions, mergeDay } from './merge-day';
+
+export interface MergerRun extends MergeOptions {
+  readonly now: number;
+  /** Days stay open to late chunks this long after they end; the merger looks at every open day. @default 26 h, as compaction */
+  readonly closeAfterMs?: number;
+}
+
+export interface MergeReport {
+  readonly day: string;
+  readonly status: 'merged' | 'unchanged' | 'conflict';
+  readonly chunks?: number;
+  readonly segments?: number;
+}
+
+/** One scheduled merger run: each day that may still receive chunks, oldest first. */
+export async function runMerger(ctx: MergeContext, run: MergerRun): Promise<MergeReport[]> {
+  const last = dayNumber(run.now);
+  const first = dayNumber(run.now - (run.closeAfterMs ?? CLOSE_AFTER_MS));
+  const reports: MergeReport[] = [];
+  for (let day = first; day <= last; day++) {
+    const outcome = await mergeDay(ctx, day, run);
+    reports.push(
+      outcome.status === 'merged'
+        ? { day: dayName(day), status: outcome.status, chunks: outcome.chunks, segments: outcome.manifest.segments.length }
+        : { day: dayName(day), status: outcome.status },
+    );
+  }
+  return reports;
+}
