@@ -194,32 +194,20 @@ export interface TalesLogProps {
   readonly alarmTopic?: sns.ITopic;
 }
 
+/** The props that stay optional once defaults are applied: absent means "none" or "the construct's own". */
+type UndefaultedProp =
+  | 'bucket'
+  | 'shardCount'
+  | 'streamEncryptionKey'
+  | 'retentionDays'
+  | 'serverAccessLogsBucket'
+  | 'alarmTopic'
+  | 'queryReservedConcurrency'
+  | 'alarmEmail';
+
 /** The props with every default applied. */
-export type ResolvedTalesLogProps = Required<
-  Omit<
-    TalesLogProps,
-    | 'bucket'
-    | 'shardCount'
-    | 'streamEncryptionKey'
-    | 'retentionDays'
-    | 'serverAccessLogsBucket'
-    | 'alarmTopic'
-    | 'consumerReservedConcurrency'
-    | 'queryReservedConcurrency'
-    | 'alarmEmail'
-  >
-> &
-  Pick<
-    TalesLogProps,
-    | 'bucket'
-    | 'shardCount'
-    | 'streamEncryptionKey'
-    | 'retentionDays'
-    | 'serverAccessLogsBucket'
-    | 'alarmTopic'
-    | 'queryReservedConcurrency'
-    | 'alarmEmail'
-  > & {
+export type ResolvedTalesLogProps = Required<Omit<TalesLogProps, UndefaultedProp | 'consumerReservedConcurrency'>> &
+  Pick<TalesLogProps, UndefaultedProp> & {
     readonly consumerReservedConcurrency: number;
   };
 
