@@ -295,22 +295,53 @@ export class TalesLog extends Construct {
     // It writes only a day's compact/ folder (multipart, so it may abort its own uploads), and deletes only
     // writer chunks (`*.tale` below w/): never a manifest, which the consumer continues from.
     this.grantObjects(fn, ['s3:PutObject', 's3:AbortMultipartUpload'], [`${LAYOUT_VERSION}/*/compact/*`]);
-    // It also deletes the objects of a compaction that failed before its commit, and a purged day's replaced
-    // generation (compact/ objects that still hold erased events).
+    // It also deletes the objects of a compaction that failed before its commit, a purged day's replaced
+    // generation (compact/ objects that still hold erased events), and the merged segments of a compacted
+    // day that name an erased actor (tier/).
     this.grantObjects(
       fn,
       ['s3:DeleteObject'],
-      [`${LAYOUT_VERSION}/*/w/*.tale`, `${LAYOUT_VERSION}/*/compact/*.blocks`, `${LAYOUT_VERSION}/*/compact/*.index.tale`],
+      [
+        `${LAYOUT_VERSION}/*/w/*.tale`,
+        `${LAYOUT_VERSION}/*/compact/*.blocks`,
+        `${LAYOUT_VERSION}/*/compact/*.index.tale`,
+        `${LAYOUT_VERSION}/*/tier/*`,
+      ],
     );
-    // The purge after each run reads the erased set and settles the erasure records.
-    this.grantObjects(fn, ['s3:GetObject', 's3:PutObject'], ['erasures/*']);
+    // The purge after each run reads the erased set and settles the erasure records, and rewrites the
+    // rejected/ objects and failed batches holding records of an erased actor.
+    this.grantObjects(fn, ['s3:GetObject', 's3:PutObject'], ['erasures/*', 'rejected/*']);
     this.grantList(fn, 'erasures/*');
+    this.grantList(fn, 'rejected/*');
+    this.grantFailurePurge(fn);
     new events.Rule(this, 'CompactionSchedule', {
       description: 'Runs the Tales compactor over the closed days of its lookback window',
       schedule: this.props.compactionSchedule,
       targets: [new LambdaFunction(fn, { retryAttempts: 2 })],
     });
     return fn;
+  }
+
+  /**
+   * The purge's access to the failure destination, which keeps versions: it reads every version below
+   * aws/lambda/, rewrites a batch without an erased actor's records (or deletes it), and deletes each
+   * version that held one.
+   */
+  private grantFailurePurge(fn: lambda.Function): void {
+    const bucket = this.failedBatchesBucket;
+    fn.addEnvironment('TALES_FAILURE_BUCKET', bucket.bucketName);
+    iam.Grant.addToPrincipal({
+      grantee: fn,
+      actions: ['s3:GetObject', 's3:GetObjectVersion', 's3:PutObject', 's3:DeleteObject', 's3:DeleteObjectVersion'],
+      resourceArns: [bucket.arnForObjects('aws/lambda/*')],
+    });
+    iam.Grant.addToPrincipal({ grantee: fn, actions: ['s3:ListBucket', 's3:ListBucketVersions'], resourceArns: [bucket.bucketArn] });
+    const failedBatchesId = Stack.of(this).resolve((bucket.node.defaultChild as s3.CfnBucket).logicalId);
+    Validations.of(fn.role as iam.IRole).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${failedBatchesId}.Arn>/aws/lambda/*]`,
+      reason:
+        'The erasure purge reads and rewrites failed batches named at run time below aws/lambda/ of the failure destination, a bucket that holds nothing else.',
+    });
   }
 
   private createMerger(): lambda.Function {

@@ -2,7 +2,8 @@ import middy from '@middy/core';
 import type { CompactContext } from '../../shared/compact/compact-day';
 import { type DayReport, runCompaction } from '../../shared/compact/run-compaction';
 import type { ErasureStore } from '../../shared/erasure/erase-actor';
-import { type PurgeDayReport, runPurge } from '../../shared/erasure/run-purge';
+import type { RecordStore } from '../../shared/erasure/purge-records';
+import { type PurgeDayReport, type RecordReport, runPurge } from '../../shared/erasure/run-purge';
 import { parseDayName } from '../../shared/layout/day';
 import type { CompactorConfig } from './config';
 
@@ -18,6 +19,8 @@ export interface CompactorLogger {
 export interface CompactorResult {
   readonly days: DayReport[];
   readonly purged: PurgeDayReport[];
+  /** Record stores (rejected/, the failure destination) the purge cleaned, or failed to. */
+  readonly records: RecordReport[];
 }
 
 /** Some days of a run failed (the others were compacted and purged): the invocation fails, so the compactor's Errors alarm fires. */
@@ -31,11 +34,13 @@ export interface CompactorDeps {
   readonly logger: CompactorLogger;
   /** The erasure records: after compacting, each run purges erased actors (the given day only, when one is given). */
   readonly erasures: ErasureStore;
+  /** Records that never became events, purged of erased actors on every run: rejected/ and the failure destination. */
+  readonly recordStores: readonly RecordStore[];
   /** @default Date.now */
   readonly clock?: () => number;
 }
 
-export function createCompactorHandler({ context, config, logger, erasures, clock = Date.now }: CompactorDeps) {
+export function createCompactorHandler({ context, config, logger, erasures, recordStores, clock = Date.now }: CompactorDeps) {
   return middy<CompactorEvent, CompactorResult>().handler(async (event) => {
     const request = parseEvent(event);
     const ctx = await context();
@@ -52,10 +57,19 @@ export function createCompactorHandler({ context, config, logger, erasures, cloc
       if (report.compaction === 'failed') logger.error('compaction failed', { ...report });
       else logger.info('compaction', { ...report });
     }
-    const purged = await runPurge(ctx, erasures, { now, graceMs: config.graceMs, ...(request.days ? { days: request.days } : {}) });
+    const { days: purged, records } = await runPurge(ctx, erasures, {
+      now,
+      graceMs: config.graceMs,
+      records: recordStores,
+      ...(request.days ? { days: request.days } : {}),
+    });
     for (const report of purged) {
       if (report.error !== undefined) logger.error('purge failed', { ...report });
       else logger.info('purge', { ...report });
+    }
+    for (const report of records) {
+      if ('error' in report) logger.error('record purge failed', { ...report });
+      else logger.info('record purge', { ...report });
     }
     const failures: string[] = [];
     const failed = days.filter((report) => report.compaction === 'failed');
@@ -68,8 +82,9 @@ export function createCompactorHandler({ context, config, logger, erasures, cloc
       const causes = unpurged.map((report) => `${report.day}: ${messageOf(report.error)}`);
       failures.push(`purge failed for ${unpurged.length} days (${causes.join('; ')})`);
     }
+    for (const report of records) if ('error' in report) failures.push(`purge of ${report.kind} failed (${messageOf(report.error)})`);
     if (failures.length > 0) throw new CompactionRunError(failures.join('; '));
-    return { days, purged };
+    return { days, purged, records };
   });
 }
 

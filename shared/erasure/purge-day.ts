@@ -13,12 +13,20 @@ import { CompactionError } from '../compact/errors';
 import { type CompactMeta, type CompactSource, encodeCompactMeta } from '../compact/meta';
 import { decodeSourceIndex, type SourceIndex } from '../compact/read-source';
 import type { TalesEvent } from '../event/types';
+import { checkChunk } from '../manifest/check-chunk';
+import type { StoredChunk } from '../manifest/stored-chunks';
 import { erasedIn } from './erased-actors';
 
 export interface PurgeOptions {
   readonly now: number;
   /** How the rebuilt sources are encoded. @default the chunk defaults */
   readonly chunkOptions?: ChunkOptions;
+  /**
+   * Writer chunks written to the day after its compaction (each writer's chunks past those the metadata
+   * covers): when one names an erased actor, or the day is purged anyway, all are folded into the new
+   * generation, so that the sweep then deletes them. @default none
+   */
+  readonly late?: readonly StoredChunk[];
 }
 
 export type PurgeOutcome =
@@ -32,8 +40,9 @@ export type PurgeOutcome =
  * chunk builder (fresh blocks and dictionary, so no erased text survives in either), and the sources
  * are merged into a new generation as compaction merges them. The new metadata is the commit; the
  * old generation is removed later by sweepOldGenerations, once queries under way are done with it.
- * Safe to retry: the generation is a hash of the old one and the erased actors it held, so a rerun
- * writes the same keys, and a committed purge leaves a day with no erased actor ('clean').
+ * Late writer chunks (options.late) join as sources of their writers, each rebuilt the same way.
+ * Safe to retry: the generation is a hash of the old one, the erased actors it held and the late
+ * chunks, so a rerun writes the same keys, and a committed purge leaves a day with no erased actor ('clean').
  */
 export async function purgeCompactedDay(
   ctx: CompactContext,
@@ -45,14 +54,26 @@ export async function purgeCompactedDay(
   const index = await openChunk(s3Source(ctx.s3, ctx.bucket, indexKey), ctx.zstd, meta.headSize);
   if (!matchesMeta(index, meta)) throw new CompactionError('compacted index does not match its metadata', indexKey);
   const present = erasedIn(index, erased);
-  if (present.length === 0) return { status: 'clean' };
-  const generation = purgeGeneration(meta, present);
+  const late = [...(options.late ?? [])];
+  const lateIndexes = await Promise.all(
+    late.map((chunk) => openChunk(s3Source(ctx.s3, ctx.bucket, chunk.key), ctx.zstd, chunk.record.headSize)),
+  );
+  if (present.length === 0 && lateIndexes.every((lateIndex) => erasedIn(lateIndex, erased).length === 0)) return { status: 'clean' };
+  const generation = purgeGeneration(meta, present, late);
+  const sources: { writer: string; seq: number; etag: string; events: () => Promise<TalesEvent[]> }[] = [
+    ...meta.sources.map((source) => ({ ...source, events: () => sourceEvents(ctx, meta, index, source) })),
+    ...late.map((chunk, i) => ({
+      writer: chunk.writer,
+      seq: chunk.record.seq,
+      etag: chunk.record.etag,
+      events: () => chunkEvents(ctx, chunk, lateIndexes[i] as ChunkIndex),
+    })),
+  ].sort((a, b) => (a.writer === b.writer ? a.seq - b.seq : a.writer < b.writer ? -1 : 1));
   const rebuilt: SourceIndex[] = [];
   const blocks: Uint8Array[] = [];
   let tombstones = 0;
-  for (const source of meta.sources) {
-    const events = await sourceEvents(ctx, meta, index, source);
-    const kept = events.map((event) => {
+  for (const source of sources) {
+    const kept = (await source.events()).map((event) => {
       if (!event.actors.some((actor) => erased.has(actor))) return event;
       tombstones++;
       return { time: event.time, actors: [], text: '' };
@@ -122,9 +143,19 @@ async function sourceEvents(ctx: CompactContext, meta: CompactMeta, index: Chunk
   return events;
 }
 
-function purgeGeneration(meta: CompactMeta, present: readonly number[]): string {
-  return createHash('sha256')
-    .update(`purge ${meta.generation} ${present.join(',')}`)
-    .digest('hex')
-    .slice(0, 16);
+function purgeGeneration(meta: CompactMeta, present: readonly number[], late: readonly StoredChunk[]): string {
+  const hash = createHash('sha256').update(`purge ${meta.generation} ${present.join(',')}`);
+  for (const { writer, record } of late) hash.update(`\n${writer} ${record.seq} ${record.etag}`);
+  return hash.digest('hex').slice(0, 16);
+}
+
+/** Every entry of a writer chunk, in ordinal order. */
+async function chunkEvents(ctx: CompactContext, chunk: StoredChunk, index: ChunkIndex): Promise<TalesEvent[]> {
+  checkChunk(index, chunk.key, chunk.record, chunk.day);
+  const ordinals = Uint32Array.from({ length: index.entryCount }, (_, i) => i);
+  const events: TalesEvent[] = [];
+  for await (const { time, actors, text } of readEntries(index, s3Source(ctx.s3, ctx.bucket, chunk.key), ordinals, ctx.zstd)) {
+    events.push({ time, actors, text });
+  }
+  return events;
 }

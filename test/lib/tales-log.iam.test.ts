@@ -131,6 +131,7 @@ describe('TalesLog IAM: nothing broad', () => {
         expect([
           { StringLike: { 's3:prefix': [`${prefix}v1/*`] } },
           { StringLike: { 's3:prefix': [`${prefix}erasures/*`] } },
+          { StringLike: { 's3:prefix': [`${prefix}rejected/*`] } },
         ]).toContainEqual(statement.Condition);
       }
     },
@@ -205,10 +206,13 @@ describe('TalesLog IAM: each function', () => {
   );
 
   it.each(VARIANTS)(
-    'fails if the compactor ($name) may write outside compact/ and erasures/, or delete anything but writer chunks and its own compact objects',
+    'fails if the compactor ($name) may write outside compact/, erasures/ and rejected/, delete anything but writer chunks, its own compact objects and tier/, or touch the failure destination beyond aws/lambda/',
     ({ synth: variant, prefix }) => {
       const synth = variant();
-      const statements = permissionsOf(synth, 'compactorFunction');
+      const failureArn = arnOf(synth, synth.log.failedBatchesBucket);
+      const onFailure = (statement: Statement) => JSON.stringify(statement.Resource).includes(JSON.stringify(failureArn));
+      const all = permissionsOf(synth, 'compactorFunction');
+      const statements = all.filter((statement) => !onFailure(statement));
       const bucketId = bucketIdOf(synth);
       const patternsOf = (action: string) =>
         statements
@@ -223,18 +227,33 @@ describe('TalesLog IAM: each function', () => {
         's3:ListBucket',
         's3:PutObject',
       ]);
-      expect(patternsOf('s3:GetObject')).toEqual([`${prefix}erasures/*`, `${prefix}v1/*`]);
-      expect(patternsOf('s3:PutObject')).toEqual([`${prefix}erasures/*`, `${prefix}v1/*/compact/*`]);
+      expect(patternsOf('s3:GetObject')).toEqual([`${prefix}erasures/*`, `${prefix}rejected/*`, `${prefix}v1/*`]);
+      expect(patternsOf('s3:PutObject')).toEqual([`${prefix}erasures/*`, `${prefix}rejected/*`, `${prefix}v1/*/compact/*`]);
       expect(patternsOf('s3:AbortMultipartUpload')).toEqual([`${prefix}v1/*/compact/*`]);
-      // Writer chunks once compacted, and the data and index objects of a failed compaction or of a purged day's replaced generation.
+      // Writer chunks once compacted, the data and index objects of a failed compaction or of a purged day's
+      // replaced generation, and the merged segments of a compacted day naming an erased actor.
       expect(patternsOf('s3:DeleteObject')).toEqual([
         `${prefix}v1/*/compact/*.blocks`,
         `${prefix}v1/*/compact/*.index.tale`,
+        `${prefix}v1/*/tier/*`,
         `${prefix}v1/*/w/*.tale`,
       ]);
       expect(
         statements.filter((statement) => actionsOf(statement).includes('s3:ListBucket')).map((statement) => statement.Condition),
-      ).toEqual([{ StringLike: { 's3:prefix': [`${prefix}v1/*`] } }, { StringLike: { 's3:prefix': [`${prefix}erasures/*`] } }]);
+      ).toEqual([
+        { StringLike: { 's3:prefix': [`${prefix}v1/*`] } },
+        { StringLike: { 's3:prefix': [`${prefix}erasures/*`] } },
+        { StringLike: { 's3:prefix': [`${prefix}rejected/*`] } },
+      ]);
+      // The erasure purge: every version of the failed batches below aws/lambda/, read, rewritten or deleted.
+      expect(all.filter(onFailure)).toEqual([
+        {
+          Effect: 'Allow',
+          Action: ['s3:GetObject', 's3:GetObjectVersion', 's3:PutObject', 's3:DeleteObject', 's3:DeleteObjectVersion'],
+          Resource: { 'Fn::Join': ['', [failureArn, '/aws/lambda/*']] },
+        },
+        { Effect: 'Allow', Action: ['s3:ListBucket', 's3:ListBucketVersions'], Resource: failureArn },
+      ]);
     },
   );
 

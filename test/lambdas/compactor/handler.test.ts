@@ -46,6 +46,7 @@ async function setUp(prefix: string, now: number, graceMs = 0) {
       error: (message, attributes) => logged.push({ message, ...attributes }),
     },
     erasures: { s3: local.s3, bucket: local.bucket, keys: new ErasureKeys(layout) },
+    recordStores: [],
     clock: () => now,
   });
   return { handler, seeded, logged, layout };

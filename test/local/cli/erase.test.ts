@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../../local/cli/main';
+import { dayName, dayNumber } from '../../../shared/layout/day';
 import { runCaptured } from '../../support/cli-io';
 import { useTestStack, waitUntil } from '../../support/local-stack';
 
@@ -34,6 +35,19 @@ describe('tales erase against a running local stack', () => {
       out: `erasure ${erasure.id}: actor 701 hidden\n  requested ${erasure.requestedAt} by unsigned\n  days still holding data: not yet scanned\n`,
       err: '',
     });
+
+    // Forcing the day's compaction purges it at once: both events naming actor 701 become tombstones.
+    const today = dayName(dayNumber(now - 3000));
+    const compacted = await tales(['compact', '--day', today, '--force']);
+    expect(compacted.code).toBe(0);
+    expect(compacted.out).toMatch(
+      new RegExp(
+        `^${today}: compacted 3 events from \\d+ chunks\n${today}: purged 2 erased events; 1 erased actors still held until the grace period \\(TALES_GRACE_MS\\) ends\n$`,
+      ),
+    );
+    expect((await tales(['query', '-a', '702', '--json'])).out).toBe(
+      `${JSON.stringify({ time: now - 1000, actors: [702], text: 'Bob left' })}\n`,
+    );
   });
 
   it('reports bad input and unknown erasures', async () => {
