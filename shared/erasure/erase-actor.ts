@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { S3Client } from '@aws-sdk/client-s3';
+import { ERASED_SET_MAX_AGE_MS } from './erased-actors';
 import { decodeErasedSet, encodeErasedSet } from './erased-set';
 import { ErasureConflictError } from './errors';
 import type { ErasureKeys } from './keys';
@@ -11,6 +13,11 @@ export interface ErasureStore {
   readonly s3: S3Client;
   readonly bucket: string;
   readonly keys: ErasureKeys;
+  /**
+   * How long an erase waits after the erased set holds the actor before it returns: the query Lambdas'
+   * ErasedActors maxAgeMs, so that no query starting later answers from an older set. @default ERASED_SET_MAX_AGE_MS
+   */
+  readonly settleMs?: number;
 }
 
 export interface EraseRequest {
@@ -27,7 +34,8 @@ const SET_ATTEMPTS = 10;
  * this returns hides its events. Idempotent and safe to retry after a crash at any call: the actor's
  * pointer (written once, If-None-Match) fixes the erasure id, the record is written if missing, the
  * erasure joins the pending list (what purge passes settle), and the set is updated only if it lacks
- * the actor (both If-Match, so concurrent erasures never lose one).
+ * the actor (both If-Match, so concurrent erasures never lose one). It returns once every query
+ * Lambda's cached set is at most as old as the write (see ERASED_SET_MAX_AGE_MS).
  */
 export async function eraseActor(store: ErasureStore, request: EraseRequest): Promise<ErasureRecord> {
   const id = await erasureIdOf(store, request.actor);
@@ -38,6 +46,7 @@ export async function eraseActor(store: ErasureStore, request: EraseRequest): Pr
     );
   }
   await ensureErased(store, request.actor);
+  await sleep(store.settleMs ?? ERASED_SET_MAX_AGE_MS);
   return record;
 }
 

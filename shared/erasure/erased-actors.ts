@@ -8,41 +8,73 @@ import { headEtag, readVersioned } from './stored-object';
 const NONE: ReadonlySet<number> = new Set();
 
 /**
- * The erased actors, kept for the life of a warm Lambda and revalidated on every call: one HEAD of
- * `erasures/set.json` when it has not changed (the usual case), one HEAD and one GET when it has. So
- * an erasure hides its events from every query that starts after it returns, on every Lambda.
+ * How long a query Lambda may answer from the erased set it last revalidated, and so how long an erase
+ * waits after writing the set before it returns: a query that starts after the erase returned either
+ * revalidates or uses a set whose HEAD was sent after the write (S3 reads after writes are strongly
+ * consistent), so it hides the erased actor. Warm queries within this window cost no request.
+ */
+export const ERASED_SET_MAX_AGE_MS = 1000;
+
+/**
+ * The erased actors, kept for the life of a warm Lambda and revalidated when the last check was sent
+ * `maxAgeMs` ago or more: one HEAD of `erasures/set.json` when it has not changed (the usual case), one
+ * HEAD and one GET when it has. Calls in between share the last check (or the one under way).
  */
 export class ErasedActors {
   private etag: string | undefined;
   private actors: ReadonlySet<number> = NONE;
   private events: HiddenEvents = NOTHING_HIDDEN;
+  /** When the HEAD of the last completed check was sent. */
+  private checkedAt = Number.NEGATIVE_INFINITY;
+  private checking: { readonly sentAt: number; readonly done: Promise<void> } | undefined;
 
   constructor(
     private readonly s3: S3Client,
     private readonly bucket: string,
     private readonly keys: ErasureKeys,
+    private readonly maxAgeMs = ERASED_SET_MAX_AGE_MS,
+    private readonly clock: () => number = Date.now,
   ) {}
 
-  /** The erased actors as stored now. */
+  /** The erased actors as stored at most `maxAgeMs` ago. */
   async current(): Promise<ReadonlySet<number>> {
-    const etag = await headEtag(this.s3, this.bucket, this.keys.setKey);
-    if (etag === undefined) {
-      this.etag = undefined;
-      this.actors = NONE;
-      this.events = NOTHING_HIDDEN;
-    } else if (etag !== this.etag) {
-      const stored = await readVersioned(this.s3, this.bucket, this.keys.setKey);
-      this.actors = stored ? decodeErasedSet(stored.text, this.keys.setKey) : NONE;
-      this.etag = stored?.etag;
-      this.events = erasedEvents(this.actors);
+    const now = this.clock();
+    if (now - this.checkedAt < this.maxAgeMs) return this.actors;
+    if (this.checking && now - this.checking.sentAt < this.maxAgeMs) {
+      await this.checking.done;
+      return this.actors;
+    }
+    const check = { sentAt: now, done: this.revalidate(now) };
+    this.checking = check;
+    try {
+      await check.done;
+    } finally {
+      if (this.checking === check) this.checking = undefined;
     }
     return this.actors;
   }
 
-  /** The events the erased actors as stored now hide (kept while the set is unchanged, with what it learnt of chunks). */
+  /** The events the erased actors hide (kept while the set is unchanged, with what it learnt of chunks). */
   async hidden(): Promise<HiddenEvents> {
     await this.current();
     return this.events;
+  }
+
+  private async revalidate(sentAt: number): Promise<void> {
+    const etag = await headEtag(this.s3, this.bucket, this.keys.setKey);
+    const stored = etag !== undefined && etag !== this.etag ? await readVersioned(this.s3, this.bucket, this.keys.setKey) : undefined;
+    // A check sent earlier than the one the set came from (a slow HEAD) must not bring back an older set.
+    if (sentAt < this.checkedAt) return;
+    if (etag === undefined) {
+      this.etag = undefined;
+      this.actors = NONE;
+      this.events = NOTHING_HIDDEN;
+    } else if (stored) {
+      this.actors = decodeErasedSet(stored.text, this.keys.setKey);
+      this.etag = stored.etag;
+      this.events = erasedEvents(this.actors);
+    }
+    this.checkedAt = sentAt;
   }
 }
 

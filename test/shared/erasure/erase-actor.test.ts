@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CorruptError } from '../../../shared/codec/errors';
 import { eraseActor, readErasure } from '../../../shared/erasure/erase-actor';
-import { ErasedActors } from '../../../shared/erasure/erased-actors';
+import { ERASED_SET_MAX_AGE_MS, ErasedActors } from '../../../shared/erasure/erased-actors';
 import { decodeErasedSet } from '../../../shared/erasure/erased-set';
 import { ErasureKeys } from '../../../shared/erasure/keys';
 import { statusOf } from '../../../shared/erasure/record';
@@ -13,7 +13,8 @@ const NOW = Date.UTC(2026, 6, 3);
 function setup() {
   const memory = new MemoryS3();
   const keys = new ErasureKeys(new KeyLayout('tales/'));
-  const store = { s3: memory.client(), bucket: memory.bucket, keys };
+  // No wait after the set is written: these tests revalidate on every call (maxAgeMs 0) or keep their own clock.
+  const store = { s3: memory.client(), bucket: memory.bucket, keys, settleMs: 0 };
   const setOf = () => decodeErasedSet(new TextDecoder().decode(memory.get(keys.setKey)), keys.setKey);
   return { memory, keys, store, setOf };
 }
@@ -73,7 +74,7 @@ describe('eraseActor', () => {
 describe('ErasedActors', () => {
   it('revalidates with one HEAD while the set is unchanged, and sees a new erasure at once', async () => {
     const { memory, store } = setup();
-    const erased = new ErasedActors(store.s3, store.bucket, store.keys);
+    const erased = new ErasedActors(store.s3, store.bucket, store.keys, 0);
     memory.resetCounts();
     expect([...(await erased.current())]).toEqual([]);
     expect(memory.resetCounts()).toMatchObject({ heads: 1, gets: 0 });
@@ -85,10 +86,36 @@ describe('ErasedActors', () => {
     expect(memory.resetCounts()).toMatchObject({ heads: 1, gets: 0 });
   });
 
+  it('answers warm calls from the last check for maxAgeMs with no request, and sees an erasure once an erase would have returned', async () => {
+    const { memory, store } = setup();
+    let now = 0;
+    const erased = new ErasedActors(store.s3, store.bucket, store.keys, ERASED_SET_MAX_AGE_MS, () => now);
+    expect([...(await erased.current())]).toEqual([]);
+    memory.resetCounts();
+    // Another Lambda erases at 100 ms; its call returns only ERASED_SET_MAX_AGE_MS after the set was written.
+    now = 100;
+    await eraseActor(store, { actor: 5, principal: 'p', now: NOW });
+    memory.resetCounts();
+    now = 999;
+    expect([...(await erased.current())]).toEqual([]);
+    expect(memory.resetCounts()).toMatchObject({ heads: 0, gets: 0 });
+    now = 100 + ERASED_SET_MAX_AGE_MS;
+    expect([...(await erased.current())]).toEqual([5]);
+    expect(memory.resetCounts()).toMatchObject({ heads: 1, gets: 1 });
+  });
+
+  it('shares one check between calls made while it runs', async () => {
+    const { memory, store } = setup();
+    const erased = new ErasedActors(store.s3, store.bucket, store.keys);
+    memory.resetCounts();
+    await Promise.all([erased.current(), erased.current(), erased.hidden()]);
+    expect(memory.resetCounts()).toMatchObject({ heads: 1 });
+  });
+
   it('fails on a corrupt set with the key named', async () => {
     const { memory, store } = setup();
     memory.put(store.keys.setKey, new TextEncoder().encode('{"version":1,"actors":[1,-2]}'));
-    const erased = new ErasedActors(store.s3, store.bucket, store.keys);
+    const erased = new ErasedActors(store.s3, store.bucket, store.keys, 0);
     await expect(erased.current()).rejects.toThrow(CorruptError);
     await expect(erased.current()).rejects.toThrow('invalid erased set: actor -2 is not a uint32');
   });

@@ -45,8 +45,9 @@ describe('queries hide erased actors', () => {
         const { ctx, target } = seeded;
         const stored: StoredEvent[] = [...seeded.stored];
         const keys = new ErasureKeys(ctx.layout);
-        const erasureStore = { s3: ctx.s3, bucket: ctx.bucket, keys };
-        const erasedActors = new ErasedActors(ctx.s3, ctx.bucket, keys);
+        // Every query revalidates (maxAgeMs 0), so an erase need not wait before returning.
+        const erasureStore = { s3: ctx.s3, bucket: ctx.bucket, keys, settleMs: 0 };
+        const erasedActors = new ErasedActors(ctx.s3, ctx.bucket, keys, 0);
         const erased = new Set<number>();
         const issued: { query: QueryCase; seen: TalesEvent[]; next: string }[] = [];
         const page = (q: QueryCase, cursor?: string) => visiblePage(ctx, erasedActors, q, cursor);
