@@ -77,11 +77,11 @@ export function createQueryHandler({ context, maxSpanDays, retentionDays = 0, lo
       }
       const request = parseQueryRequest(event.queryStringParameters ?? {}, { now: started, maxSpanDays });
       const deadline = started + lambda.getRemainingTimeInMillis() - DEADLINE_MARGIN_MS;
-      // The erased set is revalidated (one HEAD) beside the page's first reads.
-      const hidden = erasure.erased.hidden();
-      const result = await runQuery(await context(), request, undefined, {
+      const ctx = await context();
+      // The erased set is revalidated (at most one HEAD) beside the page's first reads.
+      const result = await runQuery(ctx, request, undefined, {
         expired: () => clock() >= deadline,
-        hidden,
+        hidden: erasure.erased.hidden(),
         ...(retentionDays > 0 ? { horizon: retentionHorizon(started, retentionDays) } : {}),
       });
       const next = result.resumeAfter ? encodeCursor(request, result.resumeAfter) : undefined;

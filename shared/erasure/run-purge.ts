@@ -93,6 +93,7 @@ export async function runPurge(ctx: CompactContext, store: ErasureStore, run: Pu
 async function purgeDay(ctx: CompactContext, day: number, erased: ReadonlySet<number>, run: PurgeRun): Promise<PurgeDayReport> {
   let meta = await readCompactMeta(ctx.s3, ctx.bucket, ctx.layout, day);
   const chunks = await writerChunks(ctx, day, CONCURRENCY);
+  let stored = chunks;
   let purged = 0;
   const holding = new Set<number>();
   if (meta) {
@@ -104,14 +105,19 @@ async function purgeDay(ctx: CompactContext, day: number, erased: ReadonlySet<nu
       purged = outcome.erased;
     }
     await sweepOldGenerations(ctx, meta, run.now, run.graceMs);
-    await sweepCompactedChunks(ctx, meta, run.now, run.graceMs);
+    const sweep = await sweepCompactedChunks(ctx, meta, run.now, run.graceMs);
+    // Once swept, the compacted chunks are gone (their manifests still list them): only the others are read.
+    if (sweep.status === 'swept') {
+      const covered = meta;
+      stored = chunks.filter((chunk) => chunk.record.seq >= coveredChunks(covered, chunk.writer) || sweep.kept.includes(chunk.key));
+    }
     for (const key of await oldGenerationKeys(ctx, meta)) {
       if (key.endsWith('.index.tale'))
         for (const actor of erasedIn(await openChunk(s3Source(ctx.s3, ctx.bucket, key), ctx.zstd), erased)) holding.add(actor);
     }
     for (const actor of await sweepErasedSegments(ctx, meta, erased, run.now, run.graceMs)) holding.add(actor);
   }
-  for (const index of await writerChunkIndexes(ctx, chunks, meta)) for (const actor of erasedIn(index, erased)) holding.add(actor);
+  for (const index of await writerChunkIndexes(ctx, stored, meta)) for (const actor of erasedIn(index, erased)) holding.add(actor);
   return { day: dayName(day), purged, holding: [...holding].sort((a, b) => a - b) };
 }
 

@@ -76,11 +76,7 @@ export async function runQuery(
   let resume: Position | undefined;
   try {
     for await (const hit of mergeChunks(ctx, walk, window, stats)) {
-      if (!hidden) {
-        hidden = await pendingHidden;
-        // Every hit names every queried actor: when one is hidden, so is every hit, and nothing is left to read.
-        if (hidden.hides(request.actors)) break;
-      }
+      hidden ??= await pendingHidden;
       // The text filter applies after the actor AND: the merge reads every matching event's block.
       if (!holds(hit.event.text) || hidden.hides(hit.event.actors)) {
         resume = hit.position;
