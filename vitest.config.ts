@@ -7,6 +7,6 @@ export default defineConfig({
     execArgv: ['--openssl-legacy-provider'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
-    setupFiles: ['aws-sdk-client-mock-vitest/extend'],
+    setupFiles: ['test/support/mock-matchers.ts'],
   },
 });

@@ -1,111 +1,240 @@
 /**
- * Compaction figures: one day of the shared workload stored as several hundred small chunks (2
- * writers, 600-record batches: a busy shard's batching window), compacted into one index and data
- * object. Reports compaction time and bytes moved, and single-actor queries before and after.
+ * Compaction figures: one day of the shared workload (172,800 events, 4 writers) stored as writer
+ * chunks of two shapes — 10,000-event batches and 145-event batches (a 5-minute window) — then
+ * re-encoded into one index and data object. Reports bytes per event before and after, the encoding
+ * options measured, and single-actor queries before and after (rows must match). In-memory S3.
  */
 import { loadZstd } from '../shared/codec/zstd';
-import { compactDay } from '../shared/compact/compact-day';
+import { type CompactOptions, compactDay } from '../shared/compact/compact-day';
+import { sweepCompactedChunks } from '../shared/compact/sweep';
 import { DAY_MS, dayNumber } from '../shared/layout/day';
 import { KeyLayout } from '../shared/layout/keys';
 import { createQueryContext } from '../shared/query/context';
 import type { QueryRequest } from '../shared/query/request';
 import { runQuery } from '../shared/query/run-query';
-import { startLocalS3 } from '../test/support/local-s3';
+import { mergeDay, SEGMENT_GRACE_MS } from '../shared/tier/merge-day';
+import { writeBatch } from '../shared/writer/write-batch';
+import { MemoryS3 } from '../test/support/memory-s3';
+import { jsonPayload, syntheticRecords } from '../test/support/stream-records';
 import { referenceActors } from './query';
-import { loadWorkload } from './query-load';
-import { type BenchTable, percentiles } from './table';
-import { generate, T0 } from './workload';
+import { loadWorkload, writerOf } from './query-load';
+import type { BenchTable } from './table';
+import { eventAt, generate, T0, type Workload } from './workload';
 
 const ONE_DAY_EVENTS = 172_800;
-const WRITERS = 2;
-const BATCH = 600;
+const WRITERS = 4;
+const SHAPES = [10_000, 145] as const;
+const LATER = T0 + 10 * DAY_MS;
+
+/** The encodings compared: block size (frame bytes), zstd level, dictionary bytes. */
+const OPTIONS: readonly [string, Pick<CompactOptions, 'blockSize' | 'level' | 'dictionaryBytes'>][] = [
+  ['64 KiB blocks, level 5, no dictionary', { blockSize: 65_536, level: 5, dictionaryBytes: 0 }],
+  ['64 KiB blocks, level 19, no dictionary', { blockSize: 65_536, level: 19, dictionaryBytes: 0 }],
+  ['64 KiB blocks, level 19, 16 KiB dictionary', { blockSize: 65_536, level: 19, dictionaryBytes: 16_384 }],
+  ['256 KiB blocks, level 19, no dictionary', { blockSize: 262_144, level: 19, dictionaryBytes: 0 }],
+  ['256 KiB blocks, level 19, 16 KiB dictionary (default)', { blockSize: 262_144, level: 19, dictionaryBytes: 16_384 }],
+  ['1 MiB blocks, level 19, 16 KiB dictionary', { blockSize: 1_048_576, level: 19, dictionaryBytes: 16_384 }],
+];
+
+/** Bytes stored under a prefix whose key passes `which`. */
+function storedBytes(memory: MemoryS3, prefix: string, which: (key: string) => boolean): number {
+  let bytes = 0;
+  for (const [key, object] of memory.objects) if (key.startsWith(prefix) && which(key)) bytes += object.body.length;
+  return bytes;
+}
 
 export async function benchCompaction(): Promise<BenchTable[]> {
   const workload = generate(ONE_DAY_EVENTS);
-  const [local, zstd] = await Promise.all([startLocalS3(), loadZstd()]);
-  try {
-    const layout = new KeyLayout('bench-compaction/');
-    const loaded = await loadWorkload(workload, { s3: local.s3, bucket: local.bucket, layout, zstd, writers: WRITERS, batch: BATCH });
-    const day = dayNumber(T0);
-    const { hot, mid, rare, count } = referenceActors(workload);
-    const cases: [string, QueryRequest][] = [
-      ['hot, newest 50', { actors: [hot], from: T0 + DAY_MS - 1, to: T0, limit: 50 }],
-      ['mid, all rows', { actors: [mid], from: T0, to: T0 + DAY_MS - 1, limit: 1000 }],
-      ['rare, all rows', { actors: [rare], from: T0, to: T0 + DAY_MS - 1, limit: 1000 }],
-    ];
-    const measureAll = async () => {
-      const out = new Map<string, { rows: number; requests: number; kib: number; cold: number; p50: number }>();
-      for (const [name, request] of cases) {
-        let start = performance.now();
-        const cold = await runQuery(createQueryContext({ s3: local.s3, bucket: local.bucket, layout, zstd }), request);
-        const coldMs = performance.now() - start;
-        const warmCtx = createQueryContext({ s3: local.s3, bucket: local.bucket, layout, zstd });
-        await runQuery(warmCtx, request);
-        const samples: number[] = [];
-        for (let r = 0; r < 10; r++) {
-          start = performance.now();
-          await runQuery(warmCtx, request);
-          samples.push(performance.now() - start);
-        }
-        out.set(name, {
-          rows: cold.events.length,
-          requests: cold.stats.requests,
-          kib: cold.stats.bytes / 1024,
-          cold: coldMs,
-          p50: percentiles(samples).p50,
-        });
+  const zstd = await loadZstd();
+  const day = dayNumber(T0);
+  const memory = new MemoryS3();
+  const s3 = memory.client();
+  const bucket = memory.bucket;
+  const shapeRows: (string | number)[][] = [];
+  const queryRows: (string | number)[][] = [];
+  const { hot, mid, rare, count } = referenceActors(workload);
+  const cases: [string, QueryRequest][] = [
+    ['hot, newest 50', { actors: [hot], from: T0 + DAY_MS - 1, to: T0, limit: 50 }],
+    ['mid, all rows', { actors: [mid], from: T0, to: T0 + DAY_MS - 1, limit: 1000 }],
+    ['rare, all rows', { actors: [rare], from: T0, to: T0 + DAY_MS - 1, limit: 1000 }],
+  ];
+  for (const batch of SHAPES) {
+    const layout = new KeyLayout(`shape-${batch}/`);
+    const loaded = await loadWorkload(workload, { s3, bucket, layout, zstd, writers: WRITERS, batch });
+    const queries = async () => {
+      const out: { rows: number; requests: number; kib: number }[] = [];
+      for (const [, request] of cases) {
+        const result = await runQuery(createQueryContext({ s3, bucket, layout, zstd }), request);
+        out.push({ rows: result.events.length, requests: result.stats.requests, kib: result.stats.bytes / 1024 });
       }
       return out;
     };
-    const before = await measureAll();
-    const start = performance.now();
-    const outcome = await compactDay({ s3: local.s3, bucket: local.bucket, layout, zstd }, day, {
-      now: T0 + 10 * DAY_MS,
-      serverSideCopy: false,
-    });
-    const compactMs = performance.now() - start;
+    const before = await queries();
+    memory.resetCounts();
+    const started = performance.now();
+    const outcome = await compactDay({ s3, bucket, layout, zstd }, day, { now: LATER });
+    const ms = performance.now() - started;
+    const requests = memory.resetCounts();
     if (outcome.status !== 'compacted') throw new Error(`compaction did not run: ${outcome.status}`);
-    const after = await measureAll();
-    const { meta, moved, indexBytes } = outcome;
-    const rows = cases.flatMap(([name]) => {
-      const b = before.get(name);
-      const a = after.get(name);
+    const after = await queries();
+    const { stats } = outcome;
+    const compacted = storedBytes(memory, layout.prefix, (key) => key.includes('/compact/'));
+    shapeRows.push([
+      `${batch.toLocaleString('en-US')}-event chunks`,
+      loaded.chunks,
+      loaded.bytes / ONE_DAY_EVENTS,
+      (stats.indexBytes + stats.dataBytes) / ONE_DAY_EVENTS,
+      compacted / ONE_DAY_EVENTS,
+      stats.blocks,
+      requests.gets,
+      requests.puts,
+      ms / 1000,
+    ]);
+    cases.forEach(([name], i) => {
+      const b = before[i];
+      const a = after[i];
       if (!a || !b || a.rows !== b.rows) throw new Error(`${name}: rows differ after compaction`);
-      return [
-        [name, 'writer chunks', b.rows, b.requests, b.kib, b.cold, b.p50],
-        [name, 'compacted', a.rows, a.requests, a.kib, a.cold, a.p50],
-      ];
+      queryRows.push([name, `${batch}-event chunks`, b.rows, b.requests, b.kib, a.requests, a.kib]);
     });
-    return [
-      {
-        title: `Compaction: one day, ${loaded.chunks} chunks from ${WRITERS} writers, ${ONE_DAY_EVENTS.toLocaleString('en-US')} events (s3rver, in process)`,
-        columns: ['measure', 'value'],
-        rows: [
-          ['compaction time (ms)', compactMs],
-          ['source chunks', meta.sources.length],
-          ['data object (MiB)', meta.dataSize / 1048576],
-          ['index object (KiB)', indexBytes / 1024],
-          ['head read by queries (KiB)', meta.headSize / 1024],
-          ['multipart parts', moved.parts],
-          ['bytes downloaded and re-uploaded (MiB)', moved.downloadedBytes / 1048576],
-          ['writer chunks stored before (MiB)', loaded.bytes / 1048576],
-          ['stored after, index + data (B/event)', (indexBytes + meta.dataSize) / ONE_DAY_EVENTS],
-        ],
-        notes: [
-          "Each source's blocks region is far below S3's 5 MiB part minimum, so all are downloaded and joined into parts; regions of",
-          '5 MiB and more are copied inside S3 with UploadPartCopy (s3rver lacks it, so a local run always downloads).',
-        ],
-      },
-      {
-        title: 'Single-actor queries on that day, before and after compaction',
-        columns: ['query', 'form', 'rows', 'S3 requests (cold)', 'KiB read (cold)', 'cold ms', 'warm p50 ms'],
-        rows,
-        notes: [
-          `Actors: hot ${hot} (${count(hot)} events), mid ${mid} (${count(mid)}), rare ${rare} (${count(rare)}). Cold: a new query context (Lambda instance).`,
-        ],
-      },
-    ];
-  } finally {
-    await local.stop();
   }
+
+  const optionRows: (string | number)[][] = [];
+  const source = new KeyLayout(`shape-${SHAPES[0]}/`);
+  for (const [name, options] of OPTIONS) {
+    const layout = new KeyLayout(`option-${optionRows.length}/`);
+    for (const [key, object] of memory.objects)
+      if (key.startsWith(`${source.prefix}v1/`) && key.includes('/w/'))
+        memory.put(layout.prefix + key.slice(source.prefix.length), object.body);
+    const started = performance.now();
+    const outcome = await compactDay({ s3, bucket, layout, zstd }, day, { now: LATER, ...options });
+    const ms = performance.now() - started;
+    if (outcome.status !== 'compacted') throw new Error(`compaction did not run: ${outcome.status}`);
+    const { stats } = outcome;
+    optionRows.push([
+      name,
+      (stats.indexBytes + stats.dataBytes) / ONE_DAY_EVENTS,
+      stats.indexBytes / ONE_DAY_EVENTS,
+      stats.blocks,
+      stats.dataBytes / stats.blocks / 1024,
+      ms / 1000,
+    ]);
+  }
+  const merger = await mergerDay(workload, zstd);
+  return [
+    merger,
+    {
+      title: `Compaction: one day of ${ONE_DAY_EVENTS.toLocaleString('en-US')} events from ${WRITERS} writers, re-encoded (in-memory S3)`,
+      columns: [
+        'source chunks',
+        'chunks',
+        'B/event before',
+        'B/event after (index + data)',
+        'B/event after (all compact/ objects)',
+        'blocks',
+        'GETs',
+        'PUTs',
+        'compaction s',
+      ],
+      rows: shapeRows,
+      notes: [
+        'Before: the writer chunks (index + blocks). After: the re-encoded day; "all compact/ objects" adds meta.json and the sources object',
+        "(each source chunk's ETag, for the sweep). GETs/PUTs count the compaction's requests (PUTs include multipart parts).",
+      ],
+    },
+    {
+      title: 'Compaction encodings (10,000-event chunks as the source)',
+      columns: ['encoding', 'B/event (index + data)', 'of which index', 'blocks', 'mean block read (KiB)', 'compaction s'],
+      rows: optionRows,
+      notes: [
+        'Index: header, directory (blocks per actor, ranks), dictionary and actor columns. A block read is one block of the data object.',
+      ],
+    },
+    {
+      title: 'Single-actor queries on that day, before and after compaction (cold context)',
+      columns: ['query', 'source', 'rows', 'requests before', 'KiB before', 'requests after', 'KiB after'],
+      rows: queryRows,
+      notes: [`Actors: hot ${hot} (${count(hot)} events), mid ${mid} (${count(mid)}), rare ${rare} (${count(rare)}).`],
+    },
+  ];
+}
+
+const MERGE_EVERY_MS = 300_000;
+
+/**
+ * One day in 145-event batches written in arrival order, the merger run every 5 minutes of simulated
+ * time (its clock too, so retired segments age as they would): its PUTs, the tier/ objects written
+ * and left at the end of the day, then what the compaction sweep leaves.
+ */
+async function mergerDay(workload: Workload, zstd: Awaited<ReturnType<typeof loadZstd>>): Promise<BenchTable> {
+  const memory = new MemoryS3();
+  const s3 = memory.client();
+  const layout = new KeyLayout('merger/');
+  const context = { s3, bucket: memory.bucket, layout, zstd };
+  const day = dayNumber(T0);
+  const byWriter: number[][] = Array.from({ length: WRITERS }, () => []);
+  for (let i = 0; i < workload.ts.length; i++)
+    byWriter[writerOf(workload.actorVals[workload.actorOff[i] as number] as number, WRITERS)]?.push(i);
+  const batches = byWriter
+    .flatMap((indices, writer) =>
+      Array.from({ length: Math.ceil(indices.length / 145) }, (_, b) => ({
+        writer,
+        at: b * 145,
+        indices: indices.slice(b * 145, b * 145 + 145),
+      })),
+    )
+    .map((batch) => ({ ...batch, arrival: workload.ts[batch.indices[batch.indices.length - 1] as number] as number }))
+    .sort((a, b) => a.arrival - b.arrival);
+  const tierKeys = () => [...memory.objects.keys()].filter((key) => key.includes('/tier/'));
+  let puts = 0;
+  let written = 0;
+  let deleted = 0;
+  let runs = 0;
+  let tick = T0 + MERGE_EVERY_MS;
+  const run = async (now: number) => {
+    const before = memory.counts.puts;
+    const outcome = await mergeDay(context, day, { now });
+    puts += memory.counts.puts - before;
+    runs++;
+    if (outcome.status === 'merged') {
+      written += outcome.segments;
+      deleted += outcome.deleted;
+    }
+  };
+  for (const batch of batches) {
+    while (tick <= batch.arrival) {
+      await run(tick);
+      tick += MERGE_EVERY_MS;
+    }
+    const payloads = batch.indices.map((i) => {
+      const event = eventAt(workload, i);
+      return jsonPayload(event, String(event.actors[0]));
+    });
+    const first = 49_000_000_000_000_000_000n + BigInt(batch.at);
+    const result = await writeBatch(context, syntheticRecords(payloads, { shardId: `shardId-00000000000${batch.writer}`, first }));
+    if (result.retryFrom !== undefined) throw new Error(`writer ${batch.writer} failed at ${result.retryFrom}`);
+  }
+  await run(tick);
+  const leftOpen = tierKeys().length;
+  const later = tick + SEGMENT_GRACE_MS;
+  await run(later);
+  const leftAfterGrace = tierKeys().length;
+  const done = await compactDay(context, day, { now: LATER });
+  if (done.status !== 'compacted') throw new Error(`compaction did not run: ${done.status}`);
+  await sweepCompactedChunks(context, done.meta, LATER + 3_600_000, 3_600_000);
+  return {
+    title: `Merger over one day of ${WRITERS} writers in 145-event batches, every 5 min (${runs} runs, simulated time; in-memory S3)`,
+    columns: [
+      'merge PUTs',
+      'segments written',
+      'segments deleted',
+      'tier/ objects at end of day',
+      '… 5 min later',
+      '… after compaction and sweep',
+    ],
+    rows: [[puts, written, deleted, leftOpen, leftAfterGrace, tierKeys().length]],
+    notes: [
+      'PUTs: segment objects and tier manifests. Objects left: live segments, those retired less than 5 min ago, and the manifest;',
+      "compaction's sweep (after its 1 h grace) deletes the day's whole tier/.",
+    ],
+  };
 }

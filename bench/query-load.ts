@@ -22,7 +22,7 @@ export interface Loaded {
 }
 
 /** Kinesis routes a record by a hash of its partition key (the first actor); any fixed spread will do. */
-function writerOf(firstActor: number, writers: number): number {
+export function writerOf(firstActor: number, writers: number): number {
   return (Math.imul(firstActor, 2_654_435_761) >>> 0) % writers;
 }
 

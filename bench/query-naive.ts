@@ -2,6 +2,7 @@
 import { s3Source } from '../shared/aws/s3-source';
 import { openChunk, readEntries } from '../shared/chunk/reader';
 import { memorySource } from '../shared/chunk/source';
+import { OrdinalSet } from '../shared/codec/ordinal-set';
 import type { TalesEvent } from '../shared/event/types';
 import { dayNumber } from '../shared/layout/day';
 import type { QueryContext } from '../shared/query/context';
@@ -27,7 +28,7 @@ export async function naiveQuery(ctx: QueryContext, request: QueryRequest): Prom
       stats.countGet('block', bytes.length);
       const source = memorySource(ref.key, bytes);
       const index = await openChunk(source, ctx.zstd);
-      const all = Uint32Array.from({ length: index.entryCount }, (_, i) => i);
+      const all = OrdinalSet.of(Uint32Array.from({ length: index.entryCount }, (_, i) => i));
       for await (const { ordinal, ...event } of readEntries(index, source, all, ctx.zstd, { from: lo, to: hi })) {
         if (request.actors.every((actor) => event.actors.includes(actor))) {
           hits.push({ event, position: { time: event.time, writer: ref.writer, seq: ref.record.seq, ordinal } });

@@ -17,7 +17,7 @@ const sections: Record<string, () => Promise<Section>> = {
   ui: async () => (await import('./ui')).benchUi,
   zstd: async () => (await import('./zstd')).benchZstd,
   scale: async () => (await import('./scale')).benchScale,
-
+  freshness: async () => (await import('./freshness')).benchFreshness,
   erasure: async () => (await import('./erasure')).benchErasure,
 };
 

@@ -6,9 +6,10 @@
  * reference queries run cold (a new query context) and warm. Env: N (events), SCALE_SHAPES (e.g.
  * "4x145,16x30"), SCALE_MERGE=0 (no merger: the engine without segments), FIRST_BYTE_MS, MB_PER_S.
  */
+import { loadavg } from 'node:os';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { type BlockCompressor, loadZstd } from '../shared/codec/zstd';
-import { compactDay } from '../shared/compact/compact-day';
+import { CLOSE_AFTER_MS, compactDay } from '../shared/compact/compact-day';
 import { DAY_MS, dayNumber } from '../shared/layout/day';
 import { KeyLayout } from '../shared/layout/keys';
 import { createQueryContext, type QueryContext } from '../shared/query/context';
@@ -79,8 +80,9 @@ async function store(
   let tick = Math.ceil((workload.ts[0] as number) / MERGE_EVERY_MS) * MERGE_EVERY_MS;
   const runMerger = async (now: number) => {
     const before = store.counts.puts;
-    // The scheduled merger looks at today and yesterday (late chunks of yesterday still arrive).
-    for (const day of new Set([dayNumber(now - MERGE_EVERY_MS), dayNumber(now)])) await mergeDay(context, day);
+    // The scheduled merger looks at today and yesterday (late chunks of yesterday still arrive), and seals the day that closed.
+    for (const day of new Set([dayNumber(now - MERGE_EVERY_MS), dayNumber(now)])) await mergeDay(context, day, { now });
+    await mergeDay(context, dayNumber(now - CLOSE_AFTER_MS) - 1, { seal: true, now });
     mergePuts += store.counts.puts - before;
   };
   for (const batch of batchesOf(workload, shape)) {
@@ -167,7 +169,7 @@ export async function benchScale(): Promise<BenchTable[]> {
     row.push(storedBytes(loading, layout.prefix, (key) => key.includes('/compact/')) / n, (performance.now() - started) / 1000);
     rows.push(row);
     console.error(
-      `scale ${shape.writers}x${shape.batch} (stored in ${loadSeconds.toFixed(0)} s): ${row.map((cell) => (typeof cell === 'number' ? cell.toFixed(1) : cell)).join(' | ')}`,
+      `scale ${shape.writers}x${shape.batch} (stored in ${loadSeconds.toFixed(0)} s, load average ${loadavg()[0]?.toFixed(1)}): ${row.map((cell) => (typeof cell === 'number' ? cell.toFixed(1) : cell)).join(' | ')}`,
     );
   }
   return [

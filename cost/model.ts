@@ -50,7 +50,8 @@ export function talesMonth(w: Workload, p: Prices): MonthlyCost {
   const lists = DAYS_PER_MONTH * w.shards + queries * MEASURED.queryListsPerDay;
   const gets =
     batches * MEASURED.consumerGetsPerBatch +
-    batches + // compaction reads each source chunk once
+    batches * MEASURED.compactionGetsPerChunk +
+    DAYS_PER_MONTH * MEASURED.compactionGetsPerDay +
     queries * (MEASURED.queryFixedGetsPerDay + w.shards * MEASURED.queryGetsPerWriterPerDay);
   const gbSeconds =
     ((events * MEASURED.consumerMsPer10kRecords) / MAX_BATCH_RECORDS / 1000) * MEMORY_GB.consumer +

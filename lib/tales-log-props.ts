@@ -188,6 +188,15 @@ export interface TalesLogProps {
   readonly throttlesAlarmThreshold?: number;
 
   /**
+   * How far before the ingest's clock an event's `time` may be. Widen it to backfill older history
+   * (docs/local.md, Importing and backfilling), then deploy without it: days close this long plus 2 h
+   * after they end (TALES_CLOSE_AFTER_MS of the query, merger and compactor), so the days a backfill
+   * writes stay open meanwhile.
+   * @default Duration.hours(24)
+   */
+  readonly ingestSkewPast?: Duration;
+
+  /**
    * A topic notified when any alarm changes to ALARM or back to OK.
    * @default - a topic the construct creates (`alarmTopic` of the construct)
    */
@@ -203,7 +212,8 @@ type UndefaultedProp =
   | 'serverAccessLogsBucket'
   | 'alarmTopic'
   | 'queryReservedConcurrency'
-  | 'alarmEmail';
+  | 'alarmEmail'
+  | 'ingestSkewPast';
 
 /** The props with every default applied. */
 export type ResolvedTalesLogProps = Required<Omit<TalesLogProps, UndefaultedProp | 'consumerReservedConcurrency'>> &
@@ -235,6 +245,9 @@ export function resolveTalesLogProps(props: TalesLogProps): ResolvedTalesLogProp
   checkInteger('errorsAlarmThreshold', props.errorsAlarmThreshold, 1, Number.MAX_SAFE_INTEGER);
   checkInteger('throttlesAlarmThreshold', props.throttlesAlarmThreshold, 1, Number.MAX_SAFE_INTEGER);
 
+  if (props.ingestSkewPast && props.ingestSkewPast.toMilliseconds() > Duration.days(366).toMilliseconds()) {
+    throw new RangeError(`ingestSkewPast must be at most 366 days (given ${props.ingestSkewPast.toHumanString()})`);
+  }
   const streamRetention = props.streamRetention ?? Duration.hours(24);
   const retentionHours = streamRetention.toHours({ integral: false });
   if (retentionHours < 24 || retentionHours > 8760) {

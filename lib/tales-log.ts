@@ -214,7 +214,7 @@ export class TalesLog extends Construct {
       description: 'Tales ingest: validates events posted to its Function URL and puts them on the stream',
       memorySize: 512,
       timeout: Duration.seconds(30),
-      environment: { TALES_STREAM_NAME: this.stream.streamName },
+      environment: { TALES_STREAM_NAME: this.stream.streamName, ...this.skewEnvironment() },
       logRetention: this.props.logRetention,
     });
     this.grantPutRecords(fn);
@@ -269,7 +269,7 @@ export class TalesLog extends Construct {
       memorySize: 1024,
       timeout: Duration.seconds(30),
       // Queries stay clear of the days the bucket's lifecycle is expiring.
-      environment: { ...this.dataEnvironment(), ...retentionEnvironment(this.props.retentionDays) },
+      environment: { ...this.dataEnvironment(), ...this.closeAfterEnvironment(), ...retentionEnvironment(this.props.retentionDays) },
       logRetention: this.props.logRetention,
       ...(this.props.queryReservedConcurrency !== undefined ? { reservedConcurrentExecutions: this.props.queryReservedConcurrency } : {}),
     });
@@ -282,22 +282,22 @@ export class TalesLog extends Construct {
   }
 
   private createCompactor(): lambda.Function {
-    // A day of chunks merged into one index over day ordinals, blocks moved by server-side copy where parts allow.
+    // A closed day's chunks re-encoded into one time-ordered index and data object, streamed a block at a time.
     const fn = createHandlerFunction(this, 'Compactor', {
       name: 'compactor',
-      description: "Tales compactor: merges each closed day's writer chunks into one indexed object",
+      description: "Tales compactor: re-encodes each closed day's writer chunks into one indexed object",
       memorySize: 2048,
       timeout: Duration.minutes(15),
-      environment: this.dataEnvironment(),
+      environment: { ...this.dataEnvironment(), ...this.closeAfterEnvironment() },
       logRetention: this.props.logRetention,
     });
     this.grantReadData(fn);
     // It writes only a day's compact/ folder (multipart, so it may abort its own uploads), and deletes only
     // writer chunks (`*.tale` below w/): never a manifest, which the consumer continues from.
     this.grantObjects(fn, ['s3:PutObject', 's3:AbortMultipartUpload'], [`${LAYOUT_VERSION}/*/compact/*`]);
-    // It also deletes the objects of a compaction that failed before its commit, a purged day's replaced
-    // generation (compact/ objects that still hold erased events), and the merged segments of a compacted
-    // day that name an erased actor (tier/).
+    // It also deletes the objects of a compaction that failed before its commit, once a day is compacted its
+    // merged segments and their manifest (tier/), which queries of a compacted day no longer read, and a
+    // purged day's replaced generation (compact/ objects that still hold erased events).
     this.grantObjects(
       fn,
       ['s3:DeleteObject'],
@@ -305,6 +305,7 @@ export class TalesLog extends Construct {
         `${LAYOUT_VERSION}/*/w/*.tale`,
         `${LAYOUT_VERSION}/*/compact/*.blocks`,
         `${LAYOUT_VERSION}/*/compact/*.index.tale`,
+        `${LAYOUT_VERSION}/*/compact/*.sources.json`,
         `${LAYOUT_VERSION}/*/tier/*`,
       ],
     );
@@ -351,18 +352,32 @@ export class TalesLog extends Construct {
       description: "Tales merger: folds each open day's new chunks into merged index segments",
       memorySize: 1024,
       timeout: Duration.minutes(5),
-      environment: this.dataEnvironment(),
+      environment: { ...this.dataEnvironment(), ...this.closeAfterEnvironment() },
       logRetention: this.props.logRetention,
     });
     this.grantReadData(fn);
     // It writes only a day's tier/ folder; a second merger's commit fails on the manifest's ETag, not on a grant.
     this.grantObjects(fn, ['s3:PutObject'], [`${LAYOUT_VERSION}/*/tier/*`]);
+    // It deletes segments it superseded, once their grace period is over: never the tier manifest.
+    this.grantObjects(fn, ['s3:DeleteObject'], [`${LAYOUT_VERSION}/*/tier/*.index.tale`]);
     new events.Rule(this, 'MergeSchedule', {
       description: 'Runs the Tales merger over the open days',
       schedule: this.props.mergeSchedule,
       targets: [new LambdaFunction(fn, { retryAttempts: 0 })],
     });
     return fn;
+  }
+
+  /** The ingest's skew window, when a backfill widens it. */
+  private skewEnvironment(): Record<string, string> {
+    const skew = this.props.ingestSkewPast;
+    return skew ? { TALES_SKEW_PAST_MS: String(skew.toMilliseconds()) } : {};
+  }
+
+  /** Days close the skew window plus the batching delay after they end: a wider window keeps them open longer. */
+  private closeAfterEnvironment(): Record<string, string> {
+    const skew = this.props.ingestSkewPast;
+    return skew ? { TALES_CLOSE_AFTER_MS: String(skew.plus(Duration.hours(2)).toMilliseconds()) } : {};
   }
 
   private dataEnvironment(): Record<string, string> {

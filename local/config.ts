@@ -13,6 +13,11 @@ export interface LocalConfig {
   readonly shards: number;
   readonly batchSize: number;
   readonly batchWindowMs: number;
+  /**
+   * How long the query reuses an open day's writer list and manifests (TALES_OPEN_DAY_CACHE_MS, 5 s in
+   * AWS): 0 here, so a batch is queryable as soon as it is written, for a few s3rver requests a query.
+   */
+  readonly openDayCacheMs: number;
   /** How often the merger folds new chunks into merged index segments (0: never), as its schedule does in AWS. */
   readonly mergeIntervalMs: number;
   readonly bucket: string;
@@ -27,6 +32,7 @@ export const LOCAL_DEFAULTS = {
   shards: 2,
   batchSize: 10_000,
   batchWindowMs: 1000,
+  openDayCacheMs: 0,
   mergeIntervalMs: 300_000,
   bucket: 'tales-local',
   streamName: 'tales-local',
@@ -45,6 +51,7 @@ export function readLocalConfig(env: Env): LocalConfig {
     shards: optionalInt(env, 'TALES_SHARDS', LOCAL_DEFAULTS.shards, 1, 10),
     batchSize: optionalInt(env, 'TALES_BATCH_SIZE', LOCAL_DEFAULTS.batchSize, 1, 10_000),
     batchWindowMs: optionalInt(env, 'TALES_BATCH_WINDOW_MS', LOCAL_DEFAULTS.batchWindowMs, 0, 300_000),
+    openDayCacheMs: optionalInt(env, 'TALES_OPEN_DAY_CACHE_MS', LOCAL_DEFAULTS.openDayCacheMs, 0, 600_000),
     mergeIntervalMs: optionalInt(env, 'TALES_MERGE_INTERVAL_MS', LOCAL_DEFAULTS.mergeIntervalMs, 0, 86_400_000),
     bucket: optionalString(env, 'TALES_BUCKET', LOCAL_DEFAULTS.bucket),
     streamName: optionalString(env, 'TALES_STREAM_NAME', LOCAL_DEFAULTS.streamName),

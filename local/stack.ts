@@ -97,8 +97,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       TALES_STREAM_NAME: options.streamName,
       TALES_S3_ENDPOINT: s3.endpoint,
       TALES_KINESIS_ENDPOINT: kinesisServer.endpoint,
-      // s3rver has no UploadPartCopy.
-      TALES_SERVER_SIDE_COPY: 'false',
+      TALES_OPEN_DAY_CACHE_MS: String(options.openDayCacheMs),
       // No IAM locally: whoever reaches the loopback port may erase, as they may query.
       TALES_ERASERS: '*',
     };

@@ -2,6 +2,8 @@ import middy from '@middy/core';
 import type { CompactContext } from '../../shared/compact/compact-day';
 import { type DayReport, runCompaction } from '../../shared/compact/run-compaction';
 import type { ErasureStore } from '../../shared/erasure/erase-actor';
+import { erasureFilter } from '../../shared/erasure/erased-actors';
+import { readErasedSet } from '../../shared/erasure/erased-set';
 import type { RecordStore } from '../../shared/erasure/purge-records';
 import { type PurgeDayReport, type RecordReport, runPurge } from '../../shared/erasure/run-purge';
 import { parseDayName } from '../../shared/layout/day';
@@ -45,19 +47,21 @@ export function createCompactorHandler({ context, config, logger, erasures, reco
     const request = parseEvent(event);
     const ctx = await context();
     const now = clock();
+    // Compaction drops erased actors' events as it re-encodes a closed day; the purge then rewrites days compacted before.
+    const erased = await readErasedSet(erasures);
     const days = await runCompaction(ctx, {
       now,
+      ...(erased.size > 0 ? { keep: erasureFilter(erased) } : {}),
       closeAfterMs: config.closeAfterMs,
       graceMs: config.graceMs,
       lookbackDays: config.lookbackDays,
-      serverSideCopy: config.serverSideCopy,
       ...request,
     });
     for (const report of days) {
       if (report.compaction === 'failed') logger.error('compaction failed', { ...report });
       else logger.info('compaction', { ...report });
     }
-    const { days: purged, records } = await runPurge(ctx, erasures, {
+    const { days: purged, records } = await runPurge(ctx, erasures, erased, {
       now,
       graceMs: config.graceMs,
       records: recordStores,

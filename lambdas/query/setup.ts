@@ -2,7 +2,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { createS3Client } from '../../shared/aws/s3-client';
 import { loadZstd } from '../../shared/codec/zstd';
 import type { Env } from '../../shared/config/env';
-import { createQueryContext, type QueryContext } from '../../shared/query/context';
+import { createQueryContext, DEFAULT_DAY_TTL_MS, type QueryContext } from '../../shared/query/context';
 import type { HandlerSetup, SetupOptions } from '../setup';
 import { readQueryConfig } from './config';
 import { createErasureDeps } from './erasure-routes';
@@ -24,6 +24,7 @@ export function setupQuery(env: Env, { logLevel, zstd }: SetupOptions = {}): Han
           zstd: z,
           cacheBytes: config.cacheBytes,
           closeAfterMs: config.closeAfterMs,
+          dayTtlMs: { open: config.openDayCacheMs, closed: DEFAULT_DAY_TTL_MS.closed },
         }),
       );
       return context;

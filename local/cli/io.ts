@@ -13,6 +13,10 @@ export interface CliIo {
   readonly fetch?: typeof fetch;
   /** Relative paths (files, the data dir) resolve against it. @default process.cwd() */
   readonly cwd?: string;
+  /** What `tales import -` reads. @default process.stdin */
+  readonly stdin?: NodeJS.ReadableStream;
+  /** Waits between retries. @default setTimeout */
+  readonly sleep?: (ms: number) => Promise<void>;
   /** Ends the commands that run until interrupted (query --follow, ui). @default - the first SIGINT (Ctrl-C) */
   readonly signal?: AbortSignal;
 }

@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { TalesQueryError } from '../../shared/client/errors';
+import { TalesClientError, TalesQueryError } from '../../shared/client/errors';
 import { MAX_ACTORS_PER_EVENT } from '../../shared/event/limits';
 import { LOCAL_DEFAULTS } from '../config';
 import { collectActor, portArg, positiveInt } from './actor-arg';
@@ -12,7 +12,7 @@ import { replayCommand } from './commands/replay';
 import { uiCommand } from './commands/ui';
 import { CliError } from './errors';
 import type { CliIo } from './io';
-import { resolveEndpoints, type TargetOptions } from './target';
+import { resolveEndpoints, signingRegion, type TargetOptions } from './target';
 
 /** Runs `tales <argv…>` and resolves to the exit code; failures are printed to `io.err`, never thrown. */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
@@ -68,17 +68,16 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .option('-p, --port <port>', 'port on 127.0.0.1 (0: any free port)', portArg, 7701)
     .action((options: { port: number }) => {
       const { query } = endpoints();
-      if (!query.local && !query.region) {
-        throw new CliError(`cannot tell the region of ${query.base.host}: pass --region or set AWS_REGION`);
-      }
+      signingRegion(query);
       return uiCommand(options, query, io);
     });
 
   program
     .command('import')
-    .description('post the events of an NDJSON file (one {"actors","text","time"?} per line)')
-    .argument('<file>', 'the NDJSON file')
+    .description('post the events of an NDJSON file (one {"actors","text","time"?} per line); rerun to resume')
+    .argument('<file>', 'the NDJSON file, or - for standard input')
     .option('--batch <n>', 'events per request', positiveInt(10_000), 500)
+    .option('--progress <file>', 'where to record how far the import got (default: <file>.progress; none for stdin)')
     .action((file: string, options) => importCommand(file, options, endpoints().ingest, io));
 
   program
@@ -127,6 +126,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     }
     if (error instanceof TalesQueryError) {
       io.err(`tales: the query endpoint answered ${error.status} ${error.code}: ${error.message}\n`);
+      return 1;
+    }
+    // The client's own errors (no credentials, no region to sign for) say what to do: no stack trace.
+    if (error instanceof TalesClientError) {
+      io.err(`tales: ${error.message}\n`);
       return 1;
     }
     io.err(`tales: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

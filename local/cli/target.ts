@@ -47,6 +47,20 @@ export function resolveEndpoints(options: TargetOptions, env: Env): { ingest: En
   };
 }
 
+/**
+ * The region to sign requests to `endpoint` for; undefined for the local stack. A host that is not a
+ * Function URL does not name its region, so --region or AWS_REGION must.
+ */
+export function signingRegion(endpoint: Endpoint): string | undefined {
+  if (endpoint.local) return undefined;
+  if (!endpoint.region) {
+    throw new CliError(
+      `cannot tell the region of ${endpoint.base.host}, which is not a Function URL host: pass --region or set AWS_REGION`,
+    );
+  }
+  return endpoint.region;
+}
+
 /** A request that is not to this machine is signed: refuse, before any credential is read, a target that could leak them. */
 function checkSignable(url: URL, signHosts: readonly string[], option: string): void {
   try {

@@ -21,17 +21,24 @@ export function encodeBlock(entries: readonly TalesEvent[], texts: readonly Uint
   return out.finish();
 }
 
+/** Where a re-encoded day's entries came from: each one's source chunk (by number) and its ordinal there. */
+export interface BlockOrigins {
+  readonly sources: Uint32Array;
+  readonly ordinals: Float64Array;
+}
+
 /** A decoded block: columns that rows are read from on demand. */
 export class BlockRows {
   /** All texts as one string when they are all ASCII (then byte offsets are string offsets); null when not; undefined until a row is read. */
   private asciiTexts: string | null | undefined;
 
-  private constructor(
+  constructor(
     readonly times: Float64Array,
     private readonly actorStart: Uint32Array,
     private readonly actors: Uint32Array,
     private readonly textStart: Uint32Array,
     private readonly texts: Uint8Array,
+    private readonly origins?: BlockOrigins,
   ) {}
 
   get length(): number {
@@ -40,40 +47,26 @@ export class BlockRows {
 
   /** Bytes the decoded block keeps in memory (its columns, and the raw block its texts are a view of), for cache budgets. */
   get memoryBytes(): number {
-    return [this.times, this.actorStart, this.actors, this.textStart, this.texts].reduce((sum, array) => sum + array.buffer.byteLength, 0);
+    const arrays = [this.times, this.actorStart, this.actors, this.textStart, this.texts];
+    if (this.origins) arrays.push(this.origins.sources, this.origins.ordinals);
+    return arrays.reduce((sum, array) => sum + array.buffer.byteLength, 0);
   }
 
   /** Validates every column against the block-table entry (count, time bounds) before use. */
   static decode(raw: Uint8Array, count: number, minTime: number, maxTime: number): BlockRows {
     const reader = new ByteReader(raw);
-    const stored = reader.varint('block entry count');
-    if (stored !== count) throw new CorruptError(`block holds ${stored} entries, block table says ${count}`);
-    const times = new Float64Array(count);
-    let time = minTime;
-    for (let i = 0; i < count; i++) {
-      time += reader.varint('time delta');
-      if (time > maxTime) throw new CorruptError(`entry time ${time} is past the block's maximum ${maxTime}`);
-      times[i] = time;
-    }
-    if (count > 0 && times[0] !== minTime) throw new CorruptError('first entry time differs from the block minimum');
-    const actorStart = new Uint32Array(count + 1);
-    for (let i = 0; i < count; i++) {
-      const n = reader.u8('actor count');
-      // 0 actors: an entry a purge erased (its time stays, so that later entries keep their ordinals).
-      if (n > MAX_ACTORS_PER_EVENT) throw new CorruptError(`entry ${i} has ${n} actors`);
-      actorStart[i + 1] = (actorStart[i] as number) + n;
-    }
-    const actors = new Uint32Array(actorStart[count] as number);
-    for (let i = 0; i < actors.length; i++) actors[i] = reader.varint('actor id', MAX_ACTOR_ID);
-    const textStart = new Uint32Array(count + 1);
-    for (let i = 0; i < count; i++) textStart[i + 1] = (textStart[i] as number) + reader.varint('text length', raw.length);
-    const texts = reader.take(textStart[count] as number, 'texts');
-    if (reader.remaining !== 0) throw new CorruptError(`block has ${reader.remaining} trailing bytes`);
+    readCount(reader, count);
+    const times = readTimes(reader, count, minTime, maxTime);
+    const { actorStart, actors } = readActors(reader, count, (r) => r.varint('actor id', MAX_ACTOR_ID));
+    const { textStart, texts } = readTexts(reader, count);
     return new BlockRows(times, actorStart, actors, textStart, texts);
   }
 
   /** Row `i` of the block as an event; `ordinal` is its number in the chunk. */
-  row(i: number, ordinal: number): TalesEvent & { readonly ordinal: number } {
+  row(
+    i: number,
+    ordinal: number,
+  ): TalesEvent & { readonly ordinal: number; readonly origin?: { readonly source: number; readonly ordinal: number } } {
     const start = this.textStart[i] as number;
     const end = this.textStart[i + 1] as number;
     this.asciiTexts ??= allAscii(this.texts);
@@ -86,13 +79,57 @@ export class BlockRows {
         throw new CorruptError(`entry ${i} text is not valid UTF-8`);
       }
     }
-    return {
+    const row = {
       time: this.times[i] as number,
       actors: Array.from(this.actors.subarray(this.actorStart[i], this.actorStart[i + 1])),
       text: decoded,
       ordinal,
     };
+    return this.origins
+      ? { ...row, origin: { source: this.origins.sources[i] as number, ordinal: this.origins.ordinals[i] as number } }
+      : row;
   }
+}
+
+/** Reads the entry count a column starts with and checks it against the block table's. */
+export function readCount(reader: ByteReader, count: number): void {
+  const stored = reader.varint('block entry count');
+  if (stored !== count) throw new CorruptError(`block holds ${stored} entries, block table says ${count}`);
+}
+
+/** The times column: deltas from the block's minimum, ascending, within its bounds. */
+export function readTimes(reader: ByteReader, count: number, minTime: number, maxTime: number): Float64Array {
+  const times = new Float64Array(count);
+  let time = minTime;
+  for (let i = 0; i < count; i++) {
+    time += reader.varint('time delta');
+    if (time > maxTime) throw new CorruptError(`entry time ${time} is past the block's maximum ${maxTime}`);
+    times[i] = time;
+  }
+  if (count > 0 && times[0] !== minTime) throw new CorruptError('first entry time differs from the block minimum');
+  return times;
+}
+
+/** The actor counts (u8 each) then the actors, each read by `actor`. */
+export function readActors(reader: ByteReader, count: number, actor: (reader: ByteReader) => number) {
+  const actorStart = new Uint32Array(count + 1);
+  for (let i = 0; i < count; i++) {
+    const n = reader.u8('actor count');
+    if (n < 1 || n > MAX_ACTORS_PER_EVENT) throw new CorruptError(`entry ${i} has ${n} actors`);
+    actorStart[i + 1] = (actorStart[i] as number) + n;
+  }
+  const actors = new Uint32Array(actorStart[count] as number);
+  for (let i = 0; i < actors.length; i++) actors[i] = actor(reader);
+  return { actorStart, actors };
+}
+
+/** The text lengths then the texts; nothing may follow them. */
+export function readTexts(reader: ByteReader, count: number) {
+  const textStart = new Uint32Array(count + 1);
+  for (let i = 0; i < count; i++) textStart[i + 1] = (textStart[i] as number) + reader.varint('text length', reader.bytes.length);
+  const texts = reader.take(textStart[count] as number, 'texts');
+  if (reader.remaining !== 0) throw new CorruptError(`block has ${reader.remaining} trailing bytes`);
+  return { textStart, texts };
 }
 
 /**

@@ -122,7 +122,7 @@ function dictionaryFor(sorted: readonly TalesEvent[], texts: readonly Uint8Array
  * Texts sampled evenly across the chunk, concatenated up to `size` bytes: a raw-content zstd
  * dictionary that lets each small block compress as if it saw the whole chunk.
  */
-function sampleDictionary(texts: readonly Uint8Array[], size: number): Uint8Array {
+export function sampleDictionary(texts: readonly Uint8Array[], size: number): Uint8Array {
   if (size === 0) return new Uint8Array(0);
   const dictionary = new Uint8Array(size);
   const stride = Math.max(1, Math.floor(texts.length / Math.ceil(size / averageLength(texts))));

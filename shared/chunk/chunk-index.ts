@@ -3,8 +3,9 @@ import { TruncatedError, withKey } from '../codec/errors';
 import { decompressFramed } from '../codec/framed';
 import type { BlockCompressor } from '../codec/zstd';
 import { DAY_MS } from '../layout/day';
-import { type BlockEntry, type DictionaryEntry, Directory, type Postings } from './directory';
-import { type ChunkHeader, decodeHeader, HEADER_BYTES } from './header';
+import { DayDirectory } from './day-directory';
+import { type BlockEntry, type DictionaryEntry, Directory, type IndexDirectory, type Postings } from './directory';
+import { type ChunkHeader, DAY_INDEX_VERSION, decodeHeader, HEADER_BYTES } from './header';
 import type { ByteSource } from './source';
 
 /**
@@ -16,13 +17,16 @@ export class ChunkIndex {
   readonly minTime: number;
   readonly maxTime: number;
   private readonly dictionaries: (Uint8Array | undefined)[];
+  /** A re-encoded day's actor columns read so far, by block (still compressed: decoded with the block). */
+  private readonly actorColumns = new Map<number, Uint8Array>();
 
   private constructor(
     readonly key: string,
     readonly header: ChunkHeader,
-    readonly directory: Directory,
+    readonly directory: IndexDirectory,
     head: Uint8Array,
-    private readonly zstd: BlockCompressor,
+    /** The codec the index was opened with: its dictionaries and actor columns decompress with it. */
+    readonly zstd: BlockCompressor,
   ) {
     this.dayStart = header.day * DAY_MS;
     this.minTime = this.dayStart + directory.blocks.reduce((min, block) => Math.min(min, block.minTime), DAY_MS);
@@ -42,7 +46,10 @@ export class ChunkIndex {
       const compressed = head.subarray(HEADER_BYTES, end);
       verifyCrc32(compressed, header.directoryCrc, 'directory');
       const raw = decompressFramed(zstd, compressed, header.directoryRawSize);
-      const directory = Directory.decode(raw, header.entryCount, header.postingsSize, header.blocksSize);
+      const directory =
+        header.version === DAY_INDEX_VERSION
+          ? DayDirectory.decode(raw, header.entryCount, header.postingsSize, header.blocksSize)
+          : Directory.decode(raw, header.entryCount, header.postingsSize, header.blocksSize);
       return new ChunkIndex(key, header, directory, head, zstd);
     });
   }
@@ -73,9 +80,43 @@ export class ChunkIndex {
     return this.directory.blocks;
   }
 
-  /** Bytes this index keeps in memory, for cache budgets: its directory and the dictionaries loaded so far. */
+  /** The directory of a re-encoded day (format version 2), else undefined. */
+  get day(): DayDirectory | undefined {
+    return this.directory instanceof DayDirectory ? this.directory : undefined;
+  }
+
+  /** Bytes this index keeps in memory, for cache budgets: its directory and the dictionaries and actor columns loaded so far. */
   get memoryBytes(): number {
-    return this.directory.memoryBytes + this.dictionaries.reduce((sum, dictionary) => sum + (dictionary?.buffer.byteLength ?? 0), 0);
+    let bytes = this.directory.memoryBytes + this.dictionaries.reduce((sum, dictionary) => sum + (dictionary?.buffer.byteLength ?? 0), 0);
+    for (const column of this.actorColumns.values()) bytes += column.length;
+    return bytes;
+  }
+
+  /**
+   * The compressed actor columns of a re-encoded day's `blocks` (ascending), CRCs checked: those not read
+   * yet come in one ranged read of `source` over their span, then stay with the index.
+   */
+  async actorColumnsOf(blocks: readonly number[], source: ByteSource): Promise<Map<number, Uint8Array>> {
+    const missing = blocks.filter((block) => !this.actorColumns.has(block));
+    const first = missing[0];
+    const last = missing[missing.length - 1];
+    if (first !== undefined && last !== undefined) {
+      const columnsOf = (block: number) => (this.blocks[block] as BlockEntry).columns as NonNullable<BlockEntry['columns']>;
+      const start = columnsOf(first).actorsOffset;
+      const length = columnsOf(last).actorsOffset + columnsOf(last).actorsSize - start;
+      const bytes = await source.read(this.postingsOffset + start, length);
+      withKey(source.key, () => {
+        if (bytes.length !== length) throw new TruncatedError(`actor columns need ${length} bytes, the object gave ${bytes.length}`);
+        for (const block of missing) {
+          const columns = columnsOf(block);
+          const at = columns.actorsOffset - start;
+          const frame = bytes.slice(at, at + columns.actorsSize);
+          verifyCrc32(frame, columns.actorsCrc, `actor column ${block}`);
+          this.actorColumns.set(block, frame);
+        }
+      });
+    }
+    return new Map(blocks.map((block) => [block, this.actorColumns.get(block) as Uint8Array]));
   }
 
   /** Postings of `actor`, or undefined when the chunk never names it. */

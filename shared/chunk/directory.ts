@@ -4,7 +4,7 @@ import { MAX_ACTOR_ID } from '../event/limits';
 import { DAY_MS } from '../layout/day';
 
 /** What one parsed block-table or dictionary row costs in memory (an object of a few numbers). */
-const TABLE_ROW_BYTES = 120;
+export const TABLE_ROW_BYTES = 120;
 
 /** Largest block dictionary. */
 export const MAX_DICTIONARY_BYTES = 65_536;
@@ -29,12 +29,43 @@ export interface BlockEntry {
   /** Index of the dictionary the block was compressed with, or -1 for none. */
   readonly dictionary: number;
   readonly crc: number;
+  /** Set in a re-encoded day: the block's two frames and its actor column in the index object. */
+  readonly columns?: DayBlockColumns;
 }
 
-/** An actor's postings: inline ordinals (few entries) or a portable bitmap in the postings section. */
+/** Where a re-encoded day's block keeps its columns (docs/format.md, Compacted day). */
+export interface DayBlockColumns {
+  /** The block's first frame (times and origins); its texts frame follows. */
+  readonly columnsSize: number;
+  readonly columnsRaw: number;
+  readonly textsRaw: number;
+  /** The block's actor column: a frame in the index object's actor section, from the section's start. */
+  readonly actorsOffset: number;
+  readonly actorsSize: number;
+  readonly actorsRaw: number;
+  readonly actorsCrc: number;
+}
+
+/**
+ * An actor's postings: inline ordinals (few entries) or a portable bitmap in the postings section; in
+ * a re-encoded day, the blocks whose actor columns name it.
+ */
 export type Postings =
   | { readonly kind: 'inline'; readonly ordinals: Uint32Array }
-  | { readonly kind: 'bitmap'; readonly cardinality: number; readonly offset: number; readonly size: number; readonly crc: number };
+  | { readonly kind: 'bitmap'; readonly cardinality: number; readonly offset: number; readonly size: number; readonly crc: number }
+  | { readonly kind: 'blocks'; readonly cardinality: number; readonly blocks: Uint32Array };
+
+/** What readers use of a directory, whichever layout it was decoded from. */
+export interface IndexDirectory {
+  readonly blocks: readonly BlockEntry[];
+  readonly dictionaries: readonly DictionaryEntry[];
+  readonly actorIds: Uint32Array;
+  readonly memoryBytes: number;
+  readonly dictionariesSize: number;
+  find(actor: number): number;
+  postings(index: number): Postings;
+  blockOf(ordinal: number): number;
+}
 
 export interface DirectoryInput {
   readonly inlineMax: number;
@@ -67,6 +98,7 @@ export function encodeDirectory(input: DirectoryInput): Uint8Array {
   for (const { id, postings } of input.actors) {
     out.varint(id - previous - 1);
     previous = id;
+    if (postings.kind === 'blocks') throw new RangeError('block postings belong to a re-encoded day (day-directory.ts)');
     if (postings.kind === 'inline') {
       out.varint(postings.ordinals.length);
       let last = -1;
@@ -84,7 +116,7 @@ export function encodeDirectory(input: DirectoryInput): Uint8Array {
 }
 
 /** The parsed compact part of a chunk's index: block table and actor directory, validated. */
-export class Directory {
+export class Directory implements IndexDirectory {
   private constructor(
     readonly blocks: readonly BlockEntry[],
     readonly dictionaries: readonly DictionaryEntry[],
@@ -139,16 +171,7 @@ export class Directory {
 
   /** Index of `actor` in the sorted directory, or -1 when the chunk never names it. */
   find(actor: number): number {
-    let lo = 0;
-    let hi = this.actorIds.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      const at = this.actorIds[mid] as number;
-      if (at === actor) return mid;
-      if (at < actor) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    return -1;
+    return findSorted(this.actorIds, actor);
   }
 
   postings(index: number): Postings {
@@ -189,18 +212,37 @@ export class Directory {
 
   /** Block holding `ordinal` (binary search over first ordinals). */
   blockOf(ordinal: number): number {
-    let lo = 0;
-    let hi = this.blocks.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if ((this.blocks[mid] as BlockEntry).first <= ordinal) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
+    return blockOfOrdinal(this.blocks, ordinal);
   }
 }
 
-function decodeDictionaries(reader: ByteReader): DictionaryEntry[] {
+/** Index of `value` in ascending `sorted`, or -1. */
+export function findSorted(sorted: Uint32Array, value: number): number {
+  let lo = 0;
+  let hi = sorted.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const at = sorted[mid] as number;
+    if (at === value) return mid;
+    if (at < value) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
+
+/** The block holding `ordinal` (binary search over first ordinals). */
+export function blockOfOrdinal(blocks: readonly BlockEntry[], ordinal: number): number {
+  let lo = 0;
+  let hi = blocks.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if ((blocks[mid] as BlockEntry).first <= ordinal) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+export function decodeDictionaries(reader: ByteReader): DictionaryEntry[] {
   const count = reader.varint('dictionary count', reader.remaining);
   const dictionaries: DictionaryEntry[] = [];
   let offset = 0;

@@ -6,10 +6,14 @@ import { LAST_DAY } from '../layout/day';
 /** 'TALE' read as a little-endian u32. */
 export const CHUNK_MAGIC = 0x454c4154;
 export const CHUNK_VERSION = 1;
+/** A compacted day's index object (re-encoded blocks, actor columns, a day-wide directory; docs/format.md). */
+export const DAY_INDEX_VERSION = 2;
 export const HEADER_BYTES = 40;
 
 /** The fixed header at the start of every chunk object; see docs/format.md. */
 export interface ChunkHeader {
+  /** CHUNK_VERSION for a writer chunk, a segment and a compacted day of format 1; DAY_INDEX_VERSION for a re-encoded day. @default CHUNK_VERSION */
+  readonly version?: number;
   readonly day: number;
   readonly entryCount: number;
   readonly directorySize: number;
@@ -22,7 +26,7 @@ export interface ChunkHeader {
 export function encodeHeader(header: ChunkHeader): Uint8Array {
   const out = new ByteWriter(HEADER_BYTES);
   out.u32(CHUNK_MAGIC);
-  out.u16(CHUNK_VERSION);
+  out.u16(header.version ?? CHUNK_VERSION);
   out.u16(HEADER_BYTES);
   out.u32(header.day);
   out.u32(header.entryCount);
@@ -42,7 +46,8 @@ export function decodeHeader(bytes: Uint8Array): ChunkHeader {
   const magic = reader.u32('magic');
   if (magic !== CHUNK_MAGIC) throw new CorruptError(`bad magic 0x${magic.toString(16)} (expected 'TALE')`);
   const version = reader.u16('version');
-  if (version !== CHUNK_VERSION) throw new CorruptError(`unsupported chunk format version ${version} (this reader knows ${CHUNK_VERSION})`);
+  if (version !== CHUNK_VERSION && version !== DAY_INDEX_VERSION)
+    throw new CorruptError(`unsupported chunk format version ${version} (this reader knows ${CHUNK_VERSION} and ${DAY_INDEX_VERSION})`);
   const headerBytes = reader.u16('header size');
   if (headerBytes !== HEADER_BYTES) throw new CorruptError(`header size ${headerBytes}, expected ${HEADER_BYTES}`);
   verifyCrc32(
@@ -51,6 +56,7 @@ export function decodeHeader(bytes: Uint8Array): ChunkHeader {
     'header',
   );
   const header: ChunkHeader = {
+    version,
     day: reader.u32('day'),
     entryCount: reader.u32('entry count'),
     directorySize: reader.u32('directory size'),

@@ -1,7 +1,8 @@
 import { concatBytes } from '../codec/bytes';
 import { verifyCrc32 } from '../codec/checksum';
 import { TruncatedError, withKey } from '../codec/errors';
-import { andOrdinals, checkOrdinalBitmap } from '../codec/roaring';
+import { intersect, OrdinalSet } from '../codec/ordinal-set';
+import { checkOrdinalBitmap } from '../codec/roaring';
 import type { BlockCompressor } from '../codec/zstd';
 import type { TalesEvent } from '../event/types';
 import type { CacheShelf } from '../util/byte-cache';
@@ -9,6 +10,7 @@ import { mapLimit } from '../util/map-limit';
 import { coalesce } from '../util/ranges';
 import { BlockRows } from './block';
 import { ChunkIndex, directoryEnd } from './chunk-index';
+import { decodeDayBlockAt, matchDayOrdinals } from './day-read';
 import type { BlockEntry } from './directory';
 import { decodeHeader, HEADER_BYTES } from './header';
 import type { ByteSource } from './source';
@@ -16,6 +18,8 @@ import type { ByteSource } from './source';
 /** An event read from a chunk, with its ordinal: the tie-breaker of the deterministic order. */
 export interface ChunkEntry extends TalesEvent {
   readonly ordinal: number;
+  /** In a re-encoded day: the entry's source chunk (its number in the day's metadata) and its ordinal there. */
+  readonly origin?: { readonly source: number; readonly ordinal: number };
 }
 
 export interface ReadOptions {
@@ -37,10 +41,10 @@ export interface ReadOptions {
 }
 
 /**
- * Where a reader keeps blocks between waves and pages, by `key` (naming the chunk) and block number.
- * A decoded block stays from its decoding until its last wanted entry has been yielded, so a reader
- * that stops inside it (a full page) leaves it for the next one. Each read also takes along up to
- * `readAhead` bytes of the blocks wanted next, kept compressed until a later wave or page decodes them.
+ * Where a reader keeps blocks between waves, pages and queries, by `key` (naming the chunk) and block
+ * number. A decoded block stays from its decoding until its last wanted entry has been yielded, so a
+ * reader that stops inside it (a full page) leaves it for the next one. Every block read stays
+ * compressed, and each read also takes along up to `readAhead` bytes of the blocks wanted next.
  */
 export interface BlockCache {
   readonly rows: CacheShelf<BlockRows>;
@@ -64,14 +68,16 @@ export async function openChunk(source: ByteSource, zstd: BlockCompressor, known
 }
 
 /**
- * Ordinals of the entries naming every actor in `actors` (AND), ascending. An actor absent from the
- * directory ends it without reading anything; otherwise the needed bitmaps are fetched in one ranged read.
+ * Ordinals of the entries naming every actor in `actors` (AND), ascending, read by window (see
+ * OrdinalSet). An actor absent from the directory ends it without reading anything; otherwise the
+ * needed bitmaps are fetched in one ranged read.
  */
-export async function matchOrdinals(index: ChunkIndex, source: ByteSource, actors: readonly number[]): Promise<Uint32Array> {
+export async function matchOrdinals(index: ChunkIndex, source: ByteSource, actors: readonly number[]): Promise<OrdinalSet> {
+  if (index.day) return OrdinalSet.of(await matchDayOrdinals(index, index.day, source, actors));
   const postings = [];
   for (const actor of new Set(actors)) {
     const found = index.postings(actor);
-    if (!found) return new Uint32Array(0);
+    if (!found || found.kind === 'blocks') return OrdinalSet.empty();
     postings.push(found);
   }
   const lists = postings.flatMap((p) => (p.kind === 'inline' ? [p.ordinals] : []));
@@ -92,17 +98,18 @@ export async function matchOrdinals(index: ChunkIndex, source: ByteSource, actor
       }),
     );
   }
-  return andOrdinals(bitmaps, lists);
+  return intersect(bitmaps, lists);
 }
 
 /**
- * Yields the entries at `ordinals` (ascending) within the time bounds, in time order (or reversed),
- * reading only the blocks that hold them, in waves that grow so a short page reads few blocks.
+ * Yields the entries at `ordinals` within the time bounds, in time order (or reversed), reading only
+ * the blocks that hold them, in waves that grow so a short page reads few blocks. A block's ordinals
+ * are materialised only when its wave is read.
  */
 export async function* readEntries(
   index: ChunkIndex,
   source: ByteSource,
-  ordinals: Uint32Array,
+  ordinals: OrdinalSet,
   zstd: BlockCompressor,
   options: ReadOptions = {},
 ): AsyncGenerator<ChunkEntry> {
@@ -127,19 +134,21 @@ export async function* readEntries(
     const missing = batch.filter(({ block }) => !rows.has(block) && !compressed.has(block)).map(({ block }) => block);
     const ahead = missing.length > 0 && cache ? readAhead(index, wanted.slice(at + wave), cache, options.maxGap ?? 65_536) : [];
     const fetched = await fetchBlocks(index, blocks, [...missing, ...ahead], options);
-    for (const block of ahead) cache?.bytes.set(`${cache.key}/${block}`, fetched.get(block) as Uint8Array);
+    // Compressed blocks stay cached (chunks are immutable): a warm query decodes them again but reads nothing.
+    for (const [block, bytes] of fetched) cache?.bytes.set(`${cache.key}/${block}`, bytes);
     for (const block of missing) compressed.set(block, fetched.get(block) as Uint8Array);
     for (const [block, bytes] of compressed) {
       const decoded = await decodeBlock(index, source, blocks.source.key, block, bytes, zstd);
       rows.set(block, decoded);
-      cache?.bytes.delete(`${cache.key}/${block}`);
       cache?.rows.set(`${cache.key}/${block}`, decoded);
     }
-    for (const { block, ordinals: inBlock } of batch) {
+    for (const { block } of batch) {
       const decoded = rows.get(block) as BlockRows;
       const entry = index.blocks[block] as BlockEntry;
-      const order = options.descending ? [...inBlock].reverse() : inBlock;
-      for (const ordinal of order) {
+      const inBlock = ordinals.values(entry.first, entry.first + entry.count);
+      const count = inBlock.length;
+      for (let i = 0; i < count; i++) {
+        const ordinal = inBlock[options.descending ? count - 1 - i : i] as number;
         const time = decoded.times[ordinal - entry.first] as number;
         if (time >= from && time <= to) yield withKey(blocks.source.key, () => decoded.row(ordinal - entry.first, ordinal));
       }
@@ -171,21 +180,43 @@ function readAhead(index: ChunkIndex, later: readonly BlockWant[], cache: BlockC
 
 interface BlockWant {
   readonly block: number;
-  readonly ordinals: number[];
 }
 
-function blocksFor(index: ChunkIndex, ordinals: Uint32Array, from: number, to: number): BlockWant[] {
-  const wanted: BlockWant[] = [];
-  for (const ordinal of ordinals) {
-    const block = index.directory.blockOf(ordinal);
-    const last = wanted[wanted.length - 1];
-    if (last && last.block === block) last.ordinals.push(ordinal);
-    else wanted.push({ block, ordinals: [ordinal] });
+/** The blocks holding some of `ordinals` and overlapping the time bounds, ascending. */
+function blocksFor(index: ChunkIndex, ordinals: OrdinalSet, from: number, to: number): BlockWant[] {
+  return matchingBlocks(index, ordinals)
+    .filter(({ block }) => {
+      const entry = index.blocks[block] as BlockEntry;
+      return index.dayStart + entry.maxTime >= from && index.dayStart + entry.minTime <= to;
+    })
+    .map(({ block }) => ({ block }));
+}
+
+/**
+ * The blocks holding some of `ordinals`, ascending, with how many each holds: counted block by block
+ * over the blocks the set's range spans, or from the ordinals themselves when they are fewer.
+ */
+export function matchingBlocks(index: ChunkIndex, ordinals: OrdinalSet): { readonly block: number; readonly count: number }[] {
+  const out: { block: number; count: number }[] = [];
+  if (ordinals.size === 0) return out;
+  const { directory } = index;
+  const firstBlock = directory.blockOf(Math.max(0, ordinals.lo));
+  const lastBlock = directory.blockOf(Math.min(index.entryCount, ordinals.hi) - 1);
+  if (ordinals.size < lastBlock - firstBlock + 1) {
+    for (const ordinal of ordinals.values(ordinals.lo, ordinals.hi)) {
+      const block = directory.blockOf(ordinal);
+      const last = out[out.length - 1];
+      if (last && last.block === block) last.count++;
+      else out.push({ block, count: 1 });
+    }
+    return out;
   }
-  return wanted.filter(({ block }) => {
+  for (let block = firstBlock; block <= lastBlock; block++) {
     const entry = index.blocks[block] as BlockEntry;
-    return index.dayStart + entry.maxTime >= from && index.dayStart + entry.minTime <= to;
-  });
+    const count = ordinals.count(entry.first, entry.first + entry.count);
+    if (count > 0) out.push({ block, count });
+  }
+  return out;
 }
 
 /** The compressed bytes of `wanted` blocks, checksums verified: neighbours closer than maxGap in one ranged GET. */
@@ -224,6 +255,7 @@ async function decodeBlock(
   compressed: Uint8Array,
   zstd: BlockCompressor,
 ): Promise<BlockRows> {
+  if (index.day) return decodeDayBlockAt(index, index.day, indexSource, key, block, compressed, zstd);
   const entry = index.blocks[block] as BlockEntry;
   const dictionary = entry.dictionary < 0 ? undefined : await index.dictionary(entry.dictionary, indexSource);
   return withKey(key, () => {

@@ -6,7 +6,11 @@ export type BufferPolicy = 'block' | 'drop';
 
 export interface TalesProducerOptions {
   readonly streamName: string;
-  /** @default - a client for `region` / `endpoint`, created by the producer and destroyed by `close` */
+  /**
+   * A client of your own; create it with `maxAttempts: 1`, or each of the producer's attempts may be up
+   * to the SDK's `maxAttempts` (3 by default) requests.
+   * @default - a client for `region` / `endpoint` making one request per attempt, created by the producer and destroyed by `close`
+   */
   readonly kinesis?: KinesisClient;
   /** @default 'us-east-1' */
   readonly region?: string;
@@ -24,7 +28,7 @@ export interface TalesProducerOptions {
   readonly maxBufferedBytes?: number;
   /** @default 'block' */
   readonly whenFull?: BufferPolicy;
-  /** PutRecords calls one record may take part in before it is given up (`failed`). @default 10 */
+  /** PutRecords calls one record may take part in (the first included) before it is given up (`failed`). @default 10 */
   readonly maxAttempts?: number;
   /** First retry delay ceiling, in ms (exponential, full jitter). @default 100 */
   readonly baseDelayMs?: number;

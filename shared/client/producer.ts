@@ -3,9 +3,8 @@ import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import { createKinesisClient } from '../aws/kinesis-client';
 import type { TalesEvent } from '../event/types';
 import { validateEvent } from '../event/validate';
-import { backoffDelay } from '../kinesis/backoff';
-import { batchLength } from '../kinesis/batch';
-import { type PutOutcome, putRecordsOnce } from '../kinesis/put-records';
+import type { PutFailure } from '../kinesis/put-records';
+import { type CallReport, CLIENT_MAX_ATTEMPTS, putWithRetries } from '../kinesis/put-with-retries';
 import { encodeRecord, type OutgoingRecord } from '../kinesis/record';
 import { ProducerClosedError, ProducerFlushError } from './errors';
 import { type ResolvedProducerOptions, resolveProducerOptions, type TalesProducerOptions } from './producer-options';
@@ -52,9 +51,9 @@ interface Entry {
   readonly id: number;
   readonly event: TalesEvent;
   readonly record: OutgoingRecord;
-  /** performance.now() when it entered the queue; a retried entry keeps it, so it goes first and at once. */
+  /** performance.now() when it entered the queue. */
   readonly queuedAt: number;
-  attempts: number;
+  settled: boolean;
 }
 
 interface Blocked {
@@ -89,9 +88,7 @@ export class TalesProducer extends EventEmitter<ProducerEvents> {
   private heldBytes = 0;
   private nextId = 0;
   private sending = false;
-  private failingCalls = 0;
   private lingerTimer: NodeJS.Timeout | undefined;
-  private backoffTimer: NodeJS.Timeout | undefined;
   private readonly blocked: Blocked[] = [];
   private flushes: FlushWaiter[] = [];
   /** Ids of entries given up that no flush has reported yet. */
@@ -106,6 +103,7 @@ export class TalesProducer extends EventEmitter<ProducerEvents> {
     this.kinesis =
       options.kinesis ??
       createKinesisClient({
+        maxAttempts: CLIENT_MAX_ATTEMPTS,
         ...(options.region ? { region: options.region } : {}),
         ...(options.endpoint ? { endpoint: options.endpoint } : {}),
       });
@@ -124,7 +122,8 @@ export class TalesProducer extends EventEmitter<ProducerEvents> {
       typeof input === 'string'
         ? { text: input, actors }
         : { ...input, time: input.time instanceof Date ? input.time.getTime() : input.time };
-    const event = validateEvent(raw, { defaultTime: this.options.clock() });
+    const now = this.options.clock();
+    const event = validateEvent(raw, { defaultTime: now, secondsNear: now });
     const record = encodeRecord(event);
     if (this.blocked.length === 0 && this.hasRoom(record.size)) {
       this.admit(event, record);
@@ -187,7 +186,7 @@ export class TalesProducer extends EventEmitter<ProducerEvents> {
   }
 
   private admit(event: TalesEvent, record: OutgoingRecord): void {
-    this.queue.push({ id: this.nextId++, event, record, queuedAt: performance.now(), attempts: 0 });
+    this.queue.push({ id: this.nextId++, event, record, queuedAt: performance.now(), settled: false });
     this.queuedBytes += record.size;
     this.held++;
     this.heldBytes += record.size;
@@ -197,7 +196,7 @@ export class TalesProducer extends EventEmitter<ProducerEvents> {
   /** Starts a call now when a full batch is waiting, a flush is pending or the oldest record has lingered enough. */
   private schedule(): void {
     const oldest = this.queue[0];
-    if (this.sending || this.backoffTimer || !oldest) return;
+    if (this.sending || !oldest) return;
     const full = this.queue.length >= this.options.maxBatchRecords || this.queuedBytes >= this.options.maxBatchBytes;
     const waitMs = oldest.queuedAt + this.options.lingerMs - performance.now();
     if (full || this.flushes.length > 0 || waitMs <= 0) {
@@ -210,74 +209,70 @@ export class TalesProducer extends EventEmitter<ProducerEvents> {
     }
   }
 
+  /**
+   * Hands everything queued to the shared retry loop, which sends it in calls of the batch limits and
+   * retries what Kinesis fails (ahead of the rest); records logged meanwhile wait for the next send.
+   */
   private async send(): Promise<void> {
     clearTimeout(this.lingerTimer);
     this.lingerTimer = undefined;
     this.sending = true;
-    const { maxBatchRecords: maxRecords, maxBatchBytes: maxBytes } = this.options;
-    const batch = this.queue.splice(0, batchLength(this.queue, { maxRecords, maxBytes }));
-    for (const entry of batch) this.queuedBytes -= entry.record.size;
-    const outcomes = await this.put(batch);
-    this.sending = false;
-    this.settle(batch, outcomes);
-  }
-
-  private async put(batch: readonly Entry[]): Promise<PutOutcome[]> {
+    const batch = this.queue.splice(0);
+    this.queuedBytes = 0;
+    const { streamName, maxAttempts, baseDelayMs, maxDelayMs, random, maxBatchRecords, maxBatchBytes } = this.options;
     try {
-      return await putRecordsOnce(
-        this.kinesis,
-        this.options.streamName,
-        batch.map((e) => e.record),
-      );
+      await putWithRetries(this.kinesis, streamName, batch, {
+        maxAttempts,
+        baseDelayMs,
+        maxDelayMs,
+        random,
+        maxRecords: maxBatchRecords,
+        maxBytes: maxBatchBytes,
+        onCall: (report) => this.settle(report),
+      });
     } catch (error) {
+      // A fault of the deployment (a missing stream, denied access): retrying cannot help.
       const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-      return batch.map(() => ({ ok: false, code: 'kinesis_rejected', message, retryable: false }));
+      const failure: PutFailure = { code: 'kinesis_rejected', message, retryable: false };
+      this.settle({ sent: [], retried: [], failed: batch.filter((e) => !e.settled).map((item) => ({ item, failure })) });
     }
+    this.sending = false;
+    this.schedule();
   }
 
-  private settle(batch: readonly Entry[], outcomes: readonly PutOutcome[]): void {
-    const sent: SentRecord[] = [];
-    const retried: RetriedRecord[] = [];
-    const failed: FailedRecord[] = [];
-    const retry: Entry[] = [];
-    batch.forEach((entry, i) => {
-      const outcome = outcomes[i] as PutOutcome;
-      entry.attempts++;
-      if (outcome.ok) {
-        sent.push({ event: entry.event, sequenceNumber: outcome.sequenceNumber, shardId: outcome.shardId });
-        this.release(entry, true);
-      } else if (outcome.retryable && entry.attempts < this.options.maxAttempts) {
-        retried.push({ event: entry.event, attempt: entry.attempts, code: outcome.code, message: outcome.message });
-        retry.push(entry);
-      } else {
-        failed.push({ event: entry.event, code: outcome.code, message: outcome.message });
-        this.release(entry, false);
-      }
-    });
-    this.queue.unshift(...retry);
-    for (const entry of retry) this.queuedBytes += entry.record.size;
-    if (retry.length > 0) {
-      const { baseDelayMs: baseMs, maxDelayMs: maxMs, random } = this.options;
-      this.backoffTimer = setTimeout(
-        () => {
-          this.backoffTimer = undefined;
-          this.schedule();
-        },
-        backoffDelay(++this.failingCalls, { baseMs, maxMs, random }),
-      );
-    } else {
-      this.failingCalls = 0;
-    }
+  private settle({ sent, retried, failed }: CallReport<Entry>): void {
+    for (const { item } of sent) this.release(item, true);
+    for (const { item } of failed) this.release(item, false);
     this.admitBlocked();
-    if (sent.length > 0) this.notify('sent', sent);
-    if (retried.length > 0) this.notify('retried', retried);
-    if (failed.length > 0) this.notify('failed', failed);
+    if (sent.length > 0) {
+      this.notify(
+        'sent',
+        sent.map(({ item, sequenceNumber, shardId }) => ({ event: item.event, sequenceNumber, shardId })),
+      );
+    }
+    if (retried.length > 0) {
+      this.notify(
+        'retried',
+        retried.map(({ item, attempts, failure }) => ({
+          event: item.event,
+          attempt: attempts,
+          code: failure.code,
+          message: failure.message,
+        })),
+      );
+    }
+    if (failed.length > 0) {
+      this.notify(
+        'failed',
+        failed.map(({ item, failure }) => ({ event: item.event, code: failure.code, message: failure.message })),
+      );
+    }
     this.settleFlushes();
-    this.schedule();
   }
 
   /** Counts a settled entry against the flushes that cover it. */
   private release(entry: Entry, ok: boolean): void {
+    entry.settled = true;
     this.held--;
     this.heldBytes -= entry.record.size;
     if (!ok) this.unreported.push(entry.id);

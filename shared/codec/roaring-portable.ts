@@ -7,12 +7,38 @@ const NO_OFFSET_THRESHOLD = 4;
 const ARRAY_MAX = 4096;
 const BITMAP_CONTAINER_BYTES = 8192;
 
+/** How a container stores its values (ContainerTable.kinds). */
+export const ARRAY_CONTAINER = 0;
+export const BITMAP_CONTAINER = 1;
+export const RUN_CONTAINER = 2;
+
+/** Where each container of a checked portable bitmap is, so that a reader can decode only the ones it needs. */
+export interface ContainerTable {
+  /** High 16 bits of each container's values, ascending. */
+  readonly keys: Uint16Array;
+  /** Values in containers 0..i-1 (one more entry than containers: the last is the cardinality). */
+  readonly before: Float64Array;
+  readonly kinds: Uint8Array;
+  /** Byte offset of each container's payload (for a run container, its run count). */
+  readonly offsets: Uint32Array;
+}
+
 /**
  * Walks a roaring bitmap in the portable serialization (RoaringFormatSpec) and checks every
  * length, order and cardinality, because the wasm deserializer's behaviour on bad input is
  * undefined. Returns the bitmap's cardinality and largest value (-1 when empty).
  */
 export function checkPortableBitmap(bytes: Uint8Array): { cardinality: number; maximum: number } {
+  const { table, maximum } = walkPortableBitmap(bytes);
+  return { cardinality: table.before[table.keys.length] as number, maximum };
+}
+
+/** Checks a portable bitmap as checkPortableBitmap does and returns where its containers are. */
+export function portableContainers(bytes: Uint8Array): ContainerTable {
+  return walkPortableBitmap(bytes).table;
+}
+
+function walkPortableBitmap(bytes: Uint8Array): { table: ContainerTable; maximum: number } {
   const reader = new ByteReader(bytes);
   const cookie = reader.u32('roaring cookie');
   let size: number;
@@ -38,22 +64,35 @@ export function checkPortableBitmap(bytes: Uint8Array): { cardinality: number; m
   const hasOffsets = runFlags === undefined || size >= NO_OFFSET_THRESHOLD;
   const offsets: number[] = [];
   if (hasOffsets) for (let i = 0; i < size; i++) offsets.push(reader.u32('roaring container offset'));
-  let total = 0;
+  const table: ContainerTable = {
+    keys: Uint16Array.from(keys),
+    before: new Float64Array(size + 1),
+    kinds: new Uint8Array(size),
+    offsets: new Uint32Array(size),
+  };
   let maximum = -1;
   for (let i = 0; i < size; i++) {
     if (hasOffsets && offsets[i] !== reader.offset) {
       throw new CorruptError(`roaring container ${i} offset ${offsets[i]} does not match its position ${reader.offset}`);
     }
     const card = cards[i] as number;
+    table.offsets[i] = reader.offset;
     let high: number;
-    if (isRun(i)) high = checkRunContainer(reader, card, i);
-    else if (card <= ARRAY_MAX) high = checkArrayContainer(reader, card, i);
-    else high = checkBitmapContainer(reader, card, i);
-    total += card;
+    if (isRun(i)) {
+      table.kinds[i] = RUN_CONTAINER;
+      high = checkRunContainer(reader, card, i);
+    } else if (card <= ARRAY_MAX) {
+      table.kinds[i] = ARRAY_CONTAINER;
+      high = checkArrayContainer(reader, card, i);
+    } else {
+      table.kinds[i] = BITMAP_CONTAINER;
+      high = checkBitmapContainer(reader, card, i);
+    }
+    table.before[i + 1] = (table.before[i] as number) + card;
     maximum = (keys[i] as number) * 65_536 + high;
   }
   if (reader.remaining !== 0) throw new CorruptError(`roaring bitmap has ${reader.remaining} trailing bytes`);
-  return { cardinality: total, maximum };
+  return { table, maximum };
 }
 
 function checkRunContainer(reader: ByteReader, card: number, index: number): number {
@@ -93,7 +132,8 @@ function checkBitmapContainer(reader: ByteReader, card: number, index: number): 
   return high;
 }
 
-const POPCOUNT = Uint8Array.from({ length: 256 }, (_, byte) => {
+/** Set bits of each byte value. */
+export const POPCOUNT = Uint8Array.from({ length: 256 }, (_, byte) => {
   let count = 0;
   for (let b = byte; b; b >>= 1) count += b & 1;
   return count;

@@ -2,7 +2,7 @@ import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { ChunkIndex } from '../chunk/chunk-index';
 import { memorySource } from '../chunk/source';
 import { verifyCrc32 } from '../codec/checksum';
-import { withKey } from '../codec/errors';
+import { CorruptError, withKey } from '../codec/errors';
 import { andOrdinals, checkOrdinalBitmap } from '../codec/roaring';
 import type { BlockCompressor } from '../codec/zstd';
 import { checkChunk } from '../manifest/check-chunk';
@@ -57,6 +57,7 @@ export async function indexContents(
         postings.set(actor, found.ordinals);
         return;
       }
+      if (found.kind === 'blocks') throw new CorruptError('a re-encoded day is not a merge input');
       const start = index.postingsOffset + found.offset;
       const bitmap = bytes.subarray(start, start + found.size);
       verifyCrc32(bitmap, found.crc, 'bitmap');

@@ -17,8 +17,10 @@ export interface DayReport {
   readonly sweep: SweepOutcome['status'] | 'not-compacted';
   readonly sources?: number;
   readonly entries?: number;
-  readonly copiedBytes?: number;
-  readonly downloadedBytes?: number;
+  /** Events the filter (the erased actors) dropped. */
+  readonly dropped?: number;
+  /** Bytes the re-encoded day stores: index + data objects. */
+  readonly storedBytes?: number;
   /** Why the day failed; the other days of the run go on. */
   readonly error?: unknown;
 }
@@ -52,10 +54,10 @@ async function compactAndSweep(ctx: CompactContext, run: CompactionRun, day: num
   return outcome.status === 'compacted'
     ? {
         ...report,
-        sources: outcome.meta.sources.length,
-        entries: outcome.meta.sources.reduce((n, source) => n + source.entries, 0),
-        copiedBytes: outcome.moved.copiedBytes,
-        downloadedBytes: outcome.moved.downloadedBytes,
+        sources: outcome.stats.sources,
+        entries: outcome.stats.entries,
+        dropped: outcome.stats.dropped,
+        storedBytes: outcome.stats.indexBytes + outcome.stats.dataBytes,
       }
     : report;
 }

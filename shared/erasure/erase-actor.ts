@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { S3Client } from '@aws-sdk/client-s3';
+import { getStoredText } from '../aws/get-text';
+import { putIfUnchanged } from '../aws/put-if-unchanged';
 import { ERASED_SET_MAX_AGE_MS } from './erased-actors';
 import { decodeErasedSet, encodeErasedSet } from './erased-set';
 import { ErasureConflictError } from './errors';
 import type { ErasureKeys } from './keys';
 import { updatePending } from './pending';
 import { decodeActorPointer, decodeErasureRecord, type ErasureRecord, encodeActorPointer, encodeErasureRecord } from './record';
-import { putIfUnchanged, readVersioned } from './stored-object';
 
 export interface ErasureStore {
   readonly s3: S3Client;
@@ -53,7 +54,7 @@ export async function eraseActor(store: ErasureStore, request: EraseRequest): Pr
 async function erasureIdOf({ s3, bucket, keys }: ErasureStore, actor: number): Promise<string> {
   const key = keys.actorKey(actor);
   for (let attempt = 0; attempt < 2; attempt++) {
-    const stored = await readVersioned(s3, bucket, key);
+    const stored = await getStoredText(s3, bucket, key);
     if (stored) return decodeActorPointer(stored.text, key);
     const id = randomUUID().replaceAll('-', '');
     if (await putIfUnchanged(s3, bucket, key, encodeActorPointer(id), undefined)) return id;
@@ -63,18 +64,18 @@ async function erasureIdOf({ s3, bucket, keys }: ErasureStore, actor: number): P
 
 async function ensureRecord({ s3, bucket, keys }: ErasureStore, id: string, request: EraseRequest): Promise<ErasureRecord> {
   const key = keys.recordKey(id);
-  const stored = await readVersioned(s3, bucket, key);
+  const stored = await getStoredText(s3, bucket, key);
   if (stored) return decodeErasureRecord(stored.text, key);
   const record: ErasureRecord = { id, actor: request.actor, requestedAt: request.now, principal: request.principal };
   if (await putIfUnchanged(s3, bucket, key, encodeErasureRecord(record), undefined)) return record;
-  const winner = await readVersioned(s3, bucket, key);
+  const winner = await getStoredText(s3, bucket, key);
   if (!winner) throw new ErasureConflictError(`the erasure record ${key} could not be read or written`);
   return decodeErasureRecord(winner.text, key);
 }
 
 async function ensureErased({ s3, bucket, keys }: ErasureStore, actor: number): Promise<void> {
   for (let attempt = 0; attempt < SET_ATTEMPTS; attempt++) {
-    const stored = await readVersioned(s3, bucket, keys.setKey);
+    const stored = await getStoredText(s3, bucket, keys.setKey);
     const actors = stored ? decodeErasedSet(stored.text, keys.setKey) : new Set<number>();
     if (actors.has(actor)) return;
     if (await putIfUnchanged(s3, bucket, keys.setKey, encodeErasedSet([...actors, actor]), stored?.etag)) return;
@@ -85,6 +86,6 @@ async function ensureErased({ s3, bucket, keys }: ErasureStore, actor: number): 
 /** The erasure with this id, or undefined. */
 export async function readErasure({ s3, bucket, keys }: ErasureStore, id: string): Promise<ErasureRecord | undefined> {
   const key = keys.recordKey(id);
-  const stored = await readVersioned(s3, bucket, key);
+  const stored = await getStoredText(s3, bucket, key);
   return stored ? decodeErasureRecord(stored.text, key) : undefined;
 }

@@ -1,9 +1,11 @@
 import type { S3Client } from '@aws-sdk/client-s3';
+import { getStoredText } from '../aws/get-text';
 import type { ChunkIndex } from '../chunk/chunk-index';
+import type { EventFilter } from '../compact/day-input';
 import { type HiddenEvents, NOTHING_HIDDEN } from '../query/hidden';
 import { decodeErasedSet } from './erased-set';
 import type { ErasureKeys } from './keys';
-import { headEtag, readVersioned } from './stored-object';
+import { headEtag } from './stored-object';
 
 const NONE: ReadonlySet<number> = new Set();
 
@@ -62,7 +64,7 @@ export class ErasedActors {
 
   private async revalidate(sentAt: number): Promise<void> {
     const etag = await headEtag(this.s3, this.bucket, this.keys.setKey);
-    const stored = etag !== undefined && etag !== this.etag ? await readVersioned(this.s3, this.bucket, this.keys.setKey) : undefined;
+    const stored = etag !== undefined && etag !== this.etag ? await getStoredText(this.s3, this.bucket, this.keys.setKey) : undefined;
     // A check sent earlier than the one the set came from (a slow HEAD) must not bring back an older set.
     if (sentAt < this.checkedAt) return;
     if (etag === undefined) {
@@ -100,6 +102,14 @@ export function namesErased(actors: readonly number[], erased: ReadonlySet<numbe
   if (erased.size === 0) return false;
   for (const actor of actors) if (erased.has(actor)) return true;
   return false;
+}
+
+/**
+ * The filter that drops every event naming an erased actor (compaction and purge apply it). Its id, which
+ * enters the generation, lists `named`: the erased actors the data holds, the only ones that change its output.
+ */
+export function erasureFilter(erased: ReadonlySet<number>, named: Iterable<number> = erased): EventFilter {
+  return { id: `erased ${[...named].sort((a, b) => a - b).join(',')}`, test: (event) => !namesErased(event.actors, erased) };
 }
 
 /** The erased actors the index names (a directory lookup each: no read), ascending. */

@@ -1,5 +1,7 @@
+import { getStoredText } from '../aws/get-text';
 import { decodeStoredJson, jsonObject } from '../codec/json-fields';
 import { MAX_ACTOR_ID } from '../event/limits';
+import type { ErasureStore } from './erase-actor';
 
 const SET_VERSION = 1;
 
@@ -20,4 +22,10 @@ export function decodeErasedSet(text: string, key: string): ReadonlySet<number> 
     }
     return new Set(actors as number[]);
   });
+}
+
+/** Every erased actor, as stored now (none when nothing was ever erased). */
+export async function readErasedSet(store: ErasureStore): Promise<ReadonlySet<number>> {
+  const stored = await getStoredText(store.s3, store.bucket, store.keys.setKey);
+  return stored ? decodeErasedSet(stored.text, store.keys.setKey) : new Set();
 }

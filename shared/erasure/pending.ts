@@ -1,9 +1,10 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { getStoredText } from '../aws/get-text';
+import { putIfUnchanged } from '../aws/put-if-unchanged';
 import { decodeStoredJson, jsonInt, jsonObject, jsonString } from '../codec/json-fields';
 import type { ErasureStore } from './erase-actor';
 import { ErasureConflictError } from './errors';
 import { decodeErasureRecord, encodeErasureRecord } from './record';
-import { putIfUnchanged, readVersioned } from './stored-object';
 
 const PENDING_VERSION = 1;
 const ATTEMPTS = 10;
@@ -20,7 +21,7 @@ function pendingKey(store: ErasureStore): string {
 
 export async function readPending(store: ErasureStore): Promise<PendingErasure[]> {
   const key = pendingKey(store);
-  const stored = await readVersioned(store.s3, store.bucket, key);
+  const stored = await getStoredText(store.s3, store.bucket, key);
   return stored ? decodePending(stored.text, key) : [];
 }
 
@@ -28,7 +29,7 @@ export async function readPending(store: ErasureStore): Promise<PendingErasure[]
 export async function updatePending(store: ErasureStore, change: (pending: PendingErasure[]) => PendingErasure[]): Promise<void> {
   const key = pendingKey(store);
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-    const stored = await readVersioned(store.s3, store.bucket, key);
+    const stored = await getStoredText(store.s3, store.bucket, key);
     const before = stored ? decodePending(stored.text, key) : [];
     const after = change(before);
     if (after === before) return;
@@ -51,7 +52,7 @@ export async function settlePending(
   const done = new Set<string>();
   for (const { actor, id } of pending) {
     const key = store.keys.recordKey(id);
-    const stored = await readVersioned(store.s3, store.bucket, key);
+    const stored = await getStoredText(store.s3, store.bucket, key);
     if (!stored) continue;
     const record = decodeErasureRecord(stored.text, key);
     const days = [...(held.get(actor) ?? [])];

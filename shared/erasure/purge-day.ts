@@ -1,161 +1,73 @@
 import { createHash } from 'node:crypto';
-import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { s3Source } from '../aws/s3-source';
-import { buildChunk } from '../chunk/builder';
-import type { ChunkIndex } from '../chunk/chunk-index';
-import { writeIndex } from '../chunk/index-writer';
-import type { ChunkOptions } from '../chunk/options';
-import { openChunk, readEntries } from '../chunk/reader';
-import { concatBytes } from '../codec/bytes';
-import { type CompactContext, mergeIndexes } from '../compact/compact-day';
-import { matchesMeta } from '../compact/compacted-day';
-import { CompactionError } from '../compact/errors';
-import { type CompactMeta, type CompactSource, encodeCompactMeta } from '../compact/meta';
-import { decodeSourceIndex, type SourceIndex } from '../compact/read-source';
-import type { TalesEvent } from '../event/types';
-import { checkChunk } from '../manifest/check-chunk';
+import type { CompactContext } from '../compact/compact-day';
+import { compactedDayInput, openCompactedDay, sourceNumbers, withLateChunks } from '../compact/compacted-input';
+import { openSource } from '../compact/day-events';
+import type { CompactMeta, ReencodedDayMeta } from '../compact/meta';
+import { type WriteDayOptions, writeDay } from '../compact/write-day';
 import type { StoredChunk } from '../manifest/stored-chunks';
-import { erasedIn } from './erased-actors';
+import { mapLimit } from '../util/map-limit';
+import { erasedIn, erasureFilter } from './erased-actors';
 
-export interface PurgeOptions {
-  readonly now: number;
-  /** How the rebuilt sources are encoded. @default the chunk defaults */
-  readonly chunkOptions?: ChunkOptions;
+export interface PurgeOptions extends Omit<WriteDayOptions, 'keep'> {
   /**
-   * Writer chunks written to the day after its compaction (each writer's chunks past those the metadata
-   * covers): when one names an erased actor, or the day is purged anyway, all are folded into the new
-   * generation, so that the sweep then deletes them. @default none
+   * Writer chunks written to the day after its compaction (each writer's chunks past those the compacted
+   * day holds): when one names an erased actor, or the day is purged anyway, all are re-encoded into the
+   * new generation, so that its sweep then deletes them. @default none
    */
   readonly late?: readonly StoredChunk[];
+  /** Late chunks opened at once, and read ahead of the merge. @default 8 */
+  readonly concurrency?: number;
 }
 
 export type PurgeOutcome =
   | { readonly status: 'clean' }
-  | { readonly status: 'purged'; readonly meta: CompactMeta; readonly erased: number };
+  | { readonly status: 'purged'; readonly meta: ReencodedDayMeta; readonly erased: number }
+  /** Another compaction or purge replaced the metadata first: this pass committed nothing, the next one purges. */
+  | { readonly status: 'raced' };
 
 /**
- * Rewrites a compacted day without the events that name an erased actor: every source is read from
- * the compacted form, its erased entries become tombstones (time only: no actor, no text, so the
- * entries after them keep their ordinals and every cursor stays valid), it is re-encoded with the
- * chunk builder (fresh blocks and dictionary, so no erased text survives in either), and the sources
- * are merged into a new generation as compaction merges them. The new metadata is the commit; the
- * old generation is removed later by sweepOldGenerations, once queries under way are done with it.
- * Late writer chunks (options.late) join as sources of their writers, each rebuilt the same way.
- * Safe to retry: the generation is a hash of the old one, the erased actors it held and the late
- * chunks, so a rerun writes the same keys, and a committed purge leaves a day with no erased actor ('clean').
+ * Re-encodes a compacted day (format 1 or 2) and its late chunks without the events that name an
+ * erased actor, as compaction encodes a day (format 2: a fresh day dictionary sampled from kept texts
+ * only, actor columns naming only kept events' actors), each kept event keeping its (writer, seq,
+ * ordinal), so every cursor stays valid. It commits a new generation by replacing the metadata read at
+ * `stored.etag` only if unchanged. The replaced generation stays for queries under way and is deleted
+ * by sweepOldGenerations after the grace period. Safe to retry: the generation is a hash of the old
+ * one, the erased actors it held and the late chunks, so a rerun writes the same keys and bytes, and a
+ * committed purge leaves a day naming no erased actor ('clean').
  */
 export async function purgeCompactedDay(
   ctx: CompactContext,
-  meta: CompactMeta,
+  stored: { readonly meta: CompactMeta; readonly etag: string },
   erased: ReadonlySet<number>,
   options: PurgeOptions,
 ): Promise<PurgeOutcome> {
-  const indexKey = ctx.layout.compactIndexKey(meta.day, meta.generation);
-  const index = await openChunk(s3Source(ctx.s3, ctx.bucket, indexKey), ctx.zstd, meta.headSize);
-  if (!matchesMeta(index, meta)) throw new CompactionError('compacted index does not match its metadata', indexKey);
-  const present = erasedIn(index, erased);
-  const late = [...(options.late ?? [])];
-  const lateIndexes = await Promise.all(
-    late.map((chunk) => openChunk(s3Source(ctx.s3, ctx.bucket, chunk.key), ctx.zstd, chunk.record.headSize)),
+  const { meta } = stored;
+  const { late = [], concurrency = 8 } = options;
+  const day = await openCompactedDay(ctx, meta);
+  const chunks = withLateChunks(day.chunks, late);
+  const number = sourceNumbers(chunks);
+  const lateSources = await mapLimit(late, concurrency, (chunk) =>
+    openSource(ctx.s3, ctx.bucket, ctx.zstd, chunk, number(chunk.writer, chunk.record.seq)),
   );
-  if (present.length === 0 && lateIndexes.every((lateIndex) => erasedIn(lateIndex, erased).length === 0)) return { status: 'clean' };
-  const generation = purgeGeneration(meta, present, late);
-  const sources: { writer: string; seq: number; etag: string; events: () => Promise<TalesEvent[]> }[] = [
-    ...meta.sources.map((source) => ({ ...source, events: () => sourceEvents(ctx, meta, index, source) })),
-    ...late.map((chunk, i) => ({
-      writer: chunk.writer,
-      seq: chunk.record.seq,
-      etag: chunk.record.etag,
-      events: () => chunkEvents(ctx, chunk, lateIndexes[i] as ChunkIndex),
-    })),
-  ].sort((a, b) => (a.writer === b.writer ? a.seq - b.seq : a.writer < b.writer ? -1 : 1));
-  const rebuilt: SourceIndex[] = [];
-  const blocks: Uint8Array[] = [];
-  let tombstones = 0;
-  for (const source of sources) {
-    const kept = (await source.events()).map((event) => {
-      if (!event.actors.some((actor) => erased.has(actor))) return event;
-      tombstones++;
-      return { time: event.time, actors: [], text: '' };
-    });
-    const built = buildChunk(kept, ctx.zstd, options.chunkOptions);
-    const record = {
-      seq: source.seq,
-      entries: built.entryCount,
-      minTime: built.minTime,
-      maxTime: built.maxTime,
-      headSize: built.headSize,
-      indexSize: built.indexSize,
-      size: built.bytes.length,
-      etag: source.etag,
-      watermark: '0',
-    };
-    const key = `${ctx.layout.compactPrefix(meta.day)}${generation}#${source.writer}/${source.seq}`;
-    rebuilt.push(
-      await decodeSourceIndex(built.bytes.subarray(0, built.indexSize), ctx.zstd, { day: meta.day, writer: source.writer, key, record }),
-    );
-    blocks.push(built.bytes.subarray(built.indexSize));
-  }
-  const merged = mergeIndexes(rebuilt);
-  const written = writeIndex({ day: meta.day, inlineMax: 4, level: 5, ...merged }, ctx.zstd);
-  const putData = await ctx.s3.send(
-    new PutObjectCommand({ Bucket: ctx.bucket, Key: ctx.layout.compactDataKey(meta.day, generation), Body: concatBytes(blocks) }),
-  );
-  const putIndex = await ctx.s3.send(
-    new PutObjectCommand({ Bucket: ctx.bucket, Key: ctx.layout.compactIndexKey(meta.day, generation), Body: written.bytes }),
-  );
-  const purged: CompactMeta = {
-    day: meta.day,
-    generation,
-    headSize: written.directoryEnd,
-    indexSize: written.indexSize,
-    indexEtag: putIndex.ETag ?? '',
-    dataSize: merged.blocksSize,
-    dataEtag: putData.ETag ?? '',
-    sources: merged.sources,
-    committedAt: options.now,
-  };
-  await ctx.s3.send(
-    new PutObjectCommand({
-      Bucket: ctx.bucket,
-      Key: ctx.layout.compactMetaKey(meta.day),
-      Body: encodeCompactMeta(purged),
-      ContentType: 'application/json',
-    }),
-  );
-  return { status: 'purged', meta: purged, erased: tombstones };
+  const present = new Set([
+    ...(day.index ? erasedIn(day.index, erased) : []),
+    ...lateSources.flatMap(({ index }) => erasedIn(index, erased)),
+  ]);
+  if (present.size === 0) return { status: 'clean' };
+  const keep = erasureFilter(erased, present);
+  const generation = purgeGeneration(meta, keep.id, late, options);
+  const input = compactedDayInput(ctx, day, chunks, lateSources, concurrency);
+  const written = await writeDay(ctx, meta.day, generation, input, { ...options, keep }, stored.etag);
+  if (written.status === 'raced') return written;
+  return { status: 'purged', meta: written.meta, erased: written.stats.dropped };
 }
 
-/** Every entry of one source of the compacted day, in ordinal order. */
-async function sourceEvents(ctx: CompactContext, meta: CompactMeta, index: ChunkIndex, source: CompactSource): Promise<TalesEvent[]> {
-  const ordinals = Uint32Array.from({ length: source.entries }, (_, i) => source.base + i);
-  const indexSource = s3Source(ctx.s3, ctx.bucket, ctx.layout.compactIndexKey(meta.day, meta.generation));
-  const data = s3Source(ctx.s3, ctx.bucket, ctx.layout.compactDataKey(meta.day, meta.generation));
-  const events: TalesEvent[] = [];
-  for await (const { time, actors, text } of readEntries(index, indexSource, ordinals, ctx.zstd, {
-    blocksAt: { source: data, offset: 0 },
-  })) {
-    events.push({ time, actors, text });
-  }
-  if (events.length !== source.entries) {
-    throw new CompactionError(`source ${source.writer}/${source.seq} gave ${events.length} of its ${source.entries} entries`, data.key);
-  }
-  return events;
-}
-
-function purgeGeneration(meta: CompactMeta, present: readonly number[], late: readonly StoredChunk[]): string {
-  const hash = createHash('sha256').update(`purge ${meta.generation} ${present.join(',')}`);
+/** Names the purged day's objects by what makes their bytes: the replaced generation, the filter, the late chunks and the encoding. */
+function purgeGeneration(meta: CompactMeta, filter: string, late: readonly StoredChunk[], options: PurgeOptions): string {
+  const { blockSize, level, dictionaryBytes } = options;
+  const hash = createHash('sha256').update(
+    `${meta.day} v2 purge ${meta.generation} ${filter} ${blockSize ?? ''} ${level ?? ''} ${dictionaryBytes ?? ''}`,
+  );
   for (const { writer, record } of late) hash.update(`\n${writer} ${record.seq} ${record.etag}`);
   return hash.digest('hex').slice(0, 16);
-}
-
-/** Every entry of a writer chunk, in ordinal order. */
-async function chunkEvents(ctx: CompactContext, chunk: StoredChunk, index: ChunkIndex): Promise<TalesEvent[]> {
-  checkChunk(index, chunk.key, chunk.record, chunk.day);
-  const ordinals = Uint32Array.from({ length: index.entryCount }, (_, i) => i);
-  const events: TalesEvent[] = [];
-  for await (const { time, actors, text } of readEntries(index, s3Source(ctx.s3, ctx.bucket, chunk.key), ordinals, ctx.zstd)) {
-    events.push({ time, actors, text });
-  }
-  return events;
 }

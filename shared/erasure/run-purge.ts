@@ -1,23 +1,21 @@
 import { listFolders } from '../aws/list-folders';
+import { listObjects } from '../aws/list-objects';
 import { s3Source } from '../aws/s3-source';
-import type { ChunkIndex } from '../chunk/chunk-index';
 import { openChunk } from '../chunk/reader';
 import { type CompactContext, writerChunks } from '../compact/compact-day';
-import { type CompactMeta, coveredChunks } from '../compact/meta';
-import { readCompactMeta } from '../compact/read-meta';
+import { CompactionError } from '../compact/errors';
+import { coveredChunks } from '../compact/meta';
+import { readStoredCompactMeta } from '../compact/read-meta';
 import { sweepCompactedChunks } from '../compact/sweep';
 import { dayName, parseDayName } from '../layout/day';
 import { LAYOUT_VERSION } from '../layout/keys';
 import type { StoredChunk } from '../manifest/stored-chunks';
 import type { ErasureStore } from './erase-actor';
 import { erasedIn } from './erased-actors';
-import { decodeErasedSet } from './erased-set';
 import { readPending, settlePending } from './pending';
 import { purgeCompactedDay } from './purge-day';
 import { purgeRecords, type RecordPurge, type RecordStore } from './purge-records';
-import { readVersioned } from './stored-object';
-import { oldGenerationKeys, sweepOldGenerations } from './sweep-generations';
-import { sweepErasedSegments } from './sweep-segments';
+import { oldGenerationObjects, sweepOldGenerations } from './sweep-generations';
 
 /** Manifests read at once when listing a day's writer chunks. */
 const CONCURRENCY = 8;
@@ -42,7 +40,7 @@ export type RecordReport = RecordPurge | { readonly kind: RecordStore['kind']; r
 
 export interface PurgeDayReport {
   readonly day: string;
-  /** Erased events turned into tombstones by this run. */
+  /** Erased events this run dropped from the day. */
   readonly purged: number;
   /** Erased actors whose events the day still holds (an open day, or replaced objects in their grace period). */
   readonly holding: readonly number[];
@@ -51,16 +49,14 @@ export interface PurgeDayReport {
 }
 
 /**
- * One purge pass: every compacted day naming an erased actor is rewritten without its events, replaced
+ * One purge pass over `erased` (readErasedSet): every compacted day naming an erased actor is rewritten without its events, replaced
  * objects are deleted once their grace period is over, and each pending erasure's record is updated
  * with the days still holding its events (purged when none is left). Records naming an erased actor
  * are removed from `rejected/` objects and the failure destination. Open days hold their events in
  * writer chunks until they close and are compacted; the next pass then purges them.
  */
-export async function runPurge(ctx: CompactContext, store: ErasureStore, run: PurgeRun): Promise<PurgeReport> {
-  const stored = await readVersioned(store.s3, store.bucket, store.keys.setKey);
-  if (!stored) return { days: [], records: [] };
-  const erased = decodeErasedSet(stored.text, store.keys.setKey);
+export async function runPurge(ctx: CompactContext, store: ErasureStore, erased: ReadonlySet<number>, run: PurgeRun): Promise<PurgeReport> {
+  if (erased.size === 0) return { days: [], records: [] };
   const days = run.days ?? (await storedDays(ctx));
   const reports: PurgeDayReport[] = [];
   for (const day of days) {
@@ -90,53 +86,61 @@ export async function runPurge(ctx: CompactContext, store: ErasureStore, run: Pu
   };
 }
 
+/** Purges attempted on one day when another run replaces its metadata meanwhile. */
+const ATTEMPTS = 3;
+
 async function purgeDay(ctx: CompactContext, day: number, erased: ReadonlySet<number>, run: PurgeRun): Promise<PurgeDayReport> {
-  let meta = await readCompactMeta(ctx.s3, ctx.bucket, ctx.layout, day);
   const chunks = await writerChunks(ctx, day, CONCURRENCY);
-  let stored = chunks;
-  let purged = 0;
-  const holding = new Set<number>();
-  if (meta) {
-    const compacted = meta;
-    const late = chunks.filter((chunk) => chunk.record.seq >= coveredChunks(compacted, chunk.writer));
-    const outcome = await purgeCompactedDay(ctx, meta, erased, { now: run.now, late });
-    if (outcome.status === 'purged') {
-      meta = outcome.meta;
-      purged = outcome.erased;
+  const report = (purged: number, holding: readonly number[]) => ({
+    day: dayName(day),
+    purged,
+    holding: [...holding].sort((a, b) => a - b),
+  });
+  for (let attempt = 1; ; attempt++) {
+    const stored = await readStoredCompactMeta(ctx.s3, ctx.bucket, ctx.layout, day);
+    // Not compacted (open, or closed and waiting for its compaction, which drops the erased events): its chunks hold them.
+    if (!stored) return report(0, await namedBy(ctx, chunks.map(chunkHead), erased));
+    const late = chunks.filter((chunk) => chunk.record.seq >= coveredChunks(stored.meta, chunk.writer));
+    const outcome = await purgeCompactedDay(ctx, stored, erased, { now: run.now, late });
+    if (outcome.status === 'raced') {
+      if (attempt < ATTEMPTS) continue;
+      throw new CompactionError(`the metadata changed under ${ATTEMPTS} purges`, ctx.layout.compactMetaKey(day));
     }
+    const meta = outcome.status === 'purged' ? outcome.meta : stored.meta;
     await sweepOldGenerations(ctx, meta, run.now, run.graceMs);
     const sweep = await sweepCompactedChunks(ctx, meta, run.now, run.graceMs);
-    // Once swept, the compacted chunks are gone (their manifests still list them): only the others are read.
-    if (sweep.status === 'swept') {
-      const covered = meta;
-      stored = chunks.filter((chunk) => chunk.record.seq >= coveredChunks(covered, chunk.writer) || sweep.kept.includes(chunk.key));
-    }
-    for (const key of await oldGenerationKeys(ctx, meta)) {
-      if (key.endsWith('.index.tale'))
-        for (const actor of erasedIn(await openChunk(s3Source(ctx.s3, ctx.bucket, key), ctx.zstd), erased)) holding.add(actor);
-    }
-    for (const actor of await sweepErasedSegments(ctx, meta, erased, run.now, run.graceMs)) holding.add(actor);
+    // What may still name an erased actor: replaced generations, and until the sweep the compacted chunks and tier/.
+    const left = chunks.filter(
+      (chunk) => chunk.record.seq >= coveredChunks(meta, chunk.writer) || sweep.status === 'in-grace' || sweep.kept.includes(chunk.key),
+    );
+    const old = (await oldGenerationObjects(ctx, meta)).filter(({ Key }) => Key.endsWith('.index.tale'));
+    const tier: { key: string }[] = [];
+    for await (const { key } of listObjects(ctx.s3, ctx.bucket, ctx.layout.tierPrefix(day)))
+      if (key.endsWith('.index.tale')) tier.push({ key });
+    const heads = [...left.map(chunkHead), ...old.map(({ Key }) => ({ key: Key })), ...tier];
+    return report(outcome.status === 'purged' ? outcome.erased : 0, await namedBy(ctx, heads, erased));
   }
-  for (const index of await writerChunkIndexes(ctx, stored, meta)) for (const actor of erasedIn(index, erased)) holding.add(actor);
-  return { day: dayName(day), purged, holding: [...holding].sort((a, b) => a - b) };
 }
 
-/** The heads of the day's writer chunks still stored (not swept), compacted ones included. */
-async function writerChunkIndexes(
+function chunkHead(chunk: StoredChunk): { key: string; headSize?: number } {
+  return { key: chunk.key, headSize: chunk.record.headSize };
+}
+
+/** The erased actors the heads name. A head already deleted (a swept chunk its manifest still lists) names none. */
+async function namedBy(
   ctx: CompactContext,
-  chunks: readonly StoredChunk[],
-  meta: CompactMeta | undefined,
-): Promise<ChunkIndex[]> {
-  const indexes: ChunkIndex[] = [];
-  for (const chunk of chunks) {
+  heads: readonly { readonly key: string; readonly headSize?: number }[],
+  erased: ReadonlySet<number>,
+): Promise<number[]> {
+  const named = new Set<number>();
+  for (const { key, headSize } of heads) {
     try {
-      indexes.push(await openChunk(s3Source(ctx.s3, ctx.bucket, chunk.key), ctx.zstd, chunk.record.headSize));
+      for (const actor of erasedIn(await openChunk(s3Source(ctx.s3, ctx.bucket, key), ctx.zstd, headSize), erased)) named.add(actor);
     } catch (error) {
-      // A compacted chunk the sweep deleted holds nothing any more.
-      if (!(meta && (error as Error).name === 'NoSuchKey')) throw error;
+      if ((error as Error).name !== 'NoSuchKey') throw error;
     }
   }
-  return indexes;
+  return [...named];
 }
 
 /** Every day folder below `<prefix>v1/`. */

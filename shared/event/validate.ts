@@ -14,7 +14,14 @@ export interface ValidateOptions {
   readonly defaultTime: number;
   /** When set, a given time outside it is rejected. @default - any valid time */
   readonly window?: SkewWindow;
+  /**
+   * Without a window (a producer), a number that reads as epoch seconds within a year of this time is
+   * refused rather than stored in 1970. @default - no such check
+   */
+  readonly secondsNear?: number;
 }
+
+const YEAR_MS = 366 * 86_400_000;
 
 const FIELDS = new Set(['actors', 'text', 'time']);
 const encoder = new TextEncoder();
@@ -41,7 +48,10 @@ export function validateEvent(input: unknown, options: ValidateOptions): TalesEv
     );
   }
   const time = record.time === undefined ? options.defaultTime : parseTime(record.time);
-  if (record.time !== undefined && options.window) checkWindow(time, options.window);
+  if (record.time !== undefined && options.window) checkWindow(time, options.window, typeof record.time === 'number');
+  if (typeof record.time === 'number' && options.secondsNear !== undefined && Math.abs(time * 1000 - options.secondsNear) <= YEAR_MS) {
+    throw epochSeconds('time_invalid', time);
+  }
   return { time, actors, text };
 }
 
@@ -100,14 +110,21 @@ function validateText(value: unknown): string {
   return value;
 }
 
-function checkWindow(time: number, window: SkewWindow): void {
-  if (time < window.now - window.pastMs || time > window.now + window.futureMs) {
+/** `numeric`: the time was given as a number, which may be epoch seconds by mistake. */
+function checkWindow(time: number, window: SkewWindow, numeric: boolean): void {
+  const inWindow = (ms: number) => ms >= window.now - window.pastMs && ms <= window.now + window.futureMs;
+  if (numeric && !inWindow(time) && inWindow(time * 1000)) throw epochSeconds('time_out_of_window', time);
+  if (!inWindow(time)) {
     throw new EventValidationError(
       'time_out_of_window',
       `time ${new Date(time).toISOString()} is outside the accepted window ` +
         `(${window.pastMs / 1000} s before to ${window.futureMs / 1000} s after server time ${new Date(window.now).toISOString()})`,
     );
   }
+}
+
+function epochSeconds(code: 'time_invalid' | 'time_out_of_window', time: number): EventValidationError {
+  return new EventValidationError(code, `time ${time} looks like epoch seconds: times are epoch milliseconds (${time * 1000})`);
 }
 
 function describe(value: unknown): string {

@@ -47,6 +47,13 @@ function parseJson(text: string, maxEvents: number): unknown[] {
   try {
     value = JSON.parse(text);
   } catch (error) {
+    if (isNdjsonText(text)) {
+      throw new HttpError(
+        400,
+        'invalid_json',
+        `request body is not valid JSON: it holds one JSON event per line (NDJSON); send it with Content-Type: ${NDJSON}`,
+      );
+    }
     throw new HttpError(400, 'invalid_json', `request body is not valid JSON: ${(error as Error).message}`);
   }
   if (Array.isArray(value)) {
@@ -78,6 +85,19 @@ function parseNdjson(text: string, maxEvents: number): unknown[] {
     }
   });
   return events;
+}
+
+/** Whether text that is not JSON reads as NDJSON: its first line is a JSON object and another non-blank line follows. */
+function isNdjsonText(text: string): boolean {
+  const start = text.length - text.trimStart().length;
+  const newline = text.indexOf('\n', start);
+  if (newline < 0 || text.slice(newline).trim() === '') return false;
+  try {
+    const first: unknown = JSON.parse(text.slice(start, newline));
+    return typeof first === 'object' && first !== null && !Array.isArray(first);
+  } catch {
+    return false;
+  }
 }
 
 /** Calls `visit` with the bounds and 1-based number of each non-blank line, without splitting the text. */

@@ -54,6 +54,11 @@ export class KeyLayout {
     return `${this.compactPrefix(day)}${checkGeneration(generation)}.blocks`;
   }
 
+  /** A re-encoded day's source chunks and their ETags: what its sweep may delete. */
+  compactSourcesKey(day: number, generation: string): string {
+    return `${this.compactPrefix(day)}${checkGeneration(generation)}.sources.json`;
+  }
+
   /** Folder of the day's merged index segments and their manifest. */
   tierPrefix(day: number): string {
     return `${this.dayPrefix(day)}tier/`;

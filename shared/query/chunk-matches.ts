@@ -3,6 +3,7 @@ import type { ChunkIndex } from '../chunk/chunk-index';
 import { matchOrdinals, openChunk } from '../chunk/reader';
 import type { ByteSource } from '../chunk/source';
 import { CorruptError, FormatError } from '../codec/errors';
+import type { OrdinalSet } from '../codec/ordinal-set';
 import { matchesMeta } from '../compact/compacted-day';
 import type { CompactMeta } from '../compact/meta';
 import { checkChunk } from '../manifest/check-chunk';
@@ -18,7 +19,7 @@ export interface ChunkMatches {
   readonly index: ChunkIndex;
   readonly source: ByteSource;
   /** Ordinals of `index`: the chunk's own, or for a compacted source day ordinals from `base` on. */
-  readonly ordinals: Uint32Array;
+  readonly ordinals: OrdinalSet;
   /** What to subtract from an ordinal of `index` to get the chunk's own (0 for a writer chunk). */
   readonly base: number;
   /** Where the blocks are when not after the index in the same object (a compacted day's data object). */
@@ -58,7 +59,7 @@ export async function chunkMatches(ctx: QueryContext, ref: ChunkRef, actors: rea
       return found;
     }));
   const { base } = shared;
-  const mine = within(ordinals, base, base + ref.record.entries);
+  const mine = ordinals.within(base, base + ref.record.entries);
   if (ref.segment) {
     const { blocks } = ref.segment;
     return {
@@ -82,21 +83,6 @@ function once<T>(ctx: QueryContext, key: string, read: () => Promise<T>): Promis
   const started = read().finally(() => ctx.inflight.delete(key));
   ctx.inflight.set(key, started);
   return started;
-}
-
-/** The part of ascending `ordinals` in lo..hi-1. */
-function within(ordinals: Uint32Array, lo: number, hi: number): Uint32Array {
-  const at = (value: number) => {
-    let a = 0;
-    let b = ordinals.length;
-    while (a < b) {
-      const mid = (a + b) >> 1;
-      if ((ordinals[mid] as number) < value) a = mid + 1;
-      else b = mid;
-    }
-    return a;
-  };
-  return ordinals.subarray(at(lo), at(hi));
 }
 
 function checkAgainstMeta(index: ChunkIndex, key: string, meta: CompactMeta): void {
@@ -124,8 +110,8 @@ export function hitBound(ctx: QueryContext, ref: ChunkRef, actors: readonly numb
   const shared = ref.compacted ?? ref.segment;
   if (shared) {
     // The directory counts the whole day (or segment); its AND result, once known, counts this source exactly.
-    const known = ctx.dayMatches.get(matchKey(ref, actors));
-    if (known) return within(known, shared.base, shared.base + ref.record.entries).length;
+    const known = knownMatches(ctx, ref, actors);
+    if (known) return known.count(shared.base, shared.base + ref.record.entries);
   }
   let bound = ref.record.entries;
   for (const actor of actors) {
@@ -133,6 +119,11 @@ export function hitBound(ctx: QueryContext, ref: ChunkRef, actors: readonly numb
     bound = Math.min(bound, postings ? (postings.kind === 'inline' ? postings.ordinals.length : postings.cardinality) : 0);
   }
   return bound;
+}
+
+/** The AND result over the whole index a compacted or segment source is read through, when a chunkMatches of it is cached. */
+export function knownMatches(ctx: QueryContext, ref: ChunkRef, actors: readonly number[]): OrdinalSet | undefined {
+  return ctx.dayMatches.get(matchKey(ref, actors));
 }
 
 /** Names a chunk's head (and its blocks) in the context's cache: key and ETag, so a rewritten object is never confused with its former self. */

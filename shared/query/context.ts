@@ -1,6 +1,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { BlockRows } from '../chunk/block';
 import type { ChunkIndex } from '../chunk/chunk-index';
+import type { OrdinalSet } from '../codec/ordinal-set';
 import type { BlockCompressor } from '../codec/zstd';
 import { CLOSE_AFTER_MS } from '../compact/compact-day';
 import type { KeyLayout } from '../layout/keys';
@@ -26,10 +27,10 @@ export interface QueryContext {
   /** Bitmap reads by key, ETag and byte range (immutable too): a repeated actor, or the next page, reads none. */
   readonly postings: CacheShelf<Uint8Array>;
   /** AND results over compacted days' indexes, by index and actors: each of a day's sources takes its part. */
-  readonly dayMatches: CacheShelf<Uint32Array>;
+  readonly dayMatches: CacheShelf<OrdinalSet>;
   /** Decoded blocks that a query read but did not consume (where a page stopped, or read ahead): the next page's start. */
   readonly blocks: CacheShelf<BlockRows>;
-  /** Compressed blocks read ahead of need (see readAheadBytes), until a later wave or page decodes them. */
+  /** Compressed blocks read (or read ahead of need, see readAheadBytes): a later wave, page or query decodes them without a request. */
   readonly blockBytes: CacheShelf<Uint8Array>;
   /** Bytes of the blocks a query will want next that each block read takes along. */
   readonly readAheadBytes: number;
@@ -91,7 +92,7 @@ export interface QueryContextOptions {
 }
 
 export const DEFAULT_CACHE_BYTES = 256 * 1024 * 1024;
-const DEFAULT_DAY_TTL_MS = { open: 5_000, closed: 600_000 };
+export const DEFAULT_DAY_TTL_MS = { open: 5_000, closed: 600_000 };
 /** What one chunk reference of a cached day costs in memory besides its key. */
 const CHUNK_REF_BYTES = 400;
 
@@ -120,7 +121,7 @@ export function createQueryContext(options: QueryContextOptions): QueryContext {
     cache,
     heads: cache.shelf<ChunkIndex>('head', (index) => index.memoryBytes),
     postings: cache.shelf<Uint8Array>('bitmap', retainedBytes),
-    dayMatches: cache.shelf<Uint32Array>('match', retainedBytes),
+    dayMatches: cache.shelf<OrdinalSet>('match', (set) => set.memoryBytes),
     blocks: cache.shelf<BlockRows>('block', (rows) => rows.memoryBytes),
     blockBytes: cache.shelf<Uint8Array>('blockBytes', retainedBytes),
     readAheadBytes,

@@ -1,6 +1,7 @@
 import type { ReadCounter } from '../aws/s3-source';
 import type { BlockEntry } from '../chunk/directory';
-import { readEntries } from '../chunk/reader';
+import { matchingBlocks, readEntries } from '../chunk/reader';
+import { OrdinalSet } from '../codec/ordinal-set';
 import { dayNumber } from '../layout/day';
 import { mapLimit } from '../util/map-limit';
 import { BucketGrid } from './bucket-grid';
@@ -65,28 +66,24 @@ async function countChunk(
   const { index, source, ordinals, blocksAt } = await chunkMatches(ctx, ref, request.actors, stats);
   const whole = request.contains === undefined && !hidden.touches(index);
   const toRead: number[] = [];
-  for (let at = 0; at < ordinals.length; ) {
-    const block = index.directory.blockOf(ordinals[at] as number);
+  for (const { block, count } of matchingBlocks(index, ordinals)) {
     const entry = index.blocks[block] as BlockEntry;
-    let end = at;
-    while (end < ordinals.length && (ordinals[end] as number) < entry.first + entry.count) end++;
     const minTime = index.dayStart + entry.minTime;
     const maxTime = index.dayStart + entry.maxTime;
     if (maxTime >= grid.lo && minTime <= grid.hi) {
       const bucket = grid.bucketOf(minTime);
       if (whole && minTime >= grid.lo && maxTime <= grid.hi && bucket === grid.bucketOf(maxTime)) {
-        grid.add(bucket, end - at);
+        grid.add(bucket, count);
         tally.blocksFromIndex++;
       } else {
-        for (let i = at; i < end; i++) toRead.push(ordinals[i] as number);
+        toRead.push(...ordinals.values(entry.first, entry.first + entry.count));
         tally.blocksDecoded++;
       }
     }
-    at = end;
   }
   if (toRead.length === 0) return;
   const holds = textMatcher(request.contains);
-  const entries = readEntries(index, source, Uint32Array.from(toRead), ctx.zstd, {
+  const entries = readEntries(index, source, OrdinalSet.of(Uint32Array.from(toRead)), ctx.zstd, {
     ...(blocksAt ? { blocksAt } : {}),
     from: grid.lo,
     to: grid.hi,

@@ -1,13 +1,15 @@
 import { listFolders } from '../aws/list-folders';
 import type { ReadCounter } from '../aws/s3-source';
 import { FormatError } from '../codec/errors';
+import type { OrdinalSet } from '../codec/ordinal-set';
 import { type CompactMeta, type CompactSource, coveredChunks } from '../compact/meta';
 import { readCompactMeta } from '../compact/read-meta';
 import { DAY_MS } from '../layout/day';
 import type { Manifest } from '../manifest/manifest';
 import { readManifest } from '../manifest/read-manifest';
 import { type StoredChunk, storedChunks } from '../manifest/stored-chunks';
-import { blocksOffsetOf, coveredBySegments, type Segment, type TierManifest } from '../tier/manifest';
+import { decodeActorSummary } from '../tier/actor-summary';
+import { blocksOffsetOf, coverageOf, type Segment, type TierManifest } from '../tier/manifest';
 import { readTierManifest } from '../tier/read-tier';
 import { mapLimit } from '../util/map-limit';
 import type { QueryContext } from './context';
@@ -23,6 +25,8 @@ export interface ChunkRef extends StoredChunk {
     readonly segment: Segment;
     readonly base: number;
     readonly blocks: { readonly key: string; readonly etag: string; readonly offset: number };
+    /** The actors of the whole day, when its tier manifest is sealed: a query for another actor skips the day unopened. */
+    readonly dayActors?: OrdinalSet;
   };
 }
 
@@ -38,8 +42,8 @@ export async function daySources(ctx: QueryContext, day: number, stats: QuerySta
     return [...cached.refs];
   }
   const read = ctx.now();
-  const refs = await readDaySources(ctx, day, stats);
   const closed = (day + 1) * DAY_MS + ctx.closeAfterMs <= read;
+  const refs = await readDaySources(ctx, day, closed, stats);
   ctx.days.set(String(day), { refs, expires: read + (closed ? ctx.dayTtlMs.closed : ctx.dayTtlMs.open) });
   return refs;
 }
@@ -50,12 +54,19 @@ export async function daySources(ctx: QueryContext, day: number, stats: QuerySta
  *
  * The day's writers come from listing its folder; the manifests of the writers seen last time
  * (usually the same shards) are fetched during that list, which saves a round trip. A writer that has
- * stored a first chunk but no manifest yet has nothing visible.
+ * stored a first chunk but no manifest yet has nothing visible. A closed day's tier manifest is read
+ * first: once sealed it covers every chunk, and the day needs no list and no writer manifest.
  */
-async function readDaySources(ctx: QueryContext, day: number, stats: QueryStats): Promise<ChunkRef[]> {
+async function readDaySources(ctx: QueryContext, day: number, closed: boolean, stats: QueryStats): Promise<ChunkRef[]> {
   // The metadata probe runs beside the list; a list error still goes up first, once the probe settles.
   const probe = compactMetaOf(ctx, day, stats);
   const tier = tierOf(ctx, day, stats);
+  if (closed) {
+    const [meta, merged] = await Promise.all([probe, tier]);
+    if (merged?.sealed && !meta) return segmentChunks(ctx, merged);
+    // Compacted after it closed, the day holds no chunk the compaction left out (one forced earlier may).
+    if (merged?.sealed && meta && coversTier(meta, merged)) return compactedChunks(ctx, meta);
+  }
   let chunks: ChunkRef[];
   try {
     chunks = await writerChunks(ctx, day, stats);
@@ -64,28 +75,40 @@ async function readDaySources(ctx: QueryContext, day: number, stats: QueryStats)
     throw error;
   }
   const [meta, merged] = await Promise.all([probe, tier]);
-  if (!meta)
-    return merged
-      ? [...segmentChunks(ctx, merged), ...chunks.filter((ref) => ref.record.seq >= coveredBySegments(merged, ref.writer))]
-      : chunks;
+  if (!meta) {
+    if (!merged) return chunks;
+    const covered = coverageOf(merged);
+    return [...segmentChunks(ctx, merged), ...chunks.filter((ref) => ref.record.seq >= (covered.get(ref.writer) ?? 0))];
+  }
   // Chunks a writer wrote after the compaction (late events) stay writer chunks, read beside it.
   const late = chunks.filter((ref) => ref.record.seq >= coveredChunks(meta, ref.writer));
   return [...compactedChunks(ctx, meta), ...late];
 }
 
-/** The compacted day's sources, each a chunk over its range of day ordinals, in the day's index and data objects. */
+/** Whether the compacted day holds every chunk the sealed tier manifest covers. */
+function coversTier(meta: CompactMeta, tier: TierManifest): boolean {
+  return tier.segments.every((segment) => segment.sources.every((source) => source.seq < coveredChunks(meta, source.writer)));
+}
+
+/**
+ * The compacted day as chunks in its index and data objects: a re-encoded day is one, whose entries
+ * carry their source's (writer, seq, ordinal) and whose `writer` is '' (it spans them all), or none when
+ * a purge erased every event; a day of format 1 is one per source, each over its range of day ordinals.
+ */
 function compactedChunks(ctx: QueryContext, meta: CompactMeta): ChunkRef[] {
   const key = ctx.layout.compactIndexKey(meta.day, meta.generation);
+  const index = { headSize: meta.headSize, indexSize: meta.indexSize, size: meta.indexSize + meta.dataSize, etag: meta.indexEtag };
+  if (meta.version === 2) {
+    const { entries, minTime, maxTime } = meta;
+    if (entries === 0) return [];
+    const record = mergedRecord({ seq: 0, entries, minTime, maxTime }, index);
+    return [{ day: meta.day, writer: '', key, record, compacted: { meta, base: 0 } }];
+  }
   return meta.sources.map((source) => ({
     day: meta.day,
     writer: source.writer,
     key,
-    record: mergedRecord(source, {
-      headSize: meta.headSize,
-      indexSize: meta.indexSize,
-      size: meta.indexSize + meta.dataSize,
-      etag: meta.indexEtag,
-    }),
+    record: mergedRecord(source, index),
     compacted: { meta, base: source.base },
   }));
 }
@@ -95,6 +118,7 @@ function compactedChunks(ctx: QueryContext, meta: CompactMeta): ChunkRef[] {
  * many chunks) over its range of segment ordinals, its blocks still in the chunk object.
  */
 function segmentChunks(ctx: QueryContext, tier: TierManifest): ChunkRef[] {
+  const dayActors = tier.actors === undefined ? undefined : decodeActorSummary(tier.actors, ctx.layout.tierManifestKey(tier.day));
   return tier.segments.flatMap((segment) => {
     const key = ctx.layout.segmentKey(tier.day, segment.id);
     return segment.sources.map((source, i) => ({
@@ -111,6 +135,7 @@ function segmentChunks(ctx: QueryContext, tier: TierManifest): ChunkRef[] {
         segment,
         base: source.base,
         blocks: { key: ctx.layout.chunkKey(tier.day, source.writer, source.seq), etag: source.etag, offset: blocksOffsetOf(segment, i) },
+        ...(dayActors ? { dayActors } : {}),
       },
     }));
   });

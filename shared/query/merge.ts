@@ -1,5 +1,8 @@
 import type { BlockEntry } from '../chunk/directory';
-import { type ChunkEntry, readEntries } from '../chunk/reader';
+import { type ChunkEntry, matchingBlocks, readEntries } from '../chunk/reader';
+import { CorruptError } from '../codec/errors';
+import type { OrdinalSet } from '../codec/ordinal-set';
+import { sourceOf } from '../compact/meta';
 import { dayNumber } from '../layout/day';
 import { MinHeap } from '../util/heap';
 import { mapLimit } from '../util/map-limit';
@@ -103,10 +106,18 @@ export async function* mergeChunks(ctx: QueryContext, walk: DayWalk, window: Mer
 }
 
 /** A position no later (in the query's order) than any entry of the chunk. */
-function chunkBound({ writer, record }: ChunkRef, window: MergeWindow): Position {
+function chunkBound(ref: ChunkRef, window: MergeWindow): Position {
+  const { record } = ref;
+  const writer = boundWriter(ref, window);
   return window.descending
     ? { time: Math.min(record.maxTime, window.hi), writer, seq: record.seq, ordinal: Number.POSITIVE_INFINITY }
     : { time: Math.max(record.minTime, window.lo), writer, seq: record.seq, ordinal: -1 };
+}
+
+/** The chunk's writer, or for a re-encoded day (whose entries come from every writer) one sorting before (after, descending) them all. */
+function boundWriter(ref: ChunkRef, window: MergeWindow): string {
+  if (ref.compacted?.meta.version !== 2) return ref.writer;
+  return window.descending ? '\uffff' : '';
 }
 
 /**
@@ -125,7 +136,7 @@ function nextBatch(
   const first = pending[start] as Pending;
   const batch = [first];
   let before = 0;
-  for (const item of active) before += item.matches.ordinals.length;
+  for (const item of active) before += item.matches.ordinals.size;
   before += hitBound(ctx, first.ref, window.actors);
   for (let at = start + 1; at < pending.length; at++) {
     const candidate = pending[at] as Pending;
@@ -147,14 +158,14 @@ function liveChunk(matches: ChunkMatches, window: MergeWindow): Live | undefined
   if (after && after.writer === ref.writer && after.seq === ref.record.seq && dayNumber(after.time) === ref.day) {
     // The chunk the previous page ended in: its ordinals up to the cursor were returned already.
     const last = after.ordinal + matches.base;
-    ordinals = ordinals.filter((ordinal) => (window.descending ? ordinal < last : ordinal > last));
+    ordinals = window.descending ? ordinals.within(ordinals.lo, last) : ordinals.within(last + 1, ordinals.hi);
   }
   const blocks = matchBlocks(matches, ordinals, window);
   const first = blocks[0];
   if (!first) return undefined;
   const bound = {
     time: window.descending ? Math.min(window.hi, first.maxTime) : Math.max(window.lo, first.minTime),
-    writer: ref.writer,
+    writer: boundWriter(ref, window),
     seq: ref.record.seq,
     ordinal: window.descending ? Number.POSITIVE_INFINITY : -1,
   };
@@ -162,14 +173,9 @@ function liveChunk(matches: ChunkMatches, window: MergeWindow): Live | undefined
 }
 
 /** The blocks holding `ordinals` that overlap the window, in the query's order (as readEntries reads them). */
-function matchBlocks({ index }: ChunkMatches, ordinals: Uint32Array, window: MergeWindow): MatchBlock[] {
-  const counts = new Map<number, number>();
-  for (const ordinal of ordinals) {
-    const block = index.directory.blockOf(ordinal);
-    counts.set(block, (counts.get(block) ?? 0) + 1);
-  }
+function matchBlocks({ index }: ChunkMatches, ordinals: OrdinalSet, window: MergeWindow): MatchBlock[] {
   const blocks: MatchBlock[] = [];
-  for (const [block, count] of counts) {
+  for (const { block, count } of matchingBlocks(index, ordinals)) {
     const entry = index.blocks[block] as BlockEntry;
     const minTime = index.dayStart + entry.minTime;
     const maxTime = index.dayStart + entry.maxTime;
@@ -223,6 +229,14 @@ function start(ctx: QueryContext, item: Live, window: MergeWindow, wave: number,
   return item;
 }
 
+/** The writer and seq of a re-encoded day's source number. */
+function originOf(ref: ChunkRef, source: number): { readonly writer: string; readonly seq: number } {
+  const meta = ref.compacted?.meta;
+  const found = meta?.version === 2 ? sourceOf(meta, source) : undefined;
+  if (!found) throw new CorruptError(`entry names source ${source}, which the compacted day's metadata lacks`, ref.key);
+  return found;
+}
+
 /** Moves the chunk to its next hit past the cursor; false when it has none left. */
 async function advance(item: Live, window: MergeWindow): Promise<boolean> {
   const { ref, base } = item.matches;
@@ -231,8 +245,10 @@ async function advance(item: Live, window: MergeWindow): Promise<boolean> {
     const next = await (item.next ?? (item.stream as AsyncGenerator<ChunkEntry>).next());
     item.next = undefined;
     if (next.done) return false;
-    const { time, actors, text, ordinal } = next.value;
-    const position = { time, writer: ref.writer, seq: ref.record.seq, ordinal: ordinal - base };
+    const { time, actors, text, ordinal, origin } = next.value;
+    const position = origin
+      ? { time, ...originOf(ref, origin.source), ordinal: origin.ordinal }
+      : { time, writer: ref.writer, seq: ref.record.seq, ordinal: ordinal - base };
     if (window.after && order(position, window.after) <= 0) continue;
     item.hit = { event: { time, actors, text }, position };
     item.bound = position;

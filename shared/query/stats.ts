@@ -20,6 +20,8 @@ export class QueryStats implements ReadCounter {
   blocks = 0;
   blockBytes = 0;
   chunksOpened = 0;
+  /** Sealed days skipped by their actor summary: a queried actor is absent, no head opened. */
+  daysSkipped = 0;
 
   constructor(private readonly counter?: ReadCounter) {}
 

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { ChunkIndex } from '../chunk/chunk-index';
 import { writeIndex } from '../chunk/index-writer';
 import type { BlockCompressor } from '../codec/zstd';
-import { mergeIndexes } from '../compact/compact-day';
+import { mergeIndexes } from '../compact/merge-indexes';
 import type { SourceIndex } from '../compact/read-source';
 import type { Segment, SegmentSource } from './manifest';
 

@@ -29,16 +29,33 @@ export interface Segment {
   readonly sources: readonly SegmentSource[];
 }
 
+/** A segment folded into a larger one: still stored, for queries that listed it, until its grace period ends. */
+export interface RetiredSegment {
+  readonly id: string;
+  readonly etag: string;
+  /** When the manifest that superseded it was committed (the merger's clock). */
+  readonly retiredAt: number;
+}
+
 /** The day's merged segments; they cover, for each writer, its chunks 0..k-1 (the rest are read as writer chunks). */
 export interface TierManifest {
   readonly day: number;
   readonly segments: readonly Segment[];
+  /** Superseded segments the merger deletes once their grace period has passed; absent in manifests written before it. */
+  readonly retired?: readonly RetiredSegment[];
+  /**
+   * Set by the merger's run after the day closed (it can gain no chunk): the segments cover every chunk
+   * of the day, so a query reads neither its list of writers nor their manifests.
+   */
+  readonly sealed?: true;
+  /** A sealed day's actors (see actor-summary.ts), base64. */
+  readonly actors?: string;
 }
 
-/** How many of `writer`'s chunks (seq 0..n-1) the segments cover. */
-export function coveredBySegments(manifest: TierManifest, writer: string): number {
-  let covered = 0;
-  for (const segment of manifest.segments) for (const source of segment.sources) if (source.writer === writer) covered++;
+/** For every writer the segments cover, how many of its chunks (seq 0..n-1), in one pass over the segments. */
+export function coverageOf(manifest: TierManifest): ReadonlyMap<string, number> {
+  const covered = new Map<string, number>();
+  for (const segment of manifest.segments) for (const { writer } of segment.sources) covered.set(writer, (covered.get(writer) ?? 0) + 1);
   return covered;
 }
 
@@ -50,7 +67,16 @@ export function blocksOffsetOf(segment: Segment, sourceIndex: number): number {
 }
 
 export function encodeTierManifest(manifest: TierManifest): string {
-  return JSON.stringify({ format: TIER_FORMAT, version: TIER_VERSION, day: dayName(manifest.day), segments: manifest.segments });
+  const { retired = [], sealed, actors } = manifest;
+  return JSON.stringify({
+    format: TIER_FORMAT,
+    version: TIER_VERSION,
+    day: dayName(manifest.day),
+    segments: manifest.segments,
+    ...(retired.length ? { retired } : {}),
+    ...(sealed ? { sealed } : {}),
+    ...(actors !== undefined ? { actors } : {}),
+  });
 }
 
 /** Parses and validates a stored tier manifest; any fault is a CorruptError naming `key`. */
@@ -63,9 +89,22 @@ function parse(value: unknown): TierManifest {
   if (root.format !== TIER_FORMAT) throw new Error(`format is ${JSON.stringify(root.format)}, expected "${TIER_FORMAT}"`);
   if (root.version !== TIER_VERSION) throw new Error(`unsupported version ${JSON.stringify(root.version)}`);
   if (!Array.isArray(root.segments)) throw new Error('segments must be an array');
+  if (root.retired !== undefined && !Array.isArray(root.retired)) throw new Error('retired must be an array');
+  if (root.sealed !== undefined && root.sealed !== true) throw new Error('sealed must be true when present');
+  const retired = (root.retired ?? []).map((entry: unknown, i: number) => {
+    const object = jsonObject(entry, `retired ${i}`);
+    return {
+      id: checkGeneration(jsonString(object, 'id', `retired ${i} `)),
+      etag: jsonString(object, 'etag', `retired ${i} `),
+      retiredAt: jsonInt(object, 'retiredAt', `retired ${i} `),
+    };
+  });
   const manifest: TierManifest = {
     day: parseDayName(jsonString(root, 'day')),
     segments: root.segments.map((segment, i) => parseSegment(jsonObject(segment, `segment ${i}`), `segment ${i} `)),
+    ...(retired.length ? { retired } : {}),
+    ...(root.sealed ? { sealed: true } : {}),
+    ...(root.actors !== undefined ? { actors: jsonString(root, 'actors') } : {}),
   };
   checkCoverage(manifest);
   return manifest;

@@ -5,8 +5,10 @@ import { writerChunks } from '../compact/compact-day';
 import { getRange, indexContents, readSourceIndex } from '../compact/read-source';
 import type { KeyLayout } from '../layout/keys';
 import { mapLimit } from '../util/map-limit';
+import { encodeActorSummary } from './actor-summary';
 import { type BuiltSegment, buildSegment, type SegmentInput } from './build-segment';
-import { coveredBySegments, type Segment, type TierManifest } from './manifest';
+import { deleteRetired } from './delete-retired';
+import { coverageOf, type RetiredSegment, type Segment, type TierManifest } from './manifest';
 import { readTierManifest } from './read-tier';
 import { writeTierManifest } from './write-tier';
 
@@ -26,7 +28,26 @@ export interface MergeOptions {
   readonly level?: number;
   /** @default 8 */
   readonly concurrency?: number;
+  /** The merger's clock: when a segment is retired, and whether its grace period has passed. @default Date.now() */
+  readonly now?: number;
+  /**
+   * How long a superseded segment stays stored after the manifest that retired it: longer than a query
+   * can hold a day's sources it read before that commit (the query Lambda's 30 s timeout, plus the 5 s an
+   * open day's sources are cached). @default 300000 (5 min)
+   */
+  readonly graceMs?: number;
+  /**
+   * The day is closed (it can gain no chunk): fold every segment and the fresh chunks into one segment
+   * and mark the manifest sealed, so that a query reads one head and no writer manifest for the day.
+   * @default false
+   */
+  readonly seal?: boolean;
+  /** inlineMax of a sealed day's segment: its one head serves every query of the day, so rare actors need no bitmap read. @default 16 */
+  readonly sealedInlineMax?: number;
 }
+
+/** Default grace period of a superseded segment. */
+export const SEGMENT_GRACE_MS = 300_000;
 
 export type MergeOutcome =
   | {
@@ -36,6 +57,8 @@ export type MergeOutcome =
       readonly chunks: number;
       /** Segment objects written (the manifest PUT apart). */
       readonly segments: number;
+      /** Superseded segment objects deleted, their grace period over. */
+      readonly deleted: number;
     }
   | { readonly status: 'unchanged' }
   /** Another merger changed the manifest since this one read it: nothing was committed; the next run retries. */
@@ -51,13 +74,29 @@ export type MergeOutcome =
  * are named by a hash of their sources, so a retried run rewrites the same keys with the same bytes.
  */
 export async function mergeDay(ctx: MergeContext, day: number, options: MergeOptions = {}): Promise<MergeOutcome> {
-  const { fanIn = 8, inlineMax = 4, level = 5, concurrency = 8 } = options;
+  const {
+    fanIn = 8,
+    inlineMax = 4,
+    level = 5,
+    concurrency = 8,
+    now = Date.now(),
+    graceMs = SEGMENT_GRACE_MS,
+    seal = false,
+    sealedInlineMax = 16,
+  } = options;
   if (!Number.isInteger(fanIn) || fanIn < 2) throw new RangeError(`fanIn must be an integer of at least 2 (given ${fanIn})`);
   const stored = await readTierManifest(ctx.s3, ctx.bucket, ctx.layout, day);
   const before: TierManifest = stored?.manifest ?? { day, segments: [] };
-  const chunks = await writerChunks(ctx, day, concurrency);
-  const fresh = chunks.filter((chunk) => chunk.record.seq >= coveredBySegments(before, chunk.writer));
-  if (fresh.length === 0 && fullestLevel(before.segments, fanIn) === undefined) return { status: 'unchanged' };
+  const due = (before.retired ?? []).filter((old) => old.retiredAt + graceMs <= now);
+  if (before.sealed && due.length === 0) return { status: 'unchanged' };
+  // A sealed day gains no chunk: its runs only delete what the seal retired.
+  const chunks = before.sealed ? [] : await writerChunks(ctx, day, concurrency);
+  const covered = coverageOf(before);
+  const fresh = chunks.filter((chunk) => chunk.record.seq >= (covered.get(chunk.writer) ?? 0));
+  const sealing = seal && !before.sealed;
+  if (!sealing && fresh.length === 0 && fullestLevel(before.segments, fanIn) === undefined && due.length === 0)
+    return { status: 'unchanged' };
+  const retired: RetiredSegment[] = (before.retired ?? []).filter((old) => !due.includes(old));
 
   const built = new Map<string, BuiltSegment>();
   const segments: Segment[] = [...before.segments];
@@ -91,9 +130,22 @@ export async function mergeDay(ctx: MergeContext, day: number, options: MergeOpt
     const folded = segments.filter((segment) => segment.level === full);
     const inputs = await mapLimit(folded, concurrency, async (segment) => built.get(segment.id)?.input ?? readSegment(ctx, day, segment));
     const segment = await buildSegment(day, full + 1, inputs, ctx.zstd, segmentOptions);
-    for (const old of folded) built.delete(old.id);
+    // A segment committed by an earlier run stays stored for queries that listed it; one built by this run was never written.
+    for (const old of folded) if (!built.delete(old.id)) retired.push({ id: old.id, etag: old.etag, retiredAt: now });
     built.set(segment.segment.id, segment);
     segments.splice(segments.indexOf(folded[0] as Segment), folded.length, segment.segment);
+  }
+  let actors = before.actors;
+  if (sealing) {
+    const inputs = await mapLimit(segments, concurrency, async (segment) => built.get(segment.id)?.input ?? readSegment(ctx, day, segment));
+    if (inputs.length > 1) {
+      const top = Math.max(...segments.map((segment) => segment.level)) + 1;
+      const segment = await buildSegment(day, top, inputs, ctx.zstd, { inlineMax: sealedInlineMax, level });
+      for (const old of segments) if (!built.delete(old.id)) retired.push({ id: old.id, etag: old.etag, retiredAt: now });
+      built.set(segment.segment.id, segment);
+      segments.splice(0, segments.length, segment.segment);
+    }
+    actors = encodeActorSummary(inputs.flatMap((input) => [...input.index.directory.actorIds]));
   }
 
   const etags = new Map<string, string>();
@@ -101,13 +153,17 @@ export async function mergeDay(ctx: MergeContext, day: number, options: MergeOpt
     const put = await ctx.s3.send(new PutObjectCommand({ Bucket: ctx.bucket, Key: ctx.layout.segmentKey(day, segment.id), Body: bytes }));
     etags.set(segment.id, put.ETag ?? '');
   });
+  // Deleted before the commit: a retired segment is in no manifest's segments, this one's or a rival's.
+  const deleted = await deleteRetired(ctx.s3, ctx.bucket, ctx.layout, day, due);
   const manifest: TierManifest = {
     day,
     segments: segments.map((segment) => (etags.has(segment.id) ? { ...segment, etag: etags.get(segment.id) as string } : segment)),
+    ...(retired.length ? { retired } : {}),
+    ...(sealing || before.sealed ? { sealed: true, actors } : {}),
   };
   const committed = await writeTierManifest(ctx.s3, ctx.bucket, ctx.layout, manifest, stored?.etag);
   if (!committed) return { status: 'conflict' };
-  return { status: 'merged', manifest, chunks: fresh.length, segments: built.size };
+  return { status: 'merged', manifest, chunks: fresh.length, segments: built.size, deleted };
 }
 
 /** The lowest level holding `fanIn` segments or more. */

@@ -19,8 +19,8 @@ describe('cost model', () => {
     expect(lineOf(month, 'S3 PUT')).toEqual({ item: 'S3 PUT', quantity: 17_400, unit: 'requests', usd: 17_400 * 0.000005 });
     // LIST: the compactor lists each writer each day; each query lists the day's writers once
     expect(lineOf(month, 'S3 LIST')?.quantity).toBe(30 + 300);
-    // GET: a manifest per batch, each chunk once by the compactor, 5 + 1 writer per query
-    expect(lineOf(month, 'S3 GET')?.quantity).toBe(8640 + 8640 + 300 * 6);
+    // GET: a manifest per batch, each chunk twice by the compactor (index, blocks) and 32 dictionary samples a day, 5 + 1 writer per query
+    expect(lineOf(month, 'S3 GET')?.quantity).toBe(8640 + 2 * 8640 + 30 * 32 + 300 * 6);
     expect(lineOf(month, 'Kinesis shard-hours')).toMatchObject({ quantity: 720, usd: 720 * 0.015 });
     expect(month.totalUsd).toBeCloseTo(
       month.lines.reduce((sum, l) => sum + l.usd, 0),

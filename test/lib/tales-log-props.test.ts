@@ -36,6 +36,11 @@ describe('TalesLog props: rejected values', () => {
     ['a fractional query concurrency', { queryReservedConcurrency: 1.5 }, 'queryReservedConcurrency must be 1..10000 (given 1.5)'],
     ['zero retention days', { retentionDays: 0 }, 'retentionDays must be 1..36500 (given 0)'],
     [
+      'a skew window past the ingest limit',
+      { ingestSkewPast: Duration.days(367) },
+      'ingestSkewPast must be at most 366 days (given 367 days)',
+    ],
+    [
       'a stream retention under a day',
       { streamRetention: Duration.hours(12) },
       'streamRetention must be 24 hours..365 days (given 12 hours)',

@@ -106,6 +106,8 @@ describe('TalesLog IAM: nothing broad', () => {
         `${prefix}v1/*/w/*.tale`,
         `${prefix}v1/*/compact/*.blocks`,
         `${prefix}v1/*/compact/*.index.tale`,
+        `${prefix}v1/*/compact/*.sources.json`,
+        `${prefix}v1/*/tier/*.index.tale`,
         `${prefix}erasures/*`,
       ];
       for (const statement of writes) {
@@ -230,11 +232,12 @@ describe('TalesLog IAM: each function', () => {
       expect(patternsOf('s3:GetObject')).toEqual([`${prefix}erasures/*`, `${prefix}rejected/*`, `${prefix}v1/*`]);
       expect(patternsOf('s3:PutObject')).toEqual([`${prefix}erasures/*`, `${prefix}rejected/*`, `${prefix}v1/*/compact/*`]);
       expect(patternsOf('s3:AbortMultipartUpload')).toEqual([`${prefix}v1/*/compact/*`]);
-      // Writer chunks once compacted, the data and index objects of a failed compaction or of a purged day's
-      // replaced generation, and the merged segments of a compacted day naming an erased actor.
+      // Writer chunks and the day's tier/ once compacted, the objects of a compaction that failed before its
+      // commit, and a purged day's replaced generation.
       expect(patternsOf('s3:DeleteObject')).toEqual([
         `${prefix}v1/*/compact/*.blocks`,
         `${prefix}v1/*/compact/*.index.tale`,
+        `${prefix}v1/*/compact/*.sources.json`,
         `${prefix}v1/*/tier/*`,
         `${prefix}v1/*/w/*.tale`,
       ]);
@@ -257,14 +260,15 @@ describe('TalesLog IAM: each function', () => {
     },
   );
 
-  it.each(VARIANTS)('fails if the merger ($name) may write outside tier/ or delete anything', ({ synth: variant, prefix }) => {
+  it.each(VARIANTS)('fails if the merger ($name) may write outside tier/ or delete anything but segments', ({ synth: variant, prefix }) => {
     const synth = variant();
     const statements = permissionsOf(synth, 'mergerFunction');
     const bucketId = bucketIdOf(synth);
     const patternsOf = (action: string) => resourcesOf(find(statements, action)).map((resource) => objectPatternOf(resource, bucketId));
-    expect(statements.flatMap(actionsOf).sort()).toEqual(['s3:GetObject', 's3:ListBucket', 's3:PutObject']);
+    expect(statements.flatMap(actionsOf).sort()).toEqual(['s3:DeleteObject', 's3:GetObject', 's3:ListBucket', 's3:PutObject']);
     expect(patternsOf('s3:GetObject')).toEqual([`${prefix}v1/*`]);
     expect(patternsOf('s3:PutObject')).toEqual([`${prefix}v1/*/tier/*`]);
+    expect(patternsOf('s3:DeleteObject')).toEqual([`${prefix}v1/*/tier/*.index.tale`]);
   });
 
   it('fails if the consumer cannot decrypt a stream under a customer-managed key', () => {

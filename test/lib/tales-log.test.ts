@@ -40,6 +40,7 @@ beforeAll(() => {
     throttlesAlarmThreshold: 3,
     alarmTopic: new sns.Topic(stack, 'Alerts'),
     compactionSchedule: Schedule.cron({ minute: '15', hour: '3' }),
+    ingestSkewPast: Duration.days(40),
   }));
 });
 
@@ -246,6 +247,15 @@ describe('TalesLog functions', () => {
       expect(environmentOf(custom, fn)).toMatchObject({ TALES_PREFIX: 'tales/' });
     },
   );
+
+  it('fails if a backfill window (ingestSkewPast) does not widen the ingest skew and keep days open 2 h longer', () => {
+    expect(environmentOf(custom, 'ingestFunction')).toMatchObject({ TALES_SKEW_PAST_MS: '3456000000' });
+    for (const fn of ['queryFunction', 'compactorFunction', 'mergerFunction'] as const) {
+      expect(environmentOf(custom, fn)).toMatchObject({ TALES_CLOSE_AFTER_MS: '3463200000' });
+      expect(environmentOf(standard, fn)).not.toHaveProperty('TALES_CLOSE_AFTER_MS');
+    }
+    expect(environmentOf(custom, 'consumerFunction')).not.toHaveProperty('TALES_CLOSE_AFTER_MS');
+  });
 
   it('fails if the consumer has no reserved concurrency (10 for an on-demand stream) or the query one it was not given', () => {
     const resources = standard.template.toJSON().Resources;

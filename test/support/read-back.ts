@@ -1,6 +1,7 @@
 import { HeadObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { s3Source } from '../../shared/aws/s3-source';
 import { openChunk, readEntries } from '../../shared/chunk/reader';
+import { OrdinalSet } from '../../shared/codec/ordinal-set';
 import type { BlockCompressor } from '../../shared/codec/zstd';
 import type { TalesEvent } from '../../shared/event/types';
 import type { KeyLayout } from '../../shared/layout/keys';
@@ -35,7 +36,7 @@ export async function readWriterDay(
     }
     const source = s3Source(s3, bucket, key);
     const index = await openChunk(source, zstd, chunk.headSize);
-    const all = Uint32Array.from({ length: index.entryCount }, (_, i) => i);
+    const all = OrdinalSet.of(Uint32Array.from({ length: index.entryCount }, (_, i) => i));
     for await (const { time, actors, text } of readEntries(index, source, all, zstd)) events.push({ time, actors, text });
   }
   return { manifest, events };

@@ -66,7 +66,7 @@ function describePurge(report: PurgeDayReport): string {
 function describe(report: DayReport): string {
   switch (report.compaction) {
     case 'compacted':
-      return `${report.day}: compacted ${report.entries} events from ${report.sources} chunks`;
+      return `${report.day}: compacted ${report.entries} events from ${report.sources} chunks${report.dropped ? `, dropping ${report.dropped} of erased actors` : ''}`;
     case 'not-closed':
       return `${report.day}: not closed yet (events may still arrive); --force compacts it anyway`;
     case 'already-compacted':

@@ -1,97 +1,83 @@
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { createInterface } from 'node:readline';
 import { SingleBar } from 'cli-progress';
 import { CliError } from '../errors';
+import { ImportRun, ImportStoppedError } from '../import/import-run';
+import { openInput } from '../import/open-input';
+import { NO_PROGRESS, readProgress } from '../import/progress';
 import { IngestClient } from '../ingest-client';
+import { untilInterrupted } from '../interrupt';
 import type { CliIo } from '../io';
 import type { Endpoint } from '../target';
 
 export interface ImportOptions {
   /** Events per request. @default 500 */
   readonly batch: number;
+  /** The progress file. @default - `<file>.progress` beside a file; none for stdin */
+  readonly progress?: string;
 }
 
-/** Bytes of NDJSON per request, well below the 6 MB a Function URL accepts. */
-const MAX_BATCH_BYTES = 1_000_000;
 /** Failures listed in the report; the rest are only counted. */
 const SHOWN_FAILURES = 10;
 
-interface Line {
-  readonly number: number;
-  readonly text: string;
-}
-
 /**
- * `tales import FILE.ndjson`: posts the file's events (one JSON event per line; blank lines skipped) in
- * batches to the ingest endpoint, with a progress bar, and reports how many were accepted and which
- * lines failed. Lines that are not JSON fail here, without costing a request.
+ * `tales import FILE.ndjson` (or `-` for stdin): posts the events (one JSON event per line; blank lines
+ * skipped) in batches to the ingest endpoint, with a progress bar, and reports how many were accepted and
+ * which lines failed. Lines that are not JSON fail here, without costing a request. Progress is recorded
+ * after each answered request, so running the same command after an interruption resumes where it
+ * stopped, without sending a line twice; lines appended to the file since are imported by a rerun too.
  */
 export async function importCommand(file: string, options: ImportOptions, endpoint: Endpoint, io: CliIo): Promise<void> {
-  const path = resolve(io.cwd ?? process.cwd(), file);
-  const size = await stat(path).then(
-    (s) => s.size,
-    () => {
-      throw new CliError(`cannot read ${file}`);
-    },
-  );
+  const cwd = io.cwd ?? process.cwd();
   const client = new IngestClient(endpoint, io.fetch);
+  const progressPath =
+    options.progress !== undefined ? resolve(cwd, options.progress) : file === '-' ? undefined : `${resolve(cwd, file)}.progress`;
+  const start = progressPath ? await readProgress(progressPath) : NO_PROGRESS;
+  // Opened last: nothing above can fail with the file open.
+  const input = await openInput(file, cwd, io.stdin ?? process.stdin);
+  if (start.offset > 0) io.out(`resuming ${input.name} after line ${start.lines} (${progressPath})\n`);
+
   const bar = new SingleBar({
     stream: io.progress ?? process.stderr,
     format: 'importing |{bar}| {percentage}% | {accepted} accepted, {failed} failed',
     hideCursor: true,
   });
-  if (io.progress) bar.start(size, 0, { accepted: 0, failed: 0 });
-
-  let accepted = 0;
-  const failures: { line: number; code: string; message: string }[] = [];
-  let batch: Line[] = [];
-  let batchBytes = 0;
-  let readBytes = 0;
-  const send = async () => {
-    if (batch.length === 0) return;
-    const lines = batch;
-    batch = [];
-    batchBytes = 0;
-    try {
-      const answer = await client.post(lines.map((l) => l.text).join('\n'), 'application/x-ndjson');
-      accepted += answer.accepted;
-      for (const f of answer.failed) failures.push({ line: lines[f.index]?.number ?? 0, code: f.code, message: f.message });
-    } catch (error) {
-      if (!(error instanceof CliError)) throw error;
-      for (const l of lines) failures.push({ line: l.number, code: 'request_failed', message: error.message });
-    }
-    if (io.progress) bar.update(readBytes, { accepted, failed: failures.length });
-  };
-
-  const reader = createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Number.POSITIVE_INFINITY });
-  let number = 0;
+  const showBar = io.progress !== undefined && input.size !== undefined;
+  if (showBar) bar.start(input.size ?? 0, start.offset, { accepted: 0, failed: 0 });
+  const run = new ImportRun(
+    client,
+    {
+      batch: options.batch,
+      ...(progressPath ? { progressPath } : {}),
+      signal: untilInterrupted(io),
+      sleep: io.sleep ?? ((ms) => new Promise((done) => setTimeout(done, ms))),
+      onProgress: (offset) => {
+        if (showBar) bar.update(offset, { accepted: run.accepted, failed: run.failures.length });
+      },
+    },
+    start,
+    input.name,
+  );
+  let stopped: ImportStoppedError | undefined;
   try {
-    for await (const text of reader) {
-      number++;
-      readBytes += Buffer.byteLength(text) + 1;
-      if (text.trim() === '') continue;
-      try {
-        JSON.parse(text);
-      } catch (error) {
-        failures.push({ line: number, code: 'invalid_json', message: `not valid JSON: ${(error as Error).message}` });
-        continue;
-      }
-      const bytes = Buffer.byteLength(text) + 1;
-      if (batchBytes + bytes > MAX_BATCH_BYTES) await send();
-      batch.push({ number, text });
-      batchBytes += bytes;
-      if (batch.length >= options.batch) await send();
-    }
-    await send();
+    await run.run(input.stream);
+  } catch (error) {
+    if (!(error instanceof ImportStoppedError)) throw error;
+    stopped = error;
   } finally {
-    if (io.progress) bar.stop();
+    if (showBar) bar.stop();
   }
+  report(run, input.name, io);
+  if (stopped) throw stopped;
+  const failed = run.failures.length;
+  if (failed > 0) throw new CliError(`${failed} event${failed === 1 ? '' : 's'} of ${input.name} failed`);
+}
 
-  io.out(`imported ${file}: ${accepted} accepted, ${failures.length} failed\n`);
+function report({ accepted, failures }: ImportRun, name: string, io: CliIo): void {
+  io.out(`imported ${name}: ${accepted} accepted, ${failures.length} failed\n`);
   failures.sort((a, b) => a.line - b.line);
   for (const f of failures.slice(0, SHOWN_FAILURES)) io.out(`  line ${f.line}: ${f.code}: ${f.message}\n`);
   if (failures.length > SHOWN_FAILURES) io.out(`  … and ${failures.length - SHOWN_FAILURES} more\n`);
-  if (failures.length > 0) throw new CliError(`${failures.length} event${failures.length === 1 ? '' : 's'} of ${file} failed`);
+  if (failures.some((f) => f.code === 'time_out_of_window')) {
+    io.out('  events older than the ingest skew window need a backfill: see docs/local.md, "Importing and backfilling"\n');
+  }
 }

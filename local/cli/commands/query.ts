@@ -4,7 +4,7 @@ import { CliError } from '../errors';
 import { formatEvent } from '../format-event';
 import { untilInterrupted } from '../interrupt';
 import type { CliIo } from '../io';
-import { type Endpoint, reachable } from '../target';
+import { type Endpoint, reachable, signingRegion } from '../target';
 import { parseTimeArg } from '../time-arg';
 
 export interface QueryOptions {
@@ -72,11 +72,12 @@ async function follow(options: QueryOptions, from: number, endpoint: Endpoint, i
 }
 
 function queryClient(endpoint: Endpoint, io: CliIo): TalesQuery {
+  const region = signingRegion(endpoint);
   return new TalesQuery({
     url: endpoint.base.href,
     unsigned: endpoint.local,
     signHosts: endpoint.signHosts,
-    ...(endpoint.region ? { region: endpoint.region } : {}),
+    ...(region ? { region } : {}),
     fetch: reachable(io.fetch ?? globalThis.fetch, endpoint),
   });
 }

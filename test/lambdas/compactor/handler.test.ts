@@ -34,7 +34,6 @@ async function setUp(prefix: string, now: number, graceMs = 0) {
   const config = readCompactorConfig({
     TALES_BUCKET: local.bucket,
     TALES_PREFIX: prefix,
-    TALES_SERVER_SIDE_COPY: 'false',
     TALES_GRACE_MS: String(graceMs),
   });
   const logged: unknown[] = [];
@@ -121,9 +120,6 @@ describe('compactor handler', () => {
 describe('compactor config', () => {
   it('fails if a variable is missing or invalid, naming it', () => {
     expect(() => readCompactorConfig({})).toThrow('Environment variable TALES_BUCKET is required');
-    expect(() => readCompactorConfig({ TALES_BUCKET: 'b', TALES_SERVER_SIDE_COPY: 'yes' })).toThrow(
-      'Environment variable TALES_SERVER_SIDE_COPY must be true or false (given "yes")',
-    );
     expect(() => readCompactorConfig({ TALES_BUCKET: 'b', TALES_LOOKBACK_DAYS: '0' })).toThrow(
       'Environment variable TALES_LOOKBACK_DAYS must be an integer in 1..3660 (given "0")',
     );
@@ -137,7 +133,6 @@ describe('compactor config', () => {
       closeAfterMs: 26 * 3_600_000,
       graceMs: 3_600_000,
       lookbackDays: 7,
-      serverSideCopy: true,
     });
   });
 });

@@ -12,6 +12,7 @@ describe('readQueryConfig', () => {
       retentionDays: 0,
       cacheBytes: 256 * 1024 * 1024,
       closeAfterMs: 26 * 3_600_000,
+      openDayCacheMs: 5000,
       erasers: [],
     });
   });
@@ -26,6 +27,7 @@ describe('readQueryConfig', () => {
         TALES_RETENTION_DAYS: '30',
         TALES_CACHE_MB: '0',
         TALES_CLOSE_AFTER_MS: '3600000',
+        TALES_OPEN_DAY_CACHE_MS: '0',
         TALES_ERASERS: 'arn:aws:iam::123456789012:role/Dpo, arn:aws:iam::123456789012:user/auditor',
         TALES_S3_ENDPOINT: 'http://127.0.0.1:4568',
       }),
@@ -37,6 +39,7 @@ describe('readQueryConfig', () => {
       retentionDays: 30,
       cacheBytes: 0,
       closeAfterMs: 3_600_000,
+      openDayCacheMs: 0,
       erasers: ['arn:aws:iam::123456789012:role/Dpo', 'arn:aws:iam::123456789012:user/auditor'],
       s3Endpoint: 'http://127.0.0.1:4568',
     });
@@ -52,6 +55,9 @@ describe('readQueryConfig', () => {
     );
     expect(() => readQueryConfig({ TALES_BUCKET: 'b', TALES_CACHE_MB: 'lots' })).toThrow(
       'Environment variable TALES_CACHE_MB must be an integer in 0..10240 (given "lots")',
+    );
+    expect(() => readQueryConfig({ TALES_BUCKET: 'b', TALES_OPEN_DAY_CACHE_MS: '600001' })).toThrow(
+      'Environment variable TALES_OPEN_DAY_CACHE_MS must be an integer in 0..600000 (given "600001")',
     );
   });
 });

@@ -6,7 +6,7 @@ import { functionUrlEvent, lambdaContext } from '../../../local/lambda/function-
 import { type BlockCompressor, loadZstd } from '../../../shared/codec/zstd';
 import { DAY_MS } from '../../../shared/layout/day';
 import { KeyLayout } from '../../../shared/layout/keys';
-import { createQueryContext } from '../../../shared/query/context';
+import { createQueryContext, type QueryContext } from '../../../shared/query/context';
 import { encodeCursor } from '../../../shared/query/cursor';
 import { type LocalS3, startLocalS3 } from '../../support/local-s3';
 import { seedWriter } from '../../support/seed-chunks';
@@ -27,6 +27,7 @@ describe('query Lambda handler', () => {
   const logged: Logged[] = [];
   const layout = new KeyLayout('handler/');
   let handler: ReturnType<typeof createQueryHandler>;
+  let context: QueryContext;
 
   beforeAll(async () => {
     [local, zstd] = await Promise.all([startLocalS3(), loadZstd()]);
@@ -40,7 +41,7 @@ describe('query Lambda handler', () => {
       }));
     chunkKey = (await seedWriter(target, 'shardId-000000000000', [events(0)])).keys[0] as string;
     await seedWriter(target, 'shardId-000000000001', [events(1)]);
-    const context = createQueryContext({ s3: local.s3, bucket: local.bucket, layout, zstd });
+    context = createQueryContext({ s3: local.s3, bucket: local.bucket, layout, zstd });
     handler = createQueryHandler({
       context: async () => context,
       maxSpanDays: 366,
@@ -251,7 +252,8 @@ describe('query Lambda handler', () => {
     await local.s3.send(new PutObjectCommand({ Bucket: local.bucket, Key: chunkKey, Body: damaged }));
     try {
       logged.length = 0;
-      // The damage is in a block: the cached head is still right, and the block's checksum catches it.
+      // The damage is in a block, which a warm instance may hold already: a new one reads it, and its checksum catches it.
+      context = createQueryContext({ s3: local.s3, bucket: local.bucket, layout, zstd });
       const result = await get('/events', { actors: '0', from: String(T0), to: String(NOW), limit: '1000' });
       expect(result).toEqual({
         status: 500,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CliError } from '../../../local/cli/errors';
-import { IngestClient } from '../../../local/cli/ingest-client';
+import { IngestClient, IngestRequestError } from '../../../local/cli/ingest-client';
 import { resolveEndpoints } from '../../../local/cli/target';
 
 const FUNCTION_URL = 'https://abcdefghij.lambda-url.eu-west-1.on.aws/';
@@ -57,7 +57,9 @@ describe('IngestClient', () => {
   it('needs a region to sign for a host that does not name one', () => {
     expect(
       () => new IngestClient(resolveEndpoints({ url: 'https://tales.example.com', signHost: 'tales.example.com' }, {}).ingest),
-    ).toThrow(new CliError('set --region or AWS_REGION to sign requests to tales.example.com'));
+    ).toThrow(
+      new CliError('cannot tell the region of tales.example.com, which is not a Function URL host: pass --region or set AWS_REGION'),
+    );
     expect(
       resolveEndpoints({ url: 'https://tales.example.com', signHost: 'tales.example.com' }, { AWS_REGION: 'us-west-2' }).ingest.region,
     ).toBe('us-west-2');
@@ -73,12 +75,16 @@ describe('IngestClient', () => {
   it('reports a 400 that names no events as an error', async () => {
     const { fetch } = recordingFetch(400, { error: { code: 'invalid_json', message: 'request body is not valid JSON' } });
     const posting = new IngestClient(resolveEndpoints({}, {}).ingest, fetch).post('{', 'application/json');
-    await expect(posting).rejects.toThrow(new CliError('http://127.0.0.1:7700 answered 400 invalid_json: request body is not valid JSON'));
+    await expect(posting).rejects.toThrow(
+      new IngestRequestError('http://127.0.0.1:7700 answered 400 invalid_json: request body is not valid JSON', 400),
+    );
   });
 
   it("reports an answer that is not Tales' own, such as an IAM denial", async () => {
     const { fetch } = recordingFetch(403, { Message: 'Forbidden' });
     const posting = new IngestClient(resolveEndpoints({ url: FUNCTION_URL }, {}).ingest, fetch).post('{}', 'application/json');
-    await expect(posting).rejects.toThrow(new CliError(`https://abcdefghij.lambda-url.eu-west-1.on.aws answered 403: Forbidden`));
+    await expect(posting).rejects.toThrow(
+      new IngestRequestError('https://abcdefghij.lambda-url.eu-west-1.on.aws answered 403: Forbidden', 403),
+    );
   });
 });

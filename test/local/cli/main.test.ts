@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -144,13 +144,15 @@ describe('the tales CLI against a running local stack', () => {
       out: '',
       err: `tales: cannot reach http://127.0.0.1:${closed}: ECONNREFUSED (is the local stack running? start it with npm start)\n`,
     });
-    expect((await tales(['import', 'missing.ndjson'])).err).toBe('tales: cannot read missing.ndjson\n');
+    expect((await tales(['import', 'missing.ndjson'])).err).toBe('tales: cannot read missing.ndjson: no such file (ENOENT)\n');
   });
 
   it('runs the examples of docs/local.md', async () => {
     const readme = await readFile('docs/local.md', 'utf8');
     const block = /## CLI[\s\S]*?```sh\n([\s\S]*?)```/.exec(readme)?.[1] as string;
     await writeFile(join(local.dir, 'events.ndjson'), `${JSON.stringify({ actors: [12345], text: 'imported' })}\n`);
+    // A new file under the name an earlier test imported: its progress file would refuse it.
+    await rm(join(local.dir, 'events.ndjson.progress'), { force: true });
     const lines = block.split('\n').filter((line) => line.startsWith('npx tales '));
     expect(lines).toHaveLength(7);
     for (const line of lines) {

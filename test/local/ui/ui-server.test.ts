@@ -135,7 +135,7 @@ describe('tales ui: the explorer page and its API calls forwarded', () => {
     expect(deployed).toEqual({
       code: 1,
       out: '',
-      err: 'tales: cannot tell the region of query.example.com: pass --region or set AWS_REGION\n',
+      err: 'tales: cannot tell the region of query.example.com, which is not a Function URL host: pass --region or set AWS_REGION\n',
     });
   });
 });

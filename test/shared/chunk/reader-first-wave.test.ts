@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildChunk } from '../../../shared/chunk/builder';
 import { openChunk, readEntries } from '../../../shared/chunk/reader';
 import { type ByteSource, memorySource } from '../../../shared/chunk/source';
+import { OrdinalSet } from '../../../shared/codec/ordinal-set';
 import { loadZstd } from '../../../shared/codec/zstd';
 
 const T0 = Date.UTC(2026, 6, 1);
@@ -15,7 +16,7 @@ describe('readEntries firstWave', () => {
     // The head read covers the dictionary, so every later read is a block.
     const index = await openChunk(memory, zstd, built.headSize);
     expect(index.blocks.length).toBeGreaterThan(12);
-    const all = Uint32Array.from({ length: 600 }, (_, i) => i);
+    const all = OrdinalSet.of(Uint32Array.from({ length: 600 }, (_, i) => i));
 
     async function waves(firstWave: number | undefined) {
       const reads: number[] = [];
@@ -44,6 +45,6 @@ describe('readEntries firstWave', () => {
     expect(grown.firstWaveReads).toBe(1);
     expect(wide.firstWaveReads).toBe(5);
     expect(wide.entries).toEqual(grown.entries);
-    expect(wide.entries).toEqual([...all]);
+    expect(wide.entries).toEqual([...all.values(0, 600)]);
   });
 });

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ProducerClosedError, ProducerFlushError } from '../../../shared/client/errors';
 import { type FailedRecord, TalesProducer } from '../../../shared/client/producer';
 import { EventValidationError } from '../../../shared/event/errors';
+import { startFailingKinesis } from '../../support/failing-kinesis';
 import { type LocalKinesis, startLocalKinesis } from '../../support/local-kinesis';
 import { readStream } from '../../support/read-stream';
 
@@ -104,6 +105,20 @@ describe('TalesProducer against kinesalite', () => {
     }));
 });
 
+describe("TalesProducer's own client", () => {
+  it('makes one HTTP request per attempt: the SDK does not retry under the producer', async () => {
+    const server = await startFailingKinesis();
+    try {
+      const producer = new TalesProducer({ streamName: 's', endpoint: server.endpoint, maxAttempts: 2, baseDelayMs: 0, maxDelayMs: 0 });
+      await producer.log('a', 1);
+      await expect(producer.close()).rejects.toThrow(new ProducerFlushError(1));
+      expect(server.requests()).toBe(2);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 describe('TalesProducer with Kinesis faults', () => {
   const kinesis = new KinesisClient({ region: 'us-east-1' });
   const mock = mockClient(kinesis);
@@ -136,6 +151,15 @@ describe('TalesProducer with Kinesis faults', () => {
     await expect(producer.log({ text: 'a', actors: [2 ** 32] })).rejects.toMatchObject({ code: 'actor_invalid' });
     expect(producer.buffered).toBe(0);
     expect(mock.commandCalls(PutRecordsCommand)).toHaveLength(0);
+  });
+
+  it('refuses a time in epoch seconds instead of logging it in 1970', async () => {
+    const producer = new TalesProducer({ ...fast, clock: () => NOW });
+    const seconds = NOW / 1000;
+    await expect(producer.log({ text: 'a', actors: [1], time: seconds })).rejects.toThrow(
+      new EventValidationError('time_invalid', `time ${seconds} looks like epoch seconds: times are epoch milliseconds (${NOW})`),
+    );
+    expect(await producer.log({ text: 'b', actors: [1], time: 1_000 })).toBe(true);
   });
 
   it("under 'block', log waits for room and the event keeps its place", async () => {
@@ -231,6 +255,25 @@ describe('TalesProducer with Kinesis faults', () => {
     ]);
     expect(mock.commandCalls(PutRecordsCommand)).toHaveLength(3);
     await expect(producer.close()).resolves.toBeUndefined();
+  });
+
+  it('retries a throttled record in exactly the documented 10 calls by default, the others written once in order', async () => {
+    const written: string[] = [];
+    mock.on(PutRecordsCommand).callsFake((input: PutRecordsCommandInput) => ({
+      Records: textsOf(input).map((text) => {
+        if (text === 'b') return throttled;
+        written.push(text);
+        return ok;
+      }),
+    }));
+    const producer = new TalesProducer({ ...fast, lingerMs: 60_000 });
+    const failed: FailedRecord[] = [];
+    producer.on('failed', (records) => failed.push(...records));
+    for (const text of ['a', 'b', 'c']) await producer.log(text, 1);
+    await expect(producer.flush()).rejects.toThrow(new ProducerFlushError(1));
+    expect(mock.commandCalls(PutRecordsCommand).map((c) => textsOf(c.args[0].input))).toEqual([['a', 'b', 'c'], ...Array(9).fill(['b'])]);
+    expect(written).toEqual(['a', 'c']);
+    expect(failed.map((f) => [f.event.text, f.code])).toEqual([['b', 'kinesis_throttled']]);
   });
 
   it('fails records at once when the stream rejects the call for good', async () => {

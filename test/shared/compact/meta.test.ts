@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CorruptError } from '../../../shared/codec/errors';
-import { type CompactMeta, coveredChunks, decodeCompactMeta, encodeCompactMeta } from '../../../shared/compact/meta';
+import { type CompactMeta, coveredChunks, decodeCompactMeta, encodeCompactMeta, sourceOf } from '../../../shared/compact/meta';
 
 const KEY = 'v1/2026-07-01/compact/meta.json';
 const DAY = 20_635;
@@ -20,6 +20,7 @@ const source = (writer: string, seq: number, base: number, firstBlock: number) =
 });
 
 const META: CompactMeta = {
+  version: 1,
   day: DAY,
   generation: '0123456789abcdef',
   headSize: 300,
@@ -28,6 +29,26 @@ const META: CompactMeta = {
   dataSize: 5000,
   dataEtag: '"d-1"',
   sources: [source('shardId-000000000000', 0, 0, 0), source('shardId-000000000000', 1, 10, 2), source('shardId-000000000001', 0, 20, 4)],
+  committedAt: T + 2 * 86_400_000,
+};
+
+const REENCODED: CompactMeta = {
+  version: 2,
+  day: DAY,
+  generation: '0123456789abcdef',
+  headSize: 300,
+  indexSize: 900,
+  indexEtag: '"i"',
+  dataSize: 5000,
+  dataEtag: '"d"',
+  entries: 30,
+  minTime: T + 1,
+  maxTime: T + 9,
+  writers: [
+    { writer: 'shardId-000000000000', chunks: 2 },
+    { writer: 'shardId-000000000001', chunks: 1 },
+  ],
+  sourcesEtag: '"s"',
   committedAt: T + 2 * 86_400_000,
 };
 
@@ -61,7 +82,7 @@ describe('compacted-day metadata', () => {
     ['not JSON', '{"format":', /^v1\/2026-07-01\/compact\/meta\.json: invalid compacted-day metadata: /],
     ['an array', '[]', 'invalid compacted-day metadata: metadata must be an object'],
     ['another format', storedWith((r) => (r.format = 'tales.manifest')), 'format is "tales.manifest", expected "tales.compact"'],
-    ['another version', storedWith((r) => (r.version = 2)), 'unsupported version 2'],
+    ['another version', storedWith((r) => (r.version = 3)), 'unsupported version 3'],
     ['a bad day', storedWith((r) => (r.day = '2026-02-30')), 'not a UTC day name: "2026-02-30"'],
     ['a bad generation', storedWith((r) => (r.generation = '../x')), 'invalid compaction generation "../x" (16 hex digits)'],
     ['no sources', storedWith((r) => (r.sources = [])), 'sources must be a non-empty array'],
@@ -96,6 +117,42 @@ describe('compacted-day metadata', () => {
     expect(found.startsWith(`${KEY}: invalid compacted-day metadata: `)).toBe(true);
     if (typeof message === 'string') expect(found).toContain(message);
     else expect(found).toMatch(message);
+  });
+
+  it('round-trips a re-encoded day, whose source numbers count through its writers', () => {
+    const decoded = decodeCompactMeta(encodeCompactMeta(REENCODED), KEY);
+    expect(decoded).toEqual(REENCODED);
+    expect(coveredChunks(decoded, 'shardId-000000000000')).toBe(2);
+    expect(coveredChunks(decoded, 'shardId-000000000001')).toBe(1);
+    expect(coveredChunks(decoded, 'shardId-000000000002')).toBe(0);
+    expect([0, 1, 2, 3].map((n) => sourceOf(REENCODED, n))).toEqual([
+      { writer: 'shardId-000000000000', seq: 0 },
+      { writer: 'shardId-000000000000', seq: 1 },
+      { writer: 'shardId-000000000001', seq: 0 },
+      undefined,
+    ]);
+  });
+
+  it('round-trips a day a purge emptied: its writers and sources object, no index or data object', () => {
+    const empty = { ...REENCODED, headSize: 0, indexSize: 0, indexEtag: '', dataSize: 0, dataEtag: '', entries: 0, minTime: 0, maxTime: 0 };
+    expect(decodeCompactMeta(encodeCompactMeta(empty), KEY)).toEqual(empty);
+  });
+
+  it.each([
+    ['no writers', (r: Record<string, unknown>) => (r.writers = []), 'writers must be a non-empty array'],
+    ['writers out of order', (r: Record<string, unknown>) => (r.writers = [...REENCODED.writers].reverse()), 'writer 1 is out of order'],
+    [
+      'a writer of no chunk',
+      (r: Record<string, unknown>) => (r.writers = [{ writer: 'shardId-000000000000', chunks: 0 }]),
+      'writer 0 holds no chunk',
+    ],
+    ['no entries but an index', (r: Record<string, unknown>) => (r.entries = 0), 'an empty day names objects'],
+    ['an inverted day', (r: Record<string, unknown>) => (r.minTime = (r.maxTime as number) + 1), 'the day is inverted'],
+    ['no sources ETag', (r: Record<string, unknown>) => delete r.sourcesEtag, 'sourcesEtag must be a string'],
+  ])('rejects a re-encoded day with %s', (_, change, message) => {
+    const root = JSON.parse(encodeCompactMeta(REENCODED)) as Record<string, unknown>;
+    change(root);
+    expect(rejection(JSON.stringify(root))).toBe(`${KEY}: invalid compacted-day metadata: ${message}`);
   });
 
   it('does not let a __proto__ key reach the prototype', () => {

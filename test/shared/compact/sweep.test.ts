@@ -19,7 +19,7 @@ async function compactedDay() {
   const ctx: CompactContext = { s3: store.client(), bucket: store.bucket, layout: new KeyLayout('p/'), zstd: await loadZstd() };
   const batches = [[{ time: START + 1, actors: [1], text: 'a' }], [{ time: START + 2, actors: [2], text: 'b' }]];
   const { keys } = await seedWriter(ctx, 'shardId-000000000000', batches);
-  const done = await compactDay(ctx, DAY, { now: AFTER_CLOSE, serverSideCopy: false, minPartBytes: 2048 });
+  const done = await compactDay(ctx, DAY, { now: AFTER_CLOSE, blockSize: 1024, partBytes: 2048 });
   if (done.status !== 'compacted') throw new Error(done.status);
   return { store, ctx, keys, meta: done.meta };
 }
@@ -28,7 +28,7 @@ describe('sweepCompactedChunks trusts its metadata only as far as it can check i
   it('deletes a chunk only at the ETag it was copied at: one rewritten since is kept and named', async () => {
     const { store, ctx, keys, meta } = await compactedDay();
     store.put(keys[1] as string, new Uint8Array([1, 2, 3]));
-    expect(await sweepCompactedChunks(ctx, meta, AFTER_CLOSE, 0)).toEqual({ status: 'swept', deleted: 1, kept: [keys[1]] });
+    expect(await sweepCompactedChunks(ctx, meta, AFTER_CLOSE, 0)).toEqual({ status: 'swept', deleted: 1, kept: [keys[1]], tierDeleted: 0 });
     expect(store.get(keys[0] as string)).toBeUndefined();
     expect(store.get(keys[1] as string)).toEqual(new Uint8Array([1, 2, 3]));
   });
@@ -43,6 +43,26 @@ describe('sweepCompactedChunks trusts its metadata only as far as it can check i
     expect((refusal as CorruptError).message).toContain('nothing swept');
     const missing: CompactMeta = { ...meta, generation: '0000000000000000' };
     await expect(sweepCompactedChunks(ctx, missing, AFTER_CLOSE, 0)).rejects.toThrow('the object is missing: nothing swept');
+    for (const key of keys) expect(store.get(key)).toBeDefined();
+  });
+
+  it('deletes nothing when the sources object is not the one the metadata names, or lists other chunks', async () => {
+    const { store, ctx, keys, meta } = await compactedDay();
+    const sourcesKey = ctx.layout.compactSourcesKey(DAY, meta.generation);
+    const original = store.get(sourcesKey) as Uint8Array;
+    const other = new TextEncoder().encode(new TextDecoder().decode(original).replace('"etags":["', '"etags":["x'));
+    store.put(sourcesKey, other);
+    await expect(sweepCompactedChunks(ctx, meta, AFTER_CLOSE, 0)).rejects.toThrow(
+      `${sourcesKey}: the compacted day's metadata names ${meta.sourcesEtag} but the object is`,
+    );
+    const root = JSON.parse(new TextDecoder().decode(original)) as { writers: { etags: string[] }[] };
+    root.writers[0]?.etags.pop();
+    const fewer = new TextEncoder().encode(JSON.stringify(root));
+    store.put(sourcesKey, fewer);
+    const matching = { ...meta, sourcesEtag: store.objects.get(sourcesKey)?.etag ?? '' };
+    await expect(sweepCompactedChunks(ctx, matching, AFTER_CLOSE, 0)).rejects.toThrow(
+      `${sourcesKey}: the sources object does not match the compacted day's metadata: nothing swept`,
+    );
     for (const key of keys) expect(store.get(key)).toBeDefined();
   });
 });

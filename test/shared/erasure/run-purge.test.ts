@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { ChunkIndex } from '../../../shared/chunk/chunk-index';
 import { loadZstd } from '../../../shared/codec/zstd';
 import { runCompaction } from '../../../shared/compact/run-compaction';
 import { eraseActor, readErasure } from '../../../shared/erasure/erase-actor';
+import { erasureFilter } from '../../../shared/erasure/erased-actors';
+import { readErasedSet } from '../../../shared/erasure/erased-set';
 import { ErasureKeys } from '../../../shared/erasure/keys';
 import type { RecordStore } from '../../../shared/erasure/purge-records';
 import { statusOf } from '../../../shared/erasure/record';
@@ -12,6 +13,9 @@ import { KeyLayout } from '../../../shared/layout/keys';
 import { createQueryContext } from '../../../shared/query/context';
 import { runQuery } from '../../../shared/query/run-query';
 import { mergeDay } from '../../../shared/tier/merge-day';
+import { readTierManifest } from '../../../shared/tier/read-tier';
+import { runMerger } from '../../../shared/tier/run-merger';
+import { expectNoTrace } from '../../support/erasure-scan';
 import { MemoryS3 } from '../../support/memory-s3';
 import { seedWriter } from '../../support/seed-chunks';
 
@@ -38,8 +42,8 @@ describe('purge passes', () => {
     const now = openDay + 3_600_000;
     const erasure = await eraseActor(store, { actor: 7, principal: 'arn:aws:iam::123456789012:role/Dpo', now });
     const pass = async (at: number) => {
-      await runCompaction(ctx, { now: at, serverSideCopy: false, graceMs: 0, lookbackDays: 7 });
-      return runPurge(ctx, store, { now: at, graceMs: 0 });
+      await runCompaction(ctx, { now: at, graceMs: 0, lookbackDays: 7 });
+      return runPurge(ctx, store, await readErasedSet(store), { now: at, graceMs: 0 });
     };
     expect((await pass(now)).days).toEqual([
       { day: dayName(dayNumber(T0)), purged: 1, holding: [] },
@@ -74,7 +78,7 @@ describe('purge passes', () => {
     ]);
     expect((await mergeDay(ctx, day)).status).toBe('merged');
     const closed = (day + 1) * DAY_MS + CLOSE + 1;
-    await runCompaction(ctx, { now: closed, serverSideCopy: false, graceMs: 0, lookbackDays: 7 });
+    await runCompaction(ctx, { now: closed, graceMs: 0, lookbackDays: 7 });
     await seedWriter(ctx, 'shardId-000000000000', [
       [
         { time: T0 + 3, actors: [7], text: `${MARKER} late` },
@@ -102,8 +106,8 @@ describe('purge passes', () => {
     ];
     // WHEN actor 7 is erased and a purge pass runs
     const erasure = await eraseActor(store, { actor: 7, principal: 'arn:aws:iam::123456789012:role/Dpo', now: closed });
-    const report = await runPurge(ctx, store, { now: closed + 1, graceMs: 0, records });
-    // THEN the compacted event and the late one are tombstones, the records are gone, and the erasure is purged
+    const report = await runPurge(ctx, store, await readErasedSet(store), { now: closed + 1, graceMs: 0, records });
+    // THEN the compacted event and the late one are dropped, the records are gone, and the erasure is purged
     expect(report).toEqual({
       days: [{ day: dayName(day), purged: 2, holding: [] }],
       records: [
@@ -113,10 +117,7 @@ describe('purge passes', () => {
     });
     expect(await readErasure(store, erasure.id)).toMatchObject({ days: [], purgedAt: closed + 1 });
     // AND no object holds the marker, no index names actor 7, and no merged segment or late chunk is left
-    for (const [key, object] of memory.objects) {
-      expect(Buffer.from(object.body).includes(MARKER), key).toBe(false);
-      if (key.endsWith('.tale')) expect(ChunkIndex.parse(key, object.body, zstd).directory.actorIds, key).not.toContain(7);
-    }
+    expect(await expectNoTrace(ctx, 7, [MARKER])).toMatchObject({ compacted: 1, chunks: 0, segments: 0 });
     expect([...memory.objects.keys()].filter((key) => key.includes('/tier/') || (key.includes('/w/') && key.endsWith('.tale')))).toEqual(
       [],
     );
@@ -124,5 +125,57 @@ describe('purge passes', () => {
     const fresh = createQueryContext({ s3, bucket: memory.bucket, layout, zstd });
     const texts = (await runQuery(fresh, { actors: [8], from: T0, to: T0 + DAY_MS - 1, limit: 10 })).events.map((e) => e.text);
     expect(texts).toEqual(['kept one', 'kept late']);
+  });
+
+  it('leave no trace of an erased actor in a day compacted before the erasure, a day the merger sealed, and a day open then', async () => {
+    const memory = new MemoryS3();
+    const s3 = memory.client();
+    const layout = new KeyLayout('s/');
+    const zstd = await loadZstd();
+    const ctx = { s3, bucket: memory.bucket, layout, zstd };
+    const store = { s3, bucket: memory.bucket, keys: new ErasureKeys(layout), settleMs: 0 };
+    const [compacted, sealed, open] = [0, 1, 2].map((d) => dayNumber(T0) + d) as [number, number, number];
+    const events = (day: number, tag: string) => [
+      { time: day * DAY_MS + 1, actors: [7], text: `${MARKER} ${tag} alone` },
+      { time: day * DAY_MS + 2, actors: [8, 7], text: `${MARKER} ${tag} with 8` },
+      { time: day * DAY_MS + 3, actors: [8], text: `kept ${tag}` },
+    ];
+    const writer = (w: number) => `shardId-00000000000${w}`;
+    for (const w of [0, 1]) await seedWriter(ctx, writer(w), [events(compacted, `c${w}`), events(sealed, `s${w}`), events(open, `o${w}`)]);
+    // GIVEN the first day compacted, the second closed and sealed by the merger, the third open with merged segments
+    const closed = (day: number) => (day + 1) * DAY_MS + CLOSE + 1;
+    await runCompaction(ctx, { now: closed(compacted), days: [compacted], graceMs: 0 });
+    await runMerger(ctx, { now: closed(sealed), closeAfterMs: CLOSE });
+    const tier = async (day: number) => readTierManifest(s3, memory.bucket, layout, day);
+    expect((await tier(sealed))?.manifest.sealed).toBe(true);
+    expect((await tier(open))?.manifest.segments.length).toBeGreaterThan(0);
+    // WHEN actor 7 is erased while the third day is open, and the compactor runs (compaction with the filter, then the purge)
+    const now = closed(sealed) + 1;
+    const erasure = await eraseActor(store, { actor: 7, principal: 'arn:aws:iam::123456789012:role/Dpo', now });
+    const pass = async (at: number) => {
+      const erased = await readErasedSet(store);
+      const days = await runCompaction(ctx, { now: at, graceMs: 0, lookbackDays: 7, keep: erasureFilter(erased) });
+      return { days, purge: await runPurge(ctx, store, erased, { now: at, graceMs: 0 }) };
+    };
+    const first = await pass(now);
+    expect(first.days.map(({ day, compaction }) => [day, compaction])).toEqual([
+      [dayName(compacted), 'already-compacted'],
+      [dayName(sealed), 'compacted'],
+      [dayName(open), 'not-closed'],
+    ]);
+    expect(first.purge.days).toEqual([
+      { day: dayName(compacted), purged: 4, holding: [] },
+      { day: dayName(open), purged: 0, holding: [7] },
+    ]);
+    expect(await readErasure(store, erasure.id)).toMatchObject({ days: [dayName(open)] });
+    // THEN once the open day closes and the next run compacts it, no object holds the actor's texts or id
+    const last = await pass(closed(open));
+    expect(last.purge.days).toEqual([]);
+    expect(await readErasure(store, erasure.id)).toMatchObject({ days: [], purgedAt: closed(open) });
+    expect(await expectNoTrace(ctx, 7, [MARKER])).toMatchObject({ compacted: 3, chunks: 0, segments: 0, entries: 6 });
+    // AND actor 8 keeps every event that did not name 7
+    const query = createQueryContext({ s3, bucket: memory.bucket, layout, zstd });
+    const texts = (await runQuery(query, { actors: [8], from: T0, to: T0 + 3 * DAY_MS, limit: 10 })).events.map((e) => e.text);
+    expect(texts).toEqual(['kept c0', 'kept c1', 'kept s0', 'kept s1', 'kept o0', 'kept o1']);
   });
 });

@@ -226,6 +226,18 @@ describe('validateEvent rejects', () => {
     );
   });
 
+  it('a time in epoch seconds, which the window would accept in milliseconds', () => {
+    expectRejected(
+      { actors: [1], text: 'x', time: NOW / 1000 - 60 },
+      'time_out_of_window',
+      `time ${NOW / 1000 - 60} looks like epoch seconds: times are epoch milliseconds (${NOW - 60_000})`,
+      windowed,
+    );
+    expect(
+      rejection(() => validateEvent({ actors: [1], text: 'x', time: new Date(NOW / 1000 - 60).toISOString() }, windowed)).message,
+    ).toMatch(/is outside the accepted window/);
+  });
+
   it('checks fields in order: actors before text before size before time', () => {
     expect(rejection(() => validateEvent({ actors: [], text: 5, time: 'x' }, options)).code).toBe('actors_empty');
     expect(rejection(() => validateEvent({ actors: [1], text: 5, time: 'x' }, options)).code).toBe('text_missing');

@@ -39,8 +39,21 @@ describe('parseBody', () => {
       expect(parseBody(ndjson(body), limits)).toEqual([{ text: 'a' }, [1], { text: 'b' }]);
     });
 
-    it('reads NDJSON lines as separate JSON only when the Content-Type says so', () => {
-      expect(failure(json('{"text":"a"}\n{"text":"b"}'))).toMatchObject({ status: 400, code: 'invalid_json' });
+    it('reads NDJSON lines as separate JSON only when the Content-Type says so, and names that type', () => {
+      const named = {
+        status: 400,
+        code: 'invalid_json',
+        message:
+          'request body is not valid JSON: it holds one JSON event per line (NDJSON); send it with Content-Type: application/x-ndjson',
+      };
+      expect(failure(json('{"text":"a"}\n{"text":"b"}'))).toEqual(named);
+      expect(failure({ ...json('  {"text":"a"}\r\n\n{"text":"b"}\n'), contentType: 'application/json' })).toEqual(named);
+      expect(failure(json('{"text":"a"} {"text":"b"}'))).toMatchObject({
+        message: expect.stringMatching(/^request body is not valid JSON: Unexpected/),
+      });
+      expect(failure(json('[1]\n{"text":"b"}'))).toMatchObject({
+        message: expect.stringMatching(/^request body is not valid JSON: Unexpected/),
+      });
     });
 
     it('decodes a base64 body (a Function URL does so for non-text content types)', () => {

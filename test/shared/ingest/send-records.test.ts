@@ -95,6 +95,18 @@ describe('sendRecords', () => {
     expect(calls().map((c) => c.length)).toEqual([3, 1, 1, 1]);
   });
 
+  it('retries a throttled partial failure in exactly the documented 8 calls by default, keeping order', async () => {
+    mock.on(PutRecordsCommand).callsFake((input: PutRecordsCommandInput) => ({
+      Records: (input.Records ?? []).map((r) => (decoder.decode(r.Data).includes('event 1') ? throttled : ok(0))),
+    }));
+    const failed = await sendRecords(kinesis, 's', pending(3), { deadline: 1e12, ...fakeTime().options });
+    expect(failed).toEqual([{ index: 1, code: 'kinesis_throttled', message: 'the stream is over its throughput; retry later' }]);
+    expect(calls().map((c) => c.map((t) => JSON.parse(t).text))).toEqual([
+      ['event 0', 'event 1', 'event 2'],
+      ...Array(7).fill(['event 1']),
+    ]);
+  });
+
   it('stops at the deadline and reports every record not yet written', async () => {
     mock.on(PutRecordsCommand).resolves({ Records: [throttled, ok(1), throttled] });
     const time = fakeTime(1_000);

@@ -93,7 +93,8 @@ describe('faults while querying', () => {
       .onAnyCommand()
       .rejects(new S3ServiceException({ name: 'SlowDown', $fault: 'server', $metadata: {}, message: 'Please reduce your request rate.' }));
     const layout = new KeyLayout('x/');
-    const ctx = createQueryContext({ s3, bucket: 'b', layout, zstd: store.zstd });
+    // An open day: its list runs beside the metadata reads, and its error goes up first.
+    const ctx = createQueryContext({ s3, bucket: 'b', layout, zstd: store.zstd, now: () => Date.UTC(2026, 6, 1, 12) });
     await expect(runQuery(ctx, QUERY)).rejects.toThrow(`reading x/v1/2026-07-01/w/ failed: Please reduce your request rate.`);
     mock.restore();
   });

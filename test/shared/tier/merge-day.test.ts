@@ -2,12 +2,13 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type BlockCompressor, loadZstd } from '../../../shared/codec/zstd';
 import type { TalesEvent } from '../../../shared/event/types';
-import { dayNumber } from '../../../shared/layout/day';
+import { dayName, dayNumber } from '../../../shared/layout/day';
 import { KeyLayout } from '../../../shared/layout/keys';
 import { createQueryContext } from '../../../shared/query/context';
 import { runQuery } from '../../../shared/query/run-query';
 import { mergeDay } from '../../../shared/tier/merge-day';
 import { readTierManifest } from '../../../shared/tier/read-tier';
+import { runMerger } from '../../../shared/tier/run-merger';
 import { MemoryS3 } from '../../support/memory-s3';
 import { expectedEvents } from '../../support/query-oracle';
 import { HOUR, queryAll, queryPage, T0, workloadArbitraries } from '../../support/query-workload';
@@ -71,7 +72,16 @@ describe('merged index segments', () => {
         }
         await mergeAll(2);
         const everything = { actors: [1], from: T0, to: T0 + 3 * 24 * HOUR, limit: 5 };
-        expect(await queryAll(context(), everything)).toEqual(expectedEvents(stored, everything).map((e) => e.event));
+        const expected = expectedEvents(stored, everything).map((e) => e.event);
+        expect(await queryAll(context(), everything)).toEqual(expected);
+        // The days close and are sealed: the same answers, a cursor issued before the seal still valid, no list read.
+        const first = await queryPage(warm, everything);
+        for (const day of DAYS) expect((await mergeDay(target, day, { seal: true })).status).not.toBe('conflict');
+        const rest = first.next ? await queryAll(warm, everything, first.next) : [];
+        expect([...first.events, ...rest]).toEqual(expected);
+        expect(await queryAll(context(), everything)).toEqual(expected);
+        const sealed = await runQuery(context(), { ...everything, to: T0 + 3 * 24 * HOUR - 1, limit: 1000 });
+        expect(sealed.stats.toJSON()).toMatchObject({ lists: 0, manifests: 0 });
       }),
       { numRuns: 12 },
     );
@@ -106,6 +116,73 @@ describe('merged index segments', () => {
     expect(result.events.map((e) => e.text)).toEqual(['batch 4', 'not merged yet']);
     // The segment's head, then the one chunk the merger has not covered; blocks of the two matching chunks only.
     expect(result.stats.toJSON()).toMatchObject({ tierManifests: 1, manifests: 1, heads: 2, bitmaps: 0, blocks: 2 });
+  });
+
+  it('seals a closed day into one segment (inline postings up to 16), which a query reads with no list and no writer manifest', async () => {
+    const { target, context } = setUp();
+    const day = DAYS[0] as number;
+    const batches = Array.from({ length: 5 }, (_, i) => [{ time: T0 + i * HOUR, actors: [i === 3 ? 9 : 1], text: `batch ${i}` }]);
+    await seedWriter(target, 'shardId-000000000000', batches.slice(0, 3));
+    await mergeDay(target, day, { fanIn: 2 });
+    await seedWriter(target, 'shardId-000000000001', batches.slice(3));
+    const outcome = await mergeDay(target, day, { fanIn: 2, seal: true });
+    if (outcome.status !== 'merged') throw new Error(outcome.status);
+    expect(outcome.manifest.sealed).toBe(true);
+    expect(outcome.manifest.segments.map((segment) => segment.sources.length)).toEqual([5]);
+    expect((await mergeDay(target, day, { seal: true })).status).toBe('unchanged');
+    const result = await runQuery(context(), { actors: [1], from: T0, to: T0 + 24 * HOUR - 1, limit: 10 });
+    expect(result.events.map((e) => e.text)).toEqual(['batch 0', 'batch 1', 'batch 2', 'batch 4']);
+    expect(result.stats.toJSON()).toMatchObject({ lists: 0, manifests: 0, tierManifests: 1, compactMetas: 1, heads: 1, bitmaps: 0 });
+    // Its actor summary answers for an absent actor, alone or in an AND: no head is opened.
+    for (const actors of [[42], [1, 42]]) {
+      const absent = await runQuery(context(), { actors, from: T0, to: T0 + 24 * HOUR - 1, limit: 10 });
+      expect(absent.events).toEqual([]);
+      expect(absent.stats.toJSON()).toMatchObject({ lists: 0, manifests: 0, tierManifests: 1, heads: 0, daysSkipped: 1 });
+    }
+  });
+
+  it('runMerger seals the day that closed last, once, and only folds the days still open', async () => {
+    const { target } = setUp();
+    const day = DAYS[0] as number;
+    await seedWriter(target, 'shardId-000000000000', [[{ time: T0 + HOUR, actors: [1], text: 'a' }]]);
+    await seedWriter(target, 'shardId-000000000000', [[{ time: T0 + 2 * HOUR, actors: [1], text: 'b' }]]);
+    const endOfDay = (day + 1) * 24 * HOUR;
+    const open = await runMerger(target, { now: endOfDay + HOUR, closeAfterMs: 2 * HOUR });
+    expect(open.find((report) => report.day === dayName(day))).toEqual({
+      day: dayName(day),
+      status: 'merged',
+      chunks: 2,
+      segments: 1,
+      deleted: 0,
+    });
+    expect((await readTierManifest(target.s3, target.bucket, target.layout, day))?.manifest.sealed).toBeUndefined();
+    const closed = await runMerger(target, { now: endOfDay + 3 * HOUR, closeAfterMs: 2 * HOUR });
+    expect(closed[0]).toEqual({ day: dayName(day), status: 'merged', chunks: 0, segments: 1, deleted: 0 });
+    expect((await readTierManifest(target.s3, target.bucket, target.layout, day))?.manifest.sealed).toBe(true);
+    const again = await runMerger(target, { now: endOfDay + 4 * HOUR, closeAfterMs: 2 * HOUR });
+    expect(again[0]).toEqual({ day: dayName(day), status: 'unchanged' });
+  });
+
+  it('a seal retires the segments it folds, and a later run deletes them once their grace is over, keeping the day sealed', async () => {
+    const { store, target } = setUp();
+    const day = DAYS[0] as number;
+    await seedWriter(target, 'shardId-000000000000', [[{ time: T0 + HOUR, actors: [1], text: 'a' }]]);
+    expect((await mergeDay(target, day, { now: 1 })).status).toBe('merged');
+    await seedWriter(target, 'shardId-000000000000', [[{ time: T0 + 2 * HOUR, actors: [2], text: 'b' }]]);
+    expect((await mergeDay(target, day, { now: 2 })).status).toBe('merged');
+    const before = (await readTierManifest(target.s3, target.bucket, target.layout, day))?.manifest;
+    expect(before?.segments).toHaveLength(2);
+    const sealed = await mergeDay(target, day, { now: 3, seal: true, graceMs: 10 });
+    if (sealed.status !== 'merged') throw new Error(`seal ${sealed.status}`);
+    expect(sealed.manifest.segments).toHaveLength(1);
+    expect(sealed.manifest.retired?.map((old) => old.id).sort()).toEqual(before?.segments.map((segment) => segment.id).sort());
+    expect((await mergeDay(target, day, { now: 12, graceMs: 10 })).status).toBe('unchanged');
+    const swept = await mergeDay(target, day, { now: 13, graceMs: 10 });
+    if (swept.status !== 'merged') throw new Error(`sweep ${swept.status}`);
+    expect(swept.deleted).toBe(2);
+    expect(swept.manifest).toMatchObject({ sealed: true, actors: sealed.manifest.actors });
+    expect(swept.manifest.retired).toBeUndefined();
+    for (const segment of before?.segments ?? []) expect(store.get(target.layout.segmentKey(day, segment.id))).toBeUndefined();
   });
 
   it('lets only one of two concurrent mergers commit (conditional PUT of the tier manifest)', async () => {
