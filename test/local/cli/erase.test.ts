@@ -1,18 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../../../local/cli/main';
 import { dayName, dayNumber } from '../../../shared/layout/day';
-import { runCaptured } from '../../support/cli-io';
-import { useTestStack, waitUntil } from '../../support/local-stack';
+import { talesAgainst, useTestStack, waitUntil } from '../../support/local-stack';
 
 describe('tales erase against a running local stack', () => {
   const local = useTestStack();
   const now = Date.now();
-  const tales = (args: string[]) =>
-    runCaptured((io) => runCli(args, io), {
-      env: { TALES_URL: local.stack.url, TALES_DATA_DIR: local.dir },
-      now: () => now,
-      cwd: local.dir,
-    });
+  const tales = talesAgainst(local, now);
 
   it('erases an actor: its events, those shared with others too, are gone from queries when the command returns', async () => {
     expect((await tales(['log', 'Alice joined', '-a', '701', '-t', String(now - 3000)])).code).toBe(0);

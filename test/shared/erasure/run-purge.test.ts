@@ -23,14 +23,25 @@ const T0 = Date.UTC(2026, 6, 1);
 const CLOSE = 26 * 3_600_000;
 const MARKER = 'SECRET-OF-7';
 
+/** A MemoryS3 with the data below `prefix` and the erasure records beside it (erase returns at once). */
+async function memoryStore(prefix: string) {
+  const memory = new MemoryS3();
+  const s3 = memory.client();
+  const layout = new KeyLayout(prefix);
+  const zstd = await loadZstd();
+  return {
+    memory,
+    s3,
+    layout,
+    zstd,
+    ctx: { s3, bucket: memory.bucket, layout, zstd },
+    store: { s3, bucket: memory.bucket, keys: new ErasureKeys(layout), settleMs: 0 },
+  };
+}
+
 describe('purge passes', () => {
   it('purge a closed day at the next pass, an open day once it closes, and record the progress for the audit', async () => {
-    const memory = new MemoryS3();
-    const s3 = memory.client();
-    const layout = new KeyLayout('p/');
-    const zstd = await loadZstd();
-    const ctx = { s3, bucket: memory.bucket, layout, zstd };
-    const store = { s3, bucket: memory.bucket, keys: new ErasureKeys(layout) };
+    const { memory, ctx, store } = await memoryStore('p/');
     const openDay = T0 + 3 * DAY_MS;
     await seedWriter(ctx, 'shardId-000000000000', [
       [
@@ -64,12 +75,7 @@ describe('purge passes', () => {
   });
 
   it('leave no byte of an erased actor anywhere under the prefix: merged segments, a late chunk, rejected records and failed batches included', async () => {
-    const memory = new MemoryS3();
-    const s3 = memory.client();
-    const layout = new KeyLayout('q/');
-    const zstd = await loadZstd();
-    const ctx = { s3, bucket: memory.bucket, layout, zstd };
-    const store = { s3, bucket: memory.bucket, keys: new ErasureKeys(layout) };
+    const { memory, s3, layout, zstd, ctx, store } = await memoryStore('q/');
     const day = dayNumber(T0);
     // GIVEN a day merged into segments while open, then compacted, then given a late chunk
     await seedWriter(ctx, 'shardId-000000000000', [
@@ -128,12 +134,7 @@ describe('purge passes', () => {
   });
 
   it('leave no trace of an erased actor in a day compacted before the erasure, a day the merger sealed, and a day open then', async () => {
-    const memory = new MemoryS3();
-    const s3 = memory.client();
-    const layout = new KeyLayout('s/');
-    const zstd = await loadZstd();
-    const ctx = { s3, bucket: memory.bucket, layout, zstd };
-    const store = { s3, bucket: memory.bucket, keys: new ErasureKeys(layout), settleMs: 0 };
+    const { memory, s3, layout, zstd, ctx, store } = await memoryStore('s/');
     const [compacted, sealed, open] = [0, 1, 2].map((d) => dayNumber(T0) + d) as [number, number, number];
     const events = (day: number, tag: string) => [
       { time: day * DAY_MS + 1, actors: [7], text: `${MARKER} ${tag} alone` },
