@@ -51,13 +51,16 @@ async function deleteTier(ctx: CompactContext, day: number): Promise<number> {
   return (await deleteAtEtags(ctx.s3, ctx.bucket, listed, "a compacted day's tier")).deleted;
 }
 
-/** A re-encoded day's source chunks, from its sources object, which must be the one its metadata names and hold as many chunks. */
+/**
+ * A re-encoded day's source chunks, from its sources object, which must be the one its metadata names and
+ * hold as many chunks (else a CorruptError, before the sweep deletes or a purge rewrites anything).
+ */
 export async function reencodedSources(ctx: CompactContext, meta: ReencodedDayMeta) {
   const key = ctx.layout.compactSourcesKey(meta.day, meta.generation);
   const stored = await getStoredText(ctx.s3, ctx.bucket, key);
   if (stored?.etag !== meta.sourcesEtag) {
     throw new CorruptError(
-      `the compacted day's metadata names ${meta.sourcesEtag} but the object is ${stored?.etag ?? 'missing'}: nothing swept`,
+      `the compacted day's metadata names ${meta.sourcesEtag} but the object is ${stored?.etag ?? 'missing'}`,
       key,
     );
   }
@@ -65,7 +68,7 @@ export async function reencodedSources(ctx: CompactContext, meta: ReencodedDayMe
   const same =
     writers.length === meta.writers.length &&
     writers.every((entry, i) => entry.writer === meta.writers[i]?.writer && entry.etags.length === meta.writers[i]?.chunks);
-  if (!same) throw new CorruptError("the sources object does not match the compacted day's metadata: nothing swept", key);
+  if (!same) throw new CorruptError("the sources object does not match the compacted day's metadata", key);
   return writers.flatMap(({ writer, etags }) => etags.map((etag, seq) => ({ writer, seq, etag })));
 }
 
