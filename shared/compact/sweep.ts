@@ -59,10 +59,7 @@ export async function reencodedSources(ctx: CompactContext, meta: ReencodedDayMe
   const key = ctx.layout.compactSourcesKey(meta.day, meta.generation);
   const stored = await getStoredText(ctx.s3, ctx.bucket, key);
   if (stored?.etag !== meta.sourcesEtag) {
-    throw new CorruptError(
-      `the compacted day's metadata names ${meta.sourcesEtag} but the object is ${stored?.etag ?? 'missing'}`,
-      key,
-    );
+    throw new CorruptError(`the compacted day's metadata names ${meta.sourcesEtag} but the object is ${stored?.etag ?? 'missing'}`, key);
   }
   const { writers } = decodeDaySources(stored.text, key);
   const same =

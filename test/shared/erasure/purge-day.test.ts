@@ -12,6 +12,7 @@ import type { TalesEvent } from '../../../shared/event/types';
 import { DAY_MS, dayNumber } from '../../../shared/layout/day';
 import { KeyLayout } from '../../../shared/layout/keys';
 import { createQueryContext, type QueryContext } from '../../../shared/query/context';
+import { runCounts } from '../../../shared/query/counts';
 import { expectNoTrace } from '../../support/erasure-scan';
 import { faultyS3, InjectedFault } from '../../support/faulty-s3';
 import { MemoryS3 } from '../../support/memory-s3';
@@ -159,6 +160,7 @@ describe('purgeCompactedDay', () => {
     // Besides the replaced generation, the compacted writer chunks.
     expect(await sweep(ctx)).toEqual({ status: 'swept', deleted: 3 });
     for (const q of QUERIES) expect(await queryAll(ctx, q)).toEqual([]);
+    expect((await runCounts(ctx, { actors: [ERASED], from: T0, to: T0 + DAY_MS - 1, buckets: 2 })).counts).toEqual([0, 0]);
     expect(await expectNoTrace(ctx, ERASED, [MARKER])).toMatchObject({ compacted: 0, chunks: 0 });
     // A batch written after that is read beside the empty day, then folded into it by the next purge.
     await day.add(1, [
