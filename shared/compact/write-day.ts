@@ -38,10 +38,10 @@ export type WrittenDay =
 
 /**
  * Re-encodes `input` into the day's objects of `generation` (data, index, sources; see docs/format.md,
- * Compacted day) and commits them by writing the metadata, on the condition that it is still
- * the one this run replaces (none for a compaction), so a concurrent compaction or purge is never lost. A day whose
- * every event the filter drops is committed empty: its metadata and sources object, no index or data
- * object (queries read nothing of it; the sweep still deletes its chunks). On a failure before the
+ * Compacted day) and commits them by writing the metadata, on the condition that it is still the one
+ * this run replaces (none for a compaction), so a concurrent compaction or purge is never lost. A day
+ * whose every event the filter drops is committed empty: its metadata and sources object, no index or
+ * data object (queries read nothing of it; the sweep still deletes its chunks). On a failure before the
  * commit, what this run wrote is removed; a lost race leaves it for the generations sweep (the objects
  * may be the winner's, when both wrote the same generation).
  */
