@@ -238,6 +238,11 @@ describe('TalesLog functions', () => {
         TALES_BUCKET: { Ref: bucketId },
         TALES_PREFIX: '',
         NODE_OPTIONS: '--enable-source-maps',
+        ...(fn === 'queryFunction' ? { TALES_ERASERS: '' } : {}),
+        // The erasure purge cleans the failure destination too.
+        ...(fn === 'compactorFunction'
+          ? { TALES_FAILURE_BUCKET: { Ref: logicalIdOf(standard.stack, standard.log.failedBatchesBucket) } }
+          : {}),
       });
       expect(environmentOf(custom, fn)).toMatchObject({ TALES_PREFIX: 'tales/' });
     },
@@ -256,6 +261,11 @@ describe('TalesLog functions', () => {
     const resources = standard.template.toJSON().Resources;
     expect(resources[logicalIdOf(standard.stack, standard.log.consumerFunction)].Properties.ReservedConcurrentExecutions).toBe(10);
     expect(resources[logicalIdOf(standard.stack, standard.log.queryFunction)].Properties.ReservedConcurrentExecutions).toBeUndefined();
+  });
+
+  it('fails if more than one compactor can run at once (a purge deletes what an overlapping run has not committed)', () => {
+    const resources = standard.template.toJSON().Resources;
+    expect(resources[logicalIdOf(standard.stack, standard.log.compactorFunction)].Properties.ReservedConcurrentExecutions).toBe(1);
   });
 
   it('fails if consumerReservedConcurrency and queryReservedConcurrency are not applied', () => {
