@@ -6,6 +6,7 @@ import { compareSequenceNumbers, isSequenceNumber } from './sequence-number';
 
 export const MANIFEST_FORMAT = 'tales.manifest';
 export const MANIFEST_VERSION = 1;
+export const MANIFEST_CONTENT_TYPE = 'application/json';
 
 /** One chunk of a writer-day, as its manifest records it. */
 export interface ChunkRecord {
@@ -61,11 +62,14 @@ export function nextSequence(manifest: Manifest | undefined): number {
   return manifest?.chunks.length ?? 0;
 }
 
-/** The manifest with one more chunk; the chunk must carry the next sequence and a watermark not below the last. */
+/**
+ * The manifest with one more chunk; the chunk must carry the next sequence and a watermark not below
+ * the last. Only the new chunk is checked (the others were when they were added or decoded), so an
+ * append costs the same at the end of a day as at its start.
+ */
 export function appendChunk(manifest: Manifest, chunk: ChunkRecord): Manifest {
-  const next = { ...manifest, chunks: [...manifest.chunks, chunk] };
-  checkChunks(next);
-  return next;
+  checkChunk(manifest.day, chunk, manifest.chunks.length, manifest.chunks[manifest.chunks.length - 1]);
+  return { ...manifest, chunks: [...manifest.chunks, chunk] };
 }
 
 export function encodeManifest(manifest: Manifest): string {
@@ -119,23 +123,27 @@ function parseChunk(value: unknown, i: number): ChunkRecord {
   };
 }
 
-function checkChunks(manifest: Manifest): void {
-  const dayStart = manifest.day * DAY_MS;
+/** Checks every chunk of a decoded manifest: sequences, times within the day, sizes, watermarks. */
+export function checkChunks(manifest: Manifest): void {
   manifest.chunks.forEach((chunk, i) => {
-    if (chunk.seq !== i) throw new Error(`chunk ${i} has sequence ${chunk.seq}; sequences must count up from 0`);
-    if (chunk.entries < 1) throw new Error(`chunk ${i} has no entries`);
-    if (chunk.minTime < dayStart || chunk.maxTime >= dayStart + DAY_MS || chunk.minTime > chunk.maxTime) {
-      throw new Error(`chunk ${i} times ${chunk.minTime}..${chunk.maxTime} are not within ${dayName(manifest.day)}`);
-    }
-    if (!(chunk.headSize <= chunk.indexSize && chunk.indexSize < chunk.size)) {
-      throw new Error(`chunk ${i} sizes are inconsistent (head ${chunk.headSize}, index ${chunk.indexSize}, object ${chunk.size})`);
-    }
-    if (chunk.first !== undefined && compareSequenceNumbers(chunk.first, chunk.watermark) > 0) {
-      throw new Error(`chunk ${i} first ${chunk.first} is above its watermark`);
-    }
-    const previous = manifest.chunks[i - 1];
-    if (previous && compareSequenceNumbers(chunk.watermark, previous.watermark) < 0) {
-      throw new Error(`chunk ${i} watermark goes backwards`);
-    }
+    checkChunk(manifest.day, chunk, i, manifest.chunks[i - 1]);
   });
+}
+
+function checkChunk(day: number, chunk: ChunkRecord, i: number, previous: ChunkRecord | undefined): void {
+  const dayStart = day * DAY_MS;
+  if (chunk.seq !== i) throw new Error(`chunk ${i} has sequence ${chunk.seq}; sequences must count up from 0`);
+  if (chunk.entries < 1) throw new Error(`chunk ${i} has no entries`);
+  if (chunk.minTime < dayStart || chunk.maxTime >= dayStart + DAY_MS || chunk.minTime > chunk.maxTime) {
+    throw new Error(`chunk ${i} times ${chunk.minTime}..${chunk.maxTime} are not within ${dayName(day)}`);
+  }
+  if (!(chunk.headSize <= chunk.indexSize && chunk.indexSize < chunk.size)) {
+    throw new Error(`chunk ${i} sizes are inconsistent (head ${chunk.headSize}, index ${chunk.indexSize}, object ${chunk.size})`);
+  }
+  if (chunk.first !== undefined && compareSequenceNumbers(chunk.first, chunk.watermark) > 0) {
+    throw new Error(`chunk ${i} first ${chunk.first} is above its watermark`);
+  }
+  if (previous && compareSequenceNumbers(chunk.watermark, previous.watermark) < 0) {
+    throw new Error(`chunk ${i} watermark goes backwards`);
+  }
 }
