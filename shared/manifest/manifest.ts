@@ -1,12 +1,6 @@
 import type { BuiltChunk } from '../chunk/builder';
-import { decodeStoredJson, jsonInt, jsonObject, jsonString } from '../codec/json-fields';
-import { DAY_MS, dayName, parseDayName } from '../layout/day';
-import { checkWriter } from '../layout/keys';
-import { compareSequenceNumbers, isSequenceNumber } from './sequence-number';
-
-export const MANIFEST_FORMAT = 'tales.manifest';
-export const MANIFEST_VERSION = 1;
-export const MANIFEST_CONTENT_TYPE = 'application/json';
+import { DAY_MS, dayName } from '../layout/day';
+import { compareSequenceNumbers } from './sequence-number';
 
 /** One chunk of a writer-day, as its manifest records it. */
 export interface ChunkRecord {
@@ -70,57 +64,6 @@ export function nextSequence(manifest: Manifest | undefined): number {
 export function appendChunk(manifest: Manifest, chunk: ChunkRecord): Manifest {
   checkChunk(manifest.day, chunk, manifest.chunks.length, manifest.chunks[manifest.chunks.length - 1]);
   return { ...manifest, chunks: [...manifest.chunks, chunk] };
-}
-
-export function encodeManifest(manifest: Manifest): string {
-  return JSON.stringify({
-    format: MANIFEST_FORMAT,
-    version: MANIFEST_VERSION,
-    writer: manifest.writer,
-    day: dayName(manifest.day),
-    chunks: manifest.chunks,
-  });
-}
-
-/** Parses and validates a stored manifest; any fault is a CorruptError naming `key`. */
-export function decodeManifest(text: string, key: string): Manifest {
-  return decodeStoredJson(text, key, 'manifest', parse);
-}
-
-function parse(value: unknown): Manifest {
-  const root = jsonObject(value, 'manifest');
-  if (root.format !== MANIFEST_FORMAT) throw new Error(`format is ${JSON.stringify(root.format)}, expected "${MANIFEST_FORMAT}"`);
-  if (root.version !== MANIFEST_VERSION) throw new Error(`unsupported version ${JSON.stringify(root.version)}`);
-  if (typeof root.writer !== 'string') throw new Error('writer must be a string');
-  if (typeof root.day !== 'string') throw new Error('day must be a string');
-  if (!Array.isArray(root.chunks)) throw new Error('chunks must be an array');
-  const manifest: Manifest = {
-    writer: checkWriter(root.writer),
-    day: parseDayName(root.day),
-    chunks: root.chunks.map((chunk, i) => parseChunk(chunk, i)),
-  };
-  checkChunks(manifest);
-  return manifest;
-}
-
-function parseChunk(value: unknown, i: number): ChunkRecord {
-  const chunk = jsonObject(value, `chunk ${i}`);
-  const int = (name: string) => jsonInt(chunk, name, `chunk ${i} `);
-  const etag = jsonString(chunk, 'etag', `chunk ${i} `);
-  if (!isSequenceNumber(chunk.watermark)) throw new Error(`chunk ${i} watermark must be a Kinesis sequence number`);
-  if (chunk.first !== undefined && !isSequenceNumber(chunk.first)) throw new Error(`chunk ${i} first must be a Kinesis sequence number`);
-  return {
-    seq: int('seq'),
-    entries: int('entries'),
-    minTime: int('minTime'),
-    maxTime: int('maxTime'),
-    headSize: int('headSize'),
-    indexSize: int('indexSize'),
-    size: int('size'),
-    etag,
-    watermark: chunk.watermark,
-    ...(chunk.first !== undefined ? { first: chunk.first } : {}),
-  };
 }
 
 /** Checks every chunk of a decoded manifest: sequences, times within the day, sizes, watermarks. */

@@ -1,5 +1,5 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
-import { MANIFEST_CONTENT_TYPE } from '../manifest/manifest';
+import { MANIFEST_CONTENT_TYPE } from '../manifest/manifest-codec';
 import type { BatchStats } from './batch-stats';
 import { WriterConflictError } from './errors';
 import type { WriterContext } from './types';
@@ -65,7 +65,7 @@ export async function putManifest(
   context: WriterContext,
   stats: BatchStats,
   key: string,
-  body: Uint8Array | string,
+  body: Uint8Array,
   readEtag: string | undefined,
 ): Promise<string | undefined> {
   const condition = readEtag === undefined ? ({ IfNoneMatch: '*' } as const) : { IfMatch: readEtag };

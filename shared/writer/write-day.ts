@@ -1,5 +1,6 @@
 import { buildChunk } from '../chunk/builder';
-import { appendChunk, chunkRecordOf, encodeManifest, nextSequence, watermarkOf } from '../manifest/manifest';
+import { appendChunk, chunkRecordOf, nextSequence, watermarkOf } from '../manifest/manifest';
+import { encodeManifest } from '../manifest/manifest-codec';
 import { type ManifestVersion, readManifestVersion } from '../manifest/read-manifest';
 import { compareSequenceNumbers } from '../manifest/sequence-number';
 import type { BatchStats } from './batch-stats';
