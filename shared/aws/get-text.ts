@@ -3,9 +3,9 @@ import { CorruptError } from '../codec/errors';
 import type { ReadCounter } from './s3-source';
 
 /**
- * Largest manifest or compacted-day metadata object read, in bytes (docs/format.md). A binary manifest
- * row is about 50 bytes (a JSON one about 250), so this holds a writer-day of over 250,000 chunks; past
- * it the object is refused before it is read into memory.
+ * Largest manifest or compacted-day metadata object read, in bytes (docs/format.md). A manifest row is
+ * about 50 bytes in the binary form and 250 in the JSON one, so this holds a writer-day of over 250,000
+ * chunks in either; past it the object is refused before it is read into memory.
  */
 export const MAX_TEXT_OBJECT_BYTES = 64 * 1024 * 1024;
 
@@ -39,7 +39,9 @@ export async function getStoredText(
   maxBytes = MAX_TEXT_OBJECT_BYTES,
 ): Promise<StoredText | undefined> {
   const stored = await getStoredBytes(s3, bucket, key, counter, maxBytes);
-  return stored && { text: Buffer.from(stored.bytes).toString('utf8'), etag: stored.etag };
+  return (
+    stored && { text: Buffer.from(stored.bytes.buffer, stored.bytes.byteOffset, stored.bytes.length).toString('utf8'), etag: stored.etag }
+  );
 }
 
 /** A small object's bytes and the ETag they were read at. */

@@ -58,8 +58,8 @@ export function nextSequence(manifest: Manifest | undefined): number {
 
 /**
  * The manifest with one more chunk; the chunk must carry the next sequence and a watermark not below
- * the last. Only the new chunk is checked (the others were when they were added or decoded), so an
- * append costs the same at the end of a day as at its start.
+ * the last. Only the new chunk is checked (the others were when they were added or decoded): a batch
+ * late in a day of small batches does not check the day's thousands of chunks again.
  */
 export function appendChunk(manifest: Manifest, chunk: ChunkRecord): Manifest {
   checkChunk(manifest.day, chunk, manifest.chunks.length, manifest.chunks[manifest.chunks.length - 1]);
