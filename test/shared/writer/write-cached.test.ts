@@ -153,6 +153,47 @@ describe('a consumer with a manifest cache', () => {
     expect(await storedTexts(memory)).toEqual(events(8).map((e) => e.text));
   });
 
+  it.each(['request', 'response'] as const)(
+    'stores each record once when any S3 call of a warm batch loses its %s, retried on the same instance or another',
+    async (lost) => {
+      // A warm batch makes two calls: the chunk PUT and the manifest PUT.
+      for (let call = 1; call <= 2; call++) {
+        for (const retryOn of ['same', 'other'] as const) {
+          // GIVEN a warm instance whose next batch's `call`-th S3 call fails (after S3 applied it, for a lost response)
+          const memory = new MemoryS3();
+          const a = instance(memory);
+          await writeBatch(a, records(0, 4));
+          let calls = 0;
+          let armed = true;
+          a.s3.middlewareStack.add(
+            (next) => async (args) => {
+              const failing = armed && ++calls === call;
+              if (failing && lost === 'request') throw new Error('request lost');
+              const output = await next(args);
+              if (failing) throw new Error('response lost');
+              return output;
+            },
+            { step: 'initialize', name: 'fault' },
+          );
+          const failed = await writeBatch(a, records(4, 4));
+          armed = false;
+          expect(calls, `call ${call}`).toBe(call);
+          expect(failed.retryFrom, `call ${call}`).toBe(String(FIRST + 4n));
+
+          // WHEN Lambda retries the batch, then delivers the next one, on either instance
+          const b = retryOn === 'same' ? a : instance(memory);
+          const retried = await writeBatch(b, records(4, 4));
+          const next = await writeBatch(b, records(8, 4));
+
+          // THEN every record is stored once
+          expect(retried.failures, `call ${call}, retried on the ${retryOn}`).toEqual([]);
+          expect(next.failures).toEqual([]);
+          expect(await storedTexts(memory)).toEqual(events(12).map((e) => e.text));
+        }
+      }
+    },
+  );
+
   it('stores each record once whichever instances, warm or cold, the shard’s batches and their redeliveries go to', async () => {
     const delivery = fc.record({ size: fc.integer({ min: 1, max: 6 }), to: fc.integer({ min: 0, max: 2 }), again: fc.boolean() });
     await fc.assert(
