@@ -18,6 +18,7 @@ const sections: Record<string, () => Promise<Section>> = {
   zstd: async () => (await import('./zstd')).benchZstd,
   scale: async () => (await import('./scale')).benchScale,
   freshness: async () => (await import('./freshness')).benchFreshness,
+  erasure: async () => (await import('./erasure')).benchErasure,
 };
 
 async function main(): Promise<void> {

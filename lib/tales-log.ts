@@ -1,4 +1,4 @@
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Lazy, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -60,6 +60,8 @@ export class TalesLog extends Construct {
   readonly alarms: cloudwatch.Alarm[] = [];
 
   private readonly props: ResolvedTalesLogProps;
+  /** Principal ARNs grantErase named: the query Lambda's TALES_ERASERS. */
+  private readonly erasers: string[] = [];
 
   constructor(scope: Construct, id: string, props: TalesLogProps = {}) {
     super(scope, id);
@@ -96,6 +98,20 @@ export class TalesLog extends Construct {
    */
   grantQuery(grantee: iam.IGrantable): iam.Grant {
     return this.queryFunction.grantInvokeUrl(grantee);
+  }
+
+  /**
+   * Lets `grantee` erase actors (`DELETE /actors/{id}`) and read erasures (`GET /erasures/{id}`) on the query
+   * Function URL, besides querying. IAM cannot tell one route of a Function URL from another, so the grant
+   * is also the principal's ARN in the query Lambda's TALES_ERASERS, checked against the signer that the
+   * URL reports: a caller with grantQuery alone gets a 403. `grantee` must be an IAM role or user.
+   */
+  grantErase(grantee: iam.IGrantable): iam.Grant {
+    const principal = grantee.grantPrincipal;
+    const arn = principal instanceof iam.User ? principal.userArn : 'roleArn' in principal ? (principal as iam.IRole).roleArn : undefined;
+    if (arn === undefined) throw new TypeError(`grantErase needs an IAM role or user (given ${principal.toString()})`);
+    this.erasers.push(arn);
+    return this.grantQuery(grantee);
   }
 
   /** Lets `grantee` call the ingest Function URL (both invoke actions, as `grantQuery`). */
@@ -258,6 +274,10 @@ export class TalesLog extends Construct {
       ...(this.props.queryReservedConcurrency !== undefined ? { reservedConcurrentExecutions: this.props.queryReservedConcurrency } : {}),
     });
     this.grantReadData(fn);
+    // The erasure records: read by every query (the erased set), written by DELETE /actors/{id}.
+    this.grantObjects(fn, ['s3:GetObject', 's3:PutObject'], ['erasures/*']);
+    this.grantList(fn, 'erasures/*');
+    fn.addEnvironment('TALES_ERASERS', Lazy.string({ produce: () => this.erasers.join(',') }));
     return fn;
   }
 
@@ -275,8 +295,9 @@ export class TalesLog extends Construct {
     // It writes only a day's compact/ folder (multipart, so it may abort its own uploads), and deletes only
     // writer chunks (`*.tale` below w/): never a manifest, which the consumer continues from.
     this.grantObjects(fn, ['s3:PutObject', 's3:AbortMultipartUpload'], [`${LAYOUT_VERSION}/*/compact/*`]);
-    // It also deletes the objects of a compaction that failed before its commit, and once a day is compacted
-    // its merged segments and their manifest (tier/), which queries of a compacted day no longer read.
+    // It also deletes the objects of a compaction that failed before its commit, once a day is compacted its
+    // merged segments and their manifest (tier/), which queries of a compacted day no longer read, and a
+    // purged day's replaced generation (compact/ objects that still hold erased events).
     this.grantObjects(
       fn,
       ['s3:DeleteObject'],
@@ -288,12 +309,40 @@ export class TalesLog extends Construct {
         `${LAYOUT_VERSION}/*/tier/*`,
       ],
     );
+    // The purge after each run reads the erased set and settles the erasure records, and rewrites the
+    // rejected/ objects and failed batches holding records of an erased actor.
+    this.grantObjects(fn, ['s3:GetObject', 's3:PutObject'], ['erasures/*', 'rejected/*']);
+    this.grantList(fn, 'erasures/*');
+    this.grantList(fn, 'rejected/*');
+    this.grantFailurePurge(fn);
     new events.Rule(this, 'CompactionSchedule', {
       description: 'Runs the Tales compactor over the closed days of its lookback window',
       schedule: this.props.compactionSchedule,
       targets: [new LambdaFunction(fn, { retryAttempts: 2 })],
     });
     return fn;
+  }
+
+  /**
+   * The purge's access to the failure destination, which keeps versions: it reads every version below
+   * aws/lambda/, rewrites a batch without an erased actor's records (or deletes it), and deletes each
+   * version that held one.
+   */
+  private grantFailurePurge(fn: lambda.Function): void {
+    const bucket = this.failedBatchesBucket;
+    fn.addEnvironment('TALES_FAILURE_BUCKET', bucket.bucketName);
+    iam.Grant.addToPrincipal({
+      grantee: fn,
+      actions: ['s3:GetObject', 's3:GetObjectVersion', 's3:PutObject', 's3:DeleteObject', 's3:DeleteObjectVersion'],
+      resourceArns: [bucket.arnForObjects('aws/lambda/*')],
+    });
+    iam.Grant.addToPrincipal({ grantee: fn, actions: ['s3:ListBucket', 's3:ListBucketVersions'], resourceArns: [bucket.bucketArn] });
+    const failedBatchesId = Stack.of(this).resolve((bucket.node.defaultChild as s3.CfnBucket).logicalId);
+    Validations.of(fn.role as iam.IRole).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${failedBatchesId}.Arn>/aws/lambda/*]`,
+      reason:
+        'The erasure purge reads and rewrites failed batches named at run time below aws/lambda/ of the failure destination, a bucket that holds nothing else.',
+    });
   }
 
   private createMerger(): lambda.Function {

@@ -98,6 +98,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       TALES_S3_ENDPOINT: s3.endpoint,
       TALES_KINESIS_ENDPOINT: kinesisServer.endpoint,
       TALES_OPEN_DAY_CACHE_MS: String(options.openDayCacheMs),
+      // No IAM locally: whoever reaches the loopback port may erase, as they may query.
+      TALES_ERASERS: '*',
     };
     const zstd = loadZstd();
     const consumer = localConsumer(env, options.logLevel, zstd);

@@ -1,5 +1,5 @@
 import { type BucketSettings, readBucketSettings, readCloseAfterMs } from '../../shared/config/bucket-settings';
-import { type Env, optionalInt } from '../../shared/config/env';
+import { type Env, optionalInt, optionalString } from '../../shared/config/env';
 import { DEFAULT_CACHE_BYTES, DEFAULT_DAY_TTL_MS } from '../../shared/query/context';
 
 const MB = 1024 * 1024;
@@ -18,6 +18,8 @@ export interface QueryConfig extends BucketSettings {
    * (TALES_OPEN_DAY_CACHE_MS): a chunk written meanwhile waits up to this long to be seen.
    */
   readonly openDayCacheMs: number;
+  /** IAM role and user ARNs that may erase (TALES_ERASERS, comma-separated; set by TalesLog.grantErase). */
+  readonly erasers: readonly string[];
 }
 
 /** The query Lambda's settings, read once at cold start; a bad variable fails it with the variable's name. */
@@ -29,5 +31,9 @@ export function readQueryConfig(env: Env): QueryConfig {
     cacheBytes: optionalInt(env, 'TALES_CACHE_MB', DEFAULT_CACHE_BYTES / MB, 0, 10_240) * MB,
     closeAfterMs: readCloseAfterMs(env),
     openDayCacheMs: optionalInt(env, 'TALES_OPEN_DAY_CACHE_MS', DEFAULT_DAY_TTL_MS.open, 0, DEFAULT_DAY_TTL_MS.closed),
+    erasers: optionalString(env, 'TALES_ERASERS', '')
+      .split(',')
+      .map((arn) => arn.trim())
+      .filter((arn) => arn !== ''),
   };
 }

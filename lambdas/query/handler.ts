@@ -11,6 +11,7 @@ import { QueryInputError, StoreReadError } from '../../shared/query/errors';
 import { parseQueryRequest } from '../../shared/query/request';
 import { retentionHorizon } from '../../shared/query/retention';
 import { runQuery } from '../../shared/query/run-query';
+import { type ErasureDeps, handleErasure, isErasurePath } from './erasure-routes';
 
 export interface QueryLogger {
   info(message: string, attributes: Record<string, unknown>): void;
@@ -24,6 +25,8 @@ export interface QueryHandlerDeps {
   /** Days the bucket keeps objects (its lifecycle expiry); queries are clamped to the days still whole. 0: kept forever. @default 0 */
   readonly retentionDays?: number;
   readonly logger: QueryLogger;
+  /** Erasure routes, and the erased actors whose events every query and count hides. */
+  readonly erasure: ErasureDeps;
   /** @default Date.now */
   readonly clock?: () => number;
 }
@@ -39,14 +42,16 @@ export const DEADLINE_MARGIN_MS = 5000;
 
 /**
  * The Function URL handler: `GET /events` (a page of a query), `GET /events/counts` (matches per time
- * bucket) and `GET /health`; other paths are
+ * bucket), `GET /health`, and the erasure routes (erasure-routes.ts); a query or count never shows an
+ * event naming an erased actor. Other paths are
  * 404, other methods 405. Bad input is a 400 with a code and message; anything else is a 500
  * "internal error", logged with the S3 key at fault. A corrupt chunk fails the whole request.
  */
-export function createQueryHandler({ context, maxSpanDays, retentionDays = 0, logger, clock = Date.now }: QueryHandlerDeps) {
+export function createQueryHandler({ context, maxSpanDays, retentionDays = 0, logger, erasure, clock = Date.now }: QueryHandlerDeps) {
   return middy<APIGatewayProxyEventV2, HttpResponse>().handler(async (event, lambda) => {
     const { method } = event.requestContext.http;
     const path = event.rawPath;
+    if (isErasurePath(path)) return handleErasure(event, erasure, clock(), logger);
     if (!ROUTES.includes(path)) return errorResponse(new HttpError(404, 'not_found', `no route ${method} ${path}`));
     if (method !== 'GET') return methodNotAllowed(method, path, 'GET');
     if (path === '/health') return jsonResponse(200, { ok: true });
@@ -54,7 +59,8 @@ export function createQueryHandler({ context, maxSpanDays, retentionDays = 0, lo
     try {
       if (path === '/events/counts') {
         const request = parseCountsRequest(event.queryStringParameters ?? {}, { now: started, maxSpanDays });
-        const { stats, blocksFromIndex, blocksDecoded, ...answer } = await runCounts(await context(), request);
+        const [ctx, hidden] = await Promise.all([context(), erasure.erased.hidden()]);
+        const { stats, blocksFromIndex, blocksDecoded, ...answer } = await runCounts(ctx, request, undefined, hidden);
         logger.info('counts', {
           actors: request.actors,
           from: answer.from,
@@ -71,8 +77,11 @@ export function createQueryHandler({ context, maxSpanDays, retentionDays = 0, lo
       }
       const request = parseQueryRequest(event.queryStringParameters ?? {}, { now: started, maxSpanDays });
       const deadline = started + lambda.getRemainingTimeInMillis() - DEADLINE_MARGIN_MS;
-      const result = await runQuery(await context(), request, undefined, {
+      const ctx = await context();
+      // The erased set is revalidated (at most one HEAD) beside the page's first reads.
+      const result = await runQuery(ctx, request, undefined, {
         expired: () => clock() >= deadline,
+        hidden: erasure.erased.hidden(),
         ...(retentionDays > 0 ? { horizon: retentionHorizon(started, retentionDays) } : {}),
       });
       const next = result.resumeAfter ? encodeCursor(request, result.resumeAfter) : undefined;

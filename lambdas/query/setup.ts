@@ -5,6 +5,7 @@ import type { Env } from '../../shared/config/env';
 import { createQueryContext, DEFAULT_DAY_TTL_MS, type QueryContext } from '../../shared/query/context';
 import type { HandlerSetup, SetupOptions } from '../setup';
 import { readQueryConfig } from './config';
+import { createErasureDeps } from './erasure-routes';
 import { createQueryHandler } from './handler';
 
 /** The query handler wired from an environment: the Lambda's process.env, or a local stack's. */
@@ -31,6 +32,7 @@ export function setupQuery(env: Env, { logLevel, zstd }: SetupOptions = {}): Han
     maxSpanDays: config.maxSpanDays,
     retentionDays: config.retentionDays,
     logger: new Logger({ serviceName: 'tales-query', ...(logLevel ? { logLevel } : {}) }),
+    erasure: createErasureDeps(s3, config.bucket, config.layout, config.erasers),
   });
   return { handler, destroy: () => s3.destroy() };
 }

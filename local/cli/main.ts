@@ -4,6 +4,7 @@ import { MAX_ACTORS_PER_EVENT } from '../../shared/event/limits';
 import { LOCAL_DEFAULTS } from '../config';
 import { collectActor, portArg, positiveInt } from './actor-arg';
 import { compactCommand } from './commands/compact';
+import { eraseCommand } from './commands/erase';
 import { importCommand } from './commands/import';
 import { logCommand } from './commands/log';
 import { queryCommand } from './commands/query';
@@ -47,6 +48,19 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .option('-c, --contains <text>', 'only events whose text holds this (any case)')
     .option('--follow', 'keep printing events as they become visible, until Ctrl-C (polls every 1 s, up to 30 s when idle)')
     .action((options) => queryCommand(options, endpoints().query, io));
+
+  program
+    .command('erase')
+    .description('erase an actor: every event naming it is hidden at once and purged from storage later (needs the erase grant)')
+    .option('-a, --actor <id>', 'the actor to erase', collectActor)
+    .option('--status <erasure-id>', "report an erasure's progress instead")
+    .option('--json', 'print the erasure as JSON')
+    .action((options: { actor?: number[]; status?: string; json?: boolean }) => {
+      if ((options.actor === undefined) === (options.status === undefined))
+        throw new CliError('erase needs exactly one of --actor ID or --status ERASURE-ID');
+      if ((options.actor?.length ?? 0) > 1) throw new CliError('erase takes one --actor at a time');
+      return eraseCommand(options, endpoints().query, io);
+    });
 
   program
     .command('ui')

@@ -13,9 +13,15 @@ const ALLOWED: Record<string, Record<string, Route>> = {
   '/explorer.css': { GET: 'page' },
 };
 
+/** Routes with an id in the path (erasures): the query handler answers them, and their 405s. */
+const ID_ROUTES: readonly [RegExp, Record<string, Route>][] = [
+  [/^\/actors\/[^/]*$/, { DELETE: 'query' }],
+  [/^\/erasures\/[^/]*$/, { GET: 'query' }],
+];
+
 /** The handler for `method path`, or the 404/405 answer. */
 export function routeOf(method: string, path: string): Route | HttpResponse {
-  const methods = Object.hasOwn(ALLOWED, path) ? ALLOWED[path] : undefined;
+  const methods = Object.hasOwn(ALLOWED, path) ? ALLOWED[path] : ID_ROUTES.find(([pattern]) => pattern.test(path))?.[1];
   if (!methods) return errorResponse(new HttpError(404, 'not_found', `no route ${method} ${path}`));
   const route = Object.hasOwn(methods, method) ? methods[method] : undefined;
   if (route) return route;

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
-import type { CompactorEvent } from '../../lambdas/compactor/handler';
+import type { CompactorEvent, CompactorResult } from '../../lambdas/compactor/handler';
 import { setupCompactor } from '../../lambdas/compactor/setup';
 import { setupConsumer } from '../../lambdas/consumer/setup';
 import { setupIngest } from '../../lambdas/ingest/setup';
@@ -7,7 +7,6 @@ import { setupMerger } from '../../lambdas/merger/setup';
 import { setupQuery } from '../../lambdas/query/setup';
 import type { HandlerSetup } from '../../lambdas/setup';
 import type { BlockCompressor } from '../../shared/codec/zstd';
-import type { DayReport } from '../../shared/compact/run-compaction';
 import type { Env } from '../../shared/config/env';
 import type { HttpResponse } from '../../shared/http/response';
 import type { MergeReport } from '../../shared/tier/run-merger';
@@ -63,7 +62,7 @@ export function localCompactor(
   env: Env,
   logLevel: LogLevel,
   zstd?: Promise<BlockCompressor>,
-): LocalHandler<CompactorEvent, { days: DayReport[] }> {
+): LocalHandler<CompactorEvent, CompactorResult> {
   return local(setupCompactor(env, { logLevel, ...(zstd ? { zstd } : {}) }));
 }
 

@@ -46,7 +46,7 @@ export class FunctionUrl {
 
   /** Sends a request to `url` (below `events`) and reads its answer as text. */
   async request(
-    method: 'GET' | 'POST',
+    method: 'GET' | 'POST' | 'DELETE',
     url: URL,
     headers: Record<string, string>,
     body?: string,

@@ -2,6 +2,8 @@ export { EventValidationError } from '../event/errors';
 export { MAX_ACTOR_ID, MAX_ACTORS_PER_EVENT, MAX_FRAME_BYTES } from '../event/limits';
 export type { TalesEvent } from '../event/types';
 export type { IngestFailure } from '../ingest/types';
+export type { Erasure } from './erasures';
+export { TalesErasures } from './erasures';
 export {
   ProducerClosedError,
   ProducerFlushError,

@@ -8,7 +8,7 @@ import { withKey } from '../codec/errors';
 import type { BlockCompressor } from '../codec/zstd';
 import { checkChunk } from '../manifest/check-chunk';
 import type { StoredChunk } from '../manifest/stored-chunks';
-import { MinHeap } from '../util/heap';
+import { type DayStream, mergeStreams } from './merge-streams';
 import { getRange } from './read-source';
 
 /** A source chunk whose head is read: what the merge needs before it reads the chunk's blocks. */
@@ -53,15 +53,6 @@ async function* sourceEvents(zstd: BlockCompressor, source: OpenSource, region: 
   }
 }
 
-interface Cursor {
-  readonly source: OpenSource;
-  /** The source's first time until it is started, then its current entry's. */
-  time: number;
-  ordinal: number;
-  events?: AsyncGenerator<OriginEvent>;
-  current?: OriginEvent;
-}
-
 export interface DayMergeOptions {
   /** Source chunks whose blocks are read ahead of the merge, beyond those it is reading. @default 8 */
   readonly readAhead?: number;
@@ -73,17 +64,29 @@ export interface DayMergeOptions {
  * when the merge reaches its first time (plus `readAhead` sources next in time order), and dropped once
  * it is done, so memory holds the sources that overlap in time, not the day.
  */
-export async function* mergeDayEvents(
+export function mergeDayEvents(
   s3: S3Client,
   bucket: string,
   zstd: BlockCompressor,
   sources: readonly OpenSource[],
   options: DayMergeOptions = {},
 ): AsyncGenerator<OriginEvent> {
+  return mergeStreams(sourceStreams(s3, bucket, zstd, sources, options));
+}
+
+/** Each source as a stream of the day merge, its blocks region read when it starts or `readAhead` sources ahead of it. */
+export function sourceStreams(
+  s3: S3Client,
+  bucket: string,
+  zstd: BlockCompressor,
+  sources: readonly OpenSource[],
+  options: DayMergeOptions = {},
+): DayStream[] {
   const readAhead = options.readAhead ?? 8;
   const byStart = [...sources].sort((a, b) => a.index.minTime - b.index.minTime || a.number - b.number);
   const regions = new Map<number, Promise<Uint8Array>>();
   let fetched = 0;
+  let started = 0;
   const region = (source: OpenSource) => {
     const { chunk } = source;
     return getRange(s3, bucket, chunk.key, chunk.record.etag, chunk.record.indexSize, chunk.record.size - chunk.record.indexSize);
@@ -91,29 +94,20 @@ export async function* mergeDayEvents(
   const fetchUpTo = (count: number) => {
     for (; fetched < Math.min(count, byStart.length); fetched++) {
       const source = byStart[fetched] as OpenSource;
-      const started = region(source);
-      started.catch(() => undefined);
-      regions.set(source.number, started);
+      const reading = region(source);
+      reading.catch(() => undefined);
+      regions.set(source.number, reading);
     }
   };
-  const heap = new MinHeap<Cursor>((a, b) => a.time - b.time || a.source.number - b.source.number || a.ordinal - b.ordinal);
-  for (const source of sources) heap.push({ source, time: source.index.minTime, ordinal: -1 });
-  let started = 0;
-  for (let top = heap.pop(); top; top = heap.pop()) {
-    if (!top.events) {
+  return sources.map((source) => ({
+    minTime: source.index.minTime,
+    firstSource: source.number,
+    start: () => {
       started++;
       fetchUpTo(started + readAhead);
-      const bytes = regions.get(top.source.number) ?? region(top.source);
-      regions.delete(top.source.number);
-      top.events = sourceEvents(zstd, top.source, bytes);
-    } else if (top.current) {
-      yield top.current;
-    }
-    const next = await top.events.next();
-    if (next.done) continue;
-    top.current = next.value;
-    top.time = next.value.time;
-    top.ordinal = next.value.ordinal;
-    heap.push(top);
-  }
+      const bytes = regions.get(source.number) ?? region(source);
+      regions.delete(source.number);
+      return sourceEvents(zstd, source, bytes);
+    },
+  }));
 }

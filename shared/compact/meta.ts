@@ -47,7 +47,10 @@ export interface DayWriter {
   readonly chunks: number;
 }
 
-/** A re-encoded day (format 2): one time-ordered index and data object; entries keep their source's (writer, seq, ordinal). */
+/**
+ * A re-encoded day (format 2): one time-ordered index and data object; entries keep their source's
+ * (writer, seq, ordinal). With 0 entries (a purge erased them all), the day has neither object.
+ */
 export interface ReencodedDayMeta extends CommittedDay {
   readonly version: 2;
   readonly entries: number;
@@ -123,7 +126,9 @@ function parseReencoded(root: Record<string, unknown>, committed: CommittedDay):
     writers,
     sourcesEtag: jsonString(root, 'sourcesEtag'),
   };
-  if (meta.entries < 1 || meta.minTime > meta.maxTime) throw new Error('the day is empty or inverted');
+  if (meta.minTime > meta.maxTime) throw new Error('the day is inverted');
+  // Every event erased: the day holds none, and has no index or data object.
+  if (meta.entries === 0 && meta.headSize + meta.indexSize + meta.dataSize > 0) throw new Error('an empty day names objects');
   return meta;
 }
 

@@ -26,8 +26,17 @@ export async function readSourceIndex(
   zstd: BlockCompressor,
   source: { day: number; writer: string; key: string; record: ChunkRecord },
 ): Promise<SourceIndex> {
+  const bytes = await getRange(s3, bucket, source.key, source.record.etag, 0, source.record.indexSize);
+  return decodeSourceIndex(bytes, zstd, source);
+}
+
+/** A chunk's index section, decoded whole: what readSourceIndex reads, or a chunk built in memory (a purge). */
+export async function decodeSourceIndex(
+  bytes: Uint8Array,
+  zstd: BlockCompressor,
+  source: { day: number; writer: string; key: string; record: ChunkRecord },
+): Promise<SourceIndex> {
   const { key, record } = source;
-  const bytes = await getRange(s3, bucket, key, record.etag, 0, record.indexSize);
   const index = ChunkIndex.parse(key, bytes, zstd);
   checkChunk(index, key, record, source.day);
   return { ...source, index, ...(await indexContents(key, bytes, index)) };

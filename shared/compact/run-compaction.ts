@@ -17,6 +17,8 @@ export interface DayReport {
   readonly sweep: SweepOutcome['status'] | 'not-compacted';
   readonly sources?: number;
   readonly entries?: number;
+  /** Events the filter (the erased actors) dropped. */
+  readonly dropped?: number;
   /** Bytes the re-encoded day stores: index + data objects. */
   readonly storedBytes?: number;
   /** Why the day failed; the other days of the run go on. */
@@ -54,6 +56,7 @@ async function compactAndSweep(ctx: CompactContext, run: CompactionRun, day: num
         ...report,
         sources: outcome.stats.sources,
         entries: outcome.stats.entries,
+        dropped: outcome.stats.dropped,
         storedBytes: outcome.stats.indexBytes + outcome.stats.dataBytes,
       }
     : report;

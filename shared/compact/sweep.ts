@@ -30,8 +30,11 @@ export type SweepOutcome =
  */
 export async function sweepCompactedChunks(ctx: CompactContext, meta: CompactMeta, now: number, graceMs: number): Promise<SweepOutcome> {
   if (meta.committedAt + graceMs > now) return { status: 'in-grace' };
-  await checkStored(ctx, ctx.layout.compactIndexKey(meta.day, meta.generation), meta.indexEtag);
-  await checkStored(ctx, ctx.layout.compactDataKey(meta.day, meta.generation), meta.dataEtag);
+  // A day whose every event was erased has no index or data object to check.
+  if (meta.version === 1 || meta.entries > 0) {
+    await checkStored(ctx, ctx.layout.compactIndexKey(meta.day, meta.generation), meta.indexEtag);
+    await checkStored(ctx, ctx.layout.compactDataKey(meta.day, meta.generation), meta.dataEtag);
+  }
   const sources = meta.version === 1 ? meta.sources : await reencodedSources(ctx, meta);
   const chunks = sources.map(({ writer, seq, etag }) => ({ Key: ctx.layout.chunkKey(meta.day, writer, seq), ETag: etag }));
   const { deleted, kept } = await deleteAtEtags(ctx.s3, ctx.bucket, chunks, 'compacted chunks');
@@ -48,21 +51,21 @@ async function deleteTier(ctx: CompactContext, day: number): Promise<number> {
   return (await deleteAtEtags(ctx.s3, ctx.bucket, listed, "a compacted day's tier")).deleted;
 }
 
-/** A re-encoded day's source chunks, from its sources object, which must be the one its metadata names and hold as many chunks. */
-async function reencodedSources(ctx: CompactContext, meta: ReencodedDayMeta) {
+/**
+ * A re-encoded day's source chunks, from its sources object, which must be the one its metadata names and
+ * hold as many chunks (else a CorruptError, before the sweep deletes or a purge rewrites anything).
+ */
+export async function reencodedSources(ctx: CompactContext, meta: ReencodedDayMeta) {
   const key = ctx.layout.compactSourcesKey(meta.day, meta.generation);
   const stored = await getStoredText(ctx.s3, ctx.bucket, key);
   if (stored?.etag !== meta.sourcesEtag) {
-    throw new CorruptError(
-      `the compacted day's metadata names ${meta.sourcesEtag} but the object is ${stored?.etag ?? 'missing'}: nothing swept`,
-      key,
-    );
+    throw new CorruptError(`the compacted day's metadata names ${meta.sourcesEtag} but the object is ${stored?.etag ?? 'missing'}`, key);
   }
   const { writers } = decodeDaySources(stored.text, key);
   const same =
     writers.length === meta.writers.length &&
     writers.every((entry, i) => entry.writer === meta.writers[i]?.writer && entry.etags.length === meta.writers[i]?.chunks);
-  if (!same) throw new CorruptError("the sources object does not match the compacted day's metadata: nothing swept", key);
+  if (!same) throw new CorruptError("the sources object does not match the compacted day's metadata", key);
   return writers.flatMap(({ writer, etags }) => etags.map((etag, seq) => ({ writer, seq, etag })));
 }
 

@@ -74,10 +74,16 @@ export class KeyLayout {
   }
 
   rejectedKey(day: number, writer: string, sequence: string): string {
-    return `${this.prefix}rejected/${dayName(day)}/${checkWriter(writer)}/${sequence}.ndjson`;
+    return `${this.rejectedPrefix()}${dayName(day)}/${checkWriter(writer)}/${sequence}.ndjson`;
+  }
+
+  /** Every rejected object, below which `rejectedKey` names them by day. */
+  rejectedPrefix(): string {
+    return `${this.prefix}rejected/`;
   }
 
   /** Local mode's stand-in for Lambda's S3 on-failure destination (which has a bucket of its own in AWS). */
+
   failedBatchesPrefix(): string {
     return `${this.prefix}failed-batches/`;
   }

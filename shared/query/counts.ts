@@ -9,6 +9,7 @@ import { chunkMatches } from './chunk-matches';
 import type { QueryContext } from './context';
 import type { CountsRequest } from './counts-request';
 import { type ChunkRef, daySources } from './day-sources';
+import { type HiddenEvents, NOTHING_HIDDEN } from './hidden';
 import { QueryStats } from './stats';
 import { textMatcher } from './text-filter';
 
@@ -30,9 +31,15 @@ export interface CountsResult {
  * Counts the events naming every actor (and holding `contains`) in each bucket, from the index as far
  * as it can: a block lying wholly inside the range and inside one bucket adds its number of AND
  * ordinals without being read. Only blocks straddling a bucket edge or a bound are read and decoded;
- * with `contains` every matching block is, since only the text can tell.
+ * with `contains` every matching block is, since only the text can tell. A chunk whose index names a
+ * `hidden` actor (erased, not yet purged) has its matching blocks read, to leave the hidden events out.
  */
-export async function runCounts(ctx: QueryContext, request: CountsRequest, counter?: ReadCounter): Promise<CountsResult> {
+export async function runCounts(
+  ctx: QueryContext,
+  request: CountsRequest,
+  counter?: ReadCounter,
+  hidden: HiddenEvents = NOTHING_HIDDEN,
+): Promise<CountsResult> {
   const stats = new QueryStats(counter);
   const lo = Math.min(request.from, request.to);
   const hi = Math.max(request.from, request.to);
@@ -43,7 +50,7 @@ export async function runCounts(ctx: QueryContext, request: CountsRequest, count
     .flat()
     .filter(({ record }) => record.maxTime >= lo && record.minTime <= hi);
   const tally = { blocksFromIndex: 0, blocksDecoded: 0 };
-  await mapLimit(refs, ctx.concurrency, (ref) => countChunk(ctx, ref, request, grid, tally, stats));
+  await mapLimit(refs, ctx.concurrency, (ref) => countChunk(ctx, ref, request, hidden, grid, tally, stats));
   return { from: lo, to: hi, width: grid.width, counts: grid.counts, ...tally, stats };
 }
 
@@ -51,12 +58,13 @@ async function countChunk(
   ctx: QueryContext,
   ref: ChunkRef,
   request: CountsRequest,
+  hidden: HiddenEvents,
   grid: BucketGrid,
   tally: { blocksFromIndex: number; blocksDecoded: number },
   stats: QueryStats,
 ): Promise<void> {
   const { index, source, ordinals, blocksAt } = await chunkMatches(ctx, ref, request.actors, stats);
-  const whole = request.contains === undefined;
+  const whole = request.contains === undefined && !hidden.touches(index);
   const toRead: number[] = [];
   for (const { block, count } of matchingBlocks(index, ordinals)) {
     const entry = index.blocks[block] as BlockEntry;
@@ -84,5 +92,5 @@ async function countChunk(
     // Every block here is needed: read them in waves of a bounded size (64 blocks of tens of KiB).
     firstWave: 64,
   });
-  for await (const entry of entries) if (holds(entry.text)) grid.add(grid.bucketOf(entry.time), 1);
+  for await (const entry of entries) if (holds(entry.text) && !hidden.hides(entry.actors)) grid.add(grid.bucketOf(entry.time), 1);
 }

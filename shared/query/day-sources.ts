@@ -92,14 +92,15 @@ function coversTier(meta: CompactMeta, tier: TierManifest): boolean {
 
 /**
  * The compacted day as chunks in its index and data objects: a re-encoded day is one, whose entries
- * carry their source's (writer, seq, ordinal) and whose `writer` is '' (it spans them all); a day of
- * format 1 is one per source, each over its range of day ordinals.
+ * carry their source's (writer, seq, ordinal) and whose `writer` is '' (it spans them all), or none when
+ * a purge erased every event; a day of format 1 is one per source, each over its range of day ordinals.
  */
 function compactedChunks(ctx: QueryContext, meta: CompactMeta): ChunkRef[] {
   const key = ctx.layout.compactIndexKey(meta.day, meta.generation);
   const index = { headSize: meta.headSize, indexSize: meta.indexSize, size: meta.indexSize + meta.dataSize, etag: meta.indexEtag };
   if (meta.version === 2) {
     const { entries, minTime, maxTime } = meta;
+    if (entries === 0) return [];
     const record = mergedRecord({ seq: 0, entries, minTime, maxTime }, index);
     return [{ day: meta.day, writer: '', key, record, compacted: { meta, base: 0 } }];
   }

@@ -2,6 +2,7 @@ import type { ReadCounter } from '../aws/s3-source';
 import type { TalesEvent } from '../event/types';
 import { BoundedDayWalk } from './bounded-walk';
 import type { QueryContext } from './context';
+import { awaitedLater, type HiddenEvents } from './hidden';
 import { MAX_PAGE_BYTES } from './limits';
 import { mergeChunks } from './merge';
 import type { Position } from './order';
@@ -32,6 +33,11 @@ export interface PageBounds {
   readonly expired?: () => boolean;
   /** Earliest time served: older data may be expiring (bucket retention). @default 0 */
   readonly horizon?: number;
+  /**
+   * Events the page never returns (erased actors'), passed over as the text filter passes over its
+   * misses. Awaited at the first hit, so that reading them runs beside the page's first reads. @default none
+   */
+  readonly hidden?: Promise<HiddenEvents>;
 }
 
 /**
@@ -47,6 +53,8 @@ export async function runQuery(
   bounds: PageBounds = {},
 ): Promise<QueryResult> {
   const { maxBytes = MAX_PAGE_BYTES, expired = () => false, horizon = 0 } = bounds;
+  const pendingHidden = awaitedLater(bounds.hidden);
+  let hidden: HiddenEvents | undefined;
   const stats = new QueryStats(counter);
   const descending = request.from > request.to;
   const after = request.after;
@@ -68,8 +76,9 @@ export async function runQuery(
   let resume: Position | undefined;
   try {
     for await (const hit of mergeChunks(ctx, walk, window, stats)) {
+      hidden ??= await pendingHidden;
       // The text filter applies after the actor AND: the merge reads every matching event's block.
-      if (!holds(hit.event.text)) {
+      if (!holds(hit.event.text) || hidden.hides(hit.event.actors)) {
         resume = hit.position;
         if (expired()) {
           cutShort = 'time';
@@ -91,6 +100,8 @@ export async function runQuery(
   } finally {
     await walk.close();
   }
+  // A page without hits still fails when the hidden events could not be read.
+  await pendingHidden;
   const events = page.map((hit) => hit.event);
   if (more && resume) return { events, resumeAfter: resume, ...(cutShort ? { cutShort } : {}), stats };
   const done = walk.doneUntil();

@@ -2,6 +2,7 @@ import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { ChunkIndex } from '../chunk/chunk-index';
 import type { BlockCompressor } from '../codec/zstd';
 import { writerChunks } from '../compact/compact-day';
+import { readCompactMeta } from '../compact/read-meta';
 import { getRange, indexContents, readSourceIndex } from '../compact/read-source';
 import type { KeyLayout } from '../layout/keys';
 import { mapLimit } from '../util/map-limit';
@@ -65,7 +66,7 @@ export type MergeOutcome =
   | { readonly status: 'conflict' };
 
 /**
- * One merger run over a day: folds the writer chunks no segment covers yet into a level-0 segment,
+ * One merger run over a day not compacted: folds the writer chunks no segment covers yet into a level-0 segment,
  * then, while some level holds `fanIn` segments, folds them into one of the next level (a tiered
  * merge, so a day holds O(fanIn × log chunks) segments). Only indexes move; blocks stay in the chunks.
  *
@@ -85,6 +86,9 @@ export async function mergeDay(ctx: MergeContext, day: number, options: MergeOpt
     sealedInlineMax = 16,
   } = options;
   if (!Number.isInteger(fanIn) || fanIn < 2) throw new RangeError(`fanIn must be an integer of at least 2 (given ${fanIn})`);
+  // A compacted day is read from its compacted form and late chunks, never from tier/, which its sweep
+  // deletes with the chunks the compacted form holds (a forced compaction of an open day).
+  if (await readCompactMeta(ctx.s3, ctx.bucket, ctx.layout, day)) return { status: 'unchanged' };
   const stored = await readTierManifest(ctx.s3, ctx.bucket, ctx.layout, day);
   const before: TierManifest = stored?.manifest ?? { day, segments: [] };
   const due = (before.retired ?? []).filter((old) => old.retiredAt + graceMs <= now);

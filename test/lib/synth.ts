@@ -45,7 +45,9 @@ export interface Statement {
 export function statementsOf({ stack, template }: SynthesizedLog, role: IRole): Statement[] {
   const roleId = logicalIdOf(stack, role);
   return Object.values(template.findResources('AWS::IAM::Policy'))
-    .filter((policy) => (policy.Properties.Roles as unknown[]).some((ref) => JSON.stringify(ref) === JSON.stringify({ Ref: roleId })))
+    .filter((policy) =>
+      ((policy.Properties.Roles ?? []) as unknown[]).some((ref) => JSON.stringify(ref) === JSON.stringify({ Ref: roleId })),
+    )
     .flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[]);
 }
 

@@ -90,7 +90,7 @@ describe('TalesLog IAM: nothing broad', () => {
   });
 
   it.each(VARIANTS)(
-    'fails if an S3 write action ($name) reaches beyond the writer, rejected and compact and tier keys, or below aws/lambda/ of the failure destination',
+    'fails if an S3 write action ($name) reaches beyond the writer, rejected, compact, tier and erasures keys, or below aws/lambda/ of the failure destination',
     ({ synth: variant, prefix }) => {
       const synth = variant();
       const writes = allStatements(synth).filter((statement) =>
@@ -108,6 +108,7 @@ describe('TalesLog IAM: nothing broad', () => {
         `${prefix}v1/*/compact/*.index.tale`,
         `${prefix}v1/*/compact/*.sources.json`,
         `${prefix}v1/*/tier/*.index.tale`,
+        `${prefix}erasures/*`,
       ];
       for (const statement of writes) {
         for (const resource of resourcesOf(statement)) {
@@ -129,7 +130,11 @@ describe('TalesLog IAM: nothing broad', () => {
       );
       for (const statement of onBucket) {
         expect(actionsOf(statement)).toEqual(['s3:ListBucket']);
-        expect(statement.Condition).toEqual({ StringLike: { 's3:prefix': [`${prefix}v1/*`] } });
+        expect([
+          { StringLike: { 's3:prefix': [`${prefix}v1/*`] } },
+          { StringLike: { 's3:prefix': [`${prefix}erasures/*`] } },
+          { StringLike: { 's3:prefix': [`${prefix}rejected/*`] } },
+        ]).toContainEqual(statement.Condition);
       }
     },
   );
@@ -147,18 +152,29 @@ describe('TalesLog IAM: each function', () => {
     expect(permissionsOf(synth, 'ingestFunction')).toEqual(expected);
   });
 
-  it.each(VARIANTS)('fails if query ($name) may do anything but read and list <prefix>v1/', ({ synth: variant, prefix }) => {
-    const synth = variant();
-    const statements = permissionsOf(synth, 'queryFunction');
-    expect(statements.flatMap(actionsOf).sort()).toEqual(['s3:GetObject', 's3:ListBucket']);
-    expect(objectPatternOf(find(statements, 's3:GetObject').Resource, bucketIdOf(synth))).toBe(`${prefix}v1/*`);
-    expect(find(statements, 's3:ListBucket')).toEqual({
-      Effect: 'Allow',
-      Action: 's3:ListBucket',
-      Resource: arnOf(synth, synth.log.bucket),
-      Condition: { StringLike: { 's3:prefix': [`${prefix}v1/*`] } },
-    });
-  });
+  it.each(VARIANTS)(
+    'fails if query ($name) may do anything but read and list <prefix>v1/ and keep <prefix>erasures/',
+    ({ synth: variant, prefix }) => {
+      const synth = variant();
+      const statements = permissionsOf(synth, 'queryFunction');
+      const bucketId = bucketIdOf(synth);
+      const [data, erasures, ...others] = statements.filter((statement) => !actionsOf(statement).includes('s3:ListBucket'));
+      expect(others).toEqual([]);
+      expect(data && actionsOf(data)).toEqual(['s3:GetObject']);
+      expect(data && objectPatternOf(data.Resource, bucketId)).toBe(`${prefix}v1/*`);
+      expect(erasures && actionsOf(erasures)).toEqual(['s3:GetObject', 's3:PutObject']);
+      expect(erasures && objectPatternOf(erasures.Resource, bucketId)).toBe(`${prefix}erasures/*`);
+      const lists = statements.filter((statement) => actionsOf(statement).includes('s3:ListBucket'));
+      expect(lists).toEqual(
+        [`${prefix}v1/*`, `${prefix}erasures/*`].map((pattern) => ({
+          Effect: 'Allow',
+          Action: 's3:ListBucket',
+          Resource: arnOf(synth, synth.log.bucket),
+          Condition: { StringLike: { 's3:prefix': [pattern] } },
+        })),
+      );
+    },
+  );
 
   it.each(VARIANTS)(
     'fails if the consumer ($name) has more than stream reads, writer-key writes, manifest reads and the failure destination',
@@ -192,31 +208,55 @@ describe('TalesLog IAM: each function', () => {
   );
 
   it.each(VARIANTS)(
-    'fails if the compactor ($name) may write outside compact/ or delete anything but writer chunks and its own compact objects',
+    'fails if the compactor ($name) may write outside compact/, erasures/ and rejected/, delete anything but writer chunks, its own compact objects and tier/, or touch the failure destination beyond aws/lambda/',
     ({ synth: variant, prefix }) => {
       const synth = variant();
-      const statements = permissionsOf(synth, 'compactorFunction');
+      const failureArn = arnOf(synth, synth.log.failedBatchesBucket);
+      const onFailure = (statement: Statement) => JSON.stringify(statement.Resource).includes(JSON.stringify(failureArn));
+      const all = permissionsOf(synth, 'compactorFunction');
+      const statements = all.filter((statement) => !onFailure(statement));
       const bucketId = bucketIdOf(synth);
-      const patternsOf = (action: string) => resourcesOf(find(statements, action)).map((resource) => objectPatternOf(resource, bucketId));
-      expect(statements.flatMap(actionsOf).sort()).toEqual([
+      const patternsOf = (action: string) =>
+        statements
+          .filter((statement) => actionsOf(statement).includes(action))
+          .flatMap(resourcesOf)
+          .map((resource) => objectPatternOf(resource, bucketId))
+          .sort();
+      expect([...new Set(statements.flatMap(actionsOf))].sort()).toEqual([
         's3:AbortMultipartUpload',
         's3:DeleteObject',
         's3:GetObject',
         's3:ListBucket',
         's3:PutObject',
       ]);
-      expect(patternsOf('s3:GetObject')).toEqual([`${prefix}v1/*`]);
-      expect(patternsOf('s3:PutObject')).toEqual([`${prefix}v1/*/compact/*`]);
+      expect(patternsOf('s3:GetObject')).toEqual([`${prefix}erasures/*`, `${prefix}rejected/*`, `${prefix}v1/*`]);
+      expect(patternsOf('s3:PutObject')).toEqual([`${prefix}erasures/*`, `${prefix}rejected/*`, `${prefix}v1/*/compact/*`]);
       expect(patternsOf('s3:AbortMultipartUpload')).toEqual([`${prefix}v1/*/compact/*`]);
-      // Writer chunks and the day's tier/ once compacted, and the objects of a compaction that failed before its commit.
+      // Writer chunks and the day's tier/ once compacted, the objects of a compaction that failed before its
+      // commit, and a purged day's replaced generation.
       expect(patternsOf('s3:DeleteObject')).toEqual([
-        `${prefix}v1/*/w/*.tale`,
         `${prefix}v1/*/compact/*.blocks`,
         `${prefix}v1/*/compact/*.index.tale`,
         `${prefix}v1/*/compact/*.sources.json`,
         `${prefix}v1/*/tier/*`,
+        `${prefix}v1/*/w/*.tale`,
       ]);
-      expect(find(statements, 's3:ListBucket').Condition).toEqual({ StringLike: { 's3:prefix': [`${prefix}v1/*`] } });
+      expect(
+        statements.filter((statement) => actionsOf(statement).includes('s3:ListBucket')).map((statement) => statement.Condition),
+      ).toEqual([
+        { StringLike: { 's3:prefix': [`${prefix}v1/*`] } },
+        { StringLike: { 's3:prefix': [`${prefix}erasures/*`] } },
+        { StringLike: { 's3:prefix': [`${prefix}rejected/*`] } },
+      ]);
+      // The erasure purge: every version of the failed batches below aws/lambda/, read, rewritten or deleted.
+      expect(all.filter(onFailure)).toEqual([
+        {
+          Effect: 'Allow',
+          Action: ['s3:GetObject', 's3:GetObjectVersion', 's3:PutObject', 's3:DeleteObject', 's3:DeleteObjectVersion'],
+          Resource: { 'Fn::Join': ['', [failureArn, '/aws/lambda/*']] },
+        },
+        { Effect: 'Allow', Action: ['s3:ListBucket', 's3:ListBucketVersions'], Resource: failureArn },
+      ]);
     },
   );
 

@@ -238,6 +238,11 @@ describe('TalesLog functions', () => {
         TALES_BUCKET: { Ref: bucketId },
         TALES_PREFIX: '',
         NODE_OPTIONS: '--enable-source-maps',
+        ...(fn === 'queryFunction' ? { TALES_ERASERS: '' } : {}),
+        // The erasure purge cleans the failure destination too.
+        ...(fn === 'compactorFunction'
+          ? { TALES_FAILURE_BUCKET: { Ref: logicalIdOf(standard.stack, standard.log.failedBatchesBucket) } }
+          : {}),
       });
       expect(environmentOf(custom, fn)).toMatchObject({ TALES_PREFIX: 'tales/' });
     },

@@ -19,7 +19,7 @@ export class InjectedFault extends Error {
   override readonly name = 'InjectedFault';
 }
 
-/** A real S3 client for a local server that fails as a `Fault` says; `arm` starts a new attempt. */
+/** A real S3 client for a local server (or the given client, e.g. a MemoryS3's) that fails as a `Fault` says; `arm` starts a new attempt. */
 export interface FaultyS3 {
   readonly s3: S3Client;
   arm(fault?: Fault): void;
@@ -29,8 +29,8 @@ export interface FaultyS3 {
   readonly crashed: boolean;
 }
 
-export function faultyS3(endpoint: string): FaultyS3 {
-  const s3 = createS3Client({ endpoint });
+export function faultyS3(target: string | S3Client): FaultyS3 {
+  const s3 = typeof target === 'string' ? createS3Client({ endpoint: target }) : target;
   const sent: string[] = [];
   let fault: Fault | undefined;
   let counted = 0;

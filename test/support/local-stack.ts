@@ -2,8 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
+import { runCli } from '../../local/cli/main';
 import { LOCAL_DEFAULTS, type LogLevel } from '../../local/config';
 import { type LocalStack, type LocalStackOptions, startLocalStack } from '../../local/stack';
+import { runCaptured } from './cli-io';
 
 /** A fresh temporary data dir, and a function that removes it. */
 export function tempDataDir(): { dir: string; remove: () => void } {
@@ -54,4 +56,14 @@ export async function waitUntil(what: string, probe: () => Promise<boolean>, tim
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/** Runs the `tales` CLI against a test stack (its URL and data dir) with the clock fixed at `now`. */
+export function talesAgainst(local: { readonly dir: string; readonly stack: LocalStack }, now: number) {
+  return (args: string[]) =>
+    runCaptured((io) => runCli(args, io), {
+      env: { TALES_URL: local.stack.url, TALES_DATA_DIR: local.dir },
+      now: () => now,
+      cwd: local.dir,
+    });
 }

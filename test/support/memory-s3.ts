@@ -18,6 +18,11 @@ export interface MemoryS3Options {
   readonly bytesPerSecond?: number;
   /** How a request waits its modelled time. @default setTimeout */
   readonly sleep?: (ms: number) => Promise<void>;
+  /**
+   * Keep object versions, as a versioned bucket does: an overwritten or deleted object stays as a
+   * noncurrent version, listed by ListObjectVersions and read or deleted by version id. @default false
+   */
+  readonly versioned?: boolean;
 }
 
 export interface S3Counts {
@@ -36,6 +41,8 @@ interface StoredObject {
   readonly body: Uint8Array;
   readonly etag: string;
   readonly modified: Date;
+  /** Set in a versioned store. */
+  readonly versionId?: string;
 }
 
 interface Upload {
@@ -47,7 +54,10 @@ const MIN_PART_BYTES = 5 * 1024 * 1024;
 
 export class MemoryS3 {
   readonly objects = new Map<string, StoredObject>();
+  /** Versioned stores: each key's noncurrent versions, newest first. */
+  readonly noncurrent = new Map<string, StoredObject[]>();
   readonly counts: S3Counts = MemoryS3.zero();
+  private readonly versioned: boolean;
   private readonly uploads = new Map<string, Upload>();
   private readonly firstByteMs: number;
   private readonly bytesPerSecond: number;
@@ -60,6 +70,7 @@ export class MemoryS3 {
     this.firstByteMs = options.firstByteMs ?? 0;
     this.bytesPerSecond = options.bytesPerSecond ?? Number.POSITIVE_INFINITY;
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.versioned = options.versioned ?? false;
   }
 
   private static zero(): S3Counts {
@@ -99,7 +110,8 @@ export class MemoryS3 {
   }
 
   put(key: string, body: Uint8Array): void {
-    this.objects.set(key, stored(body));
+    this.retire(key);
+    this.objects.set(key, stored(body, this.versioned));
   }
 
   private async handle(request: HttpRequest): Promise<{ response: HttpResponse }> {
@@ -131,26 +143,29 @@ export class MemoryS3 {
     body: Uint8Array,
     header: (name: string) => string | undefined,
   ): Answer {
+    if (method === 'GET' && key === '' && 'versions' in query) return this.listVersions(query.prefix ?? '');
     if (method === 'GET' && key === '') return this.list(query);
     if (method === 'POST' && key === '' && 'delete' in query) return this.deleteMany(body);
     if (method === 'POST' && 'uploads' in query) return this.createUpload(key);
     if (method === 'POST' && query.uploadId) return this.complete(key, query.uploadId, body);
     if (method === 'PUT' && query.uploadId) return this.uploadPart(query.uploadId, Number(query.partNumber), body, header);
     if (method === 'DELETE' && query.uploadId) return this.uploads.delete(query.uploadId) ? { status: 204 } : noUpload(query.uploadId);
-    if (method === 'GET' || method === 'HEAD') return this.read(method, key, header('range'));
+    if (method === 'GET' || method === 'HEAD') return this.read(method, key, header('range'), query.versionId);
     if (method === 'PUT') return this.write(key, body, header);
     if (method === 'DELETE') {
       this.counts.deletes++;
-      this.objects.delete(key);
+      if (query.versionId !== undefined) this.deleteVersion(key, query.versionId);
+      else this.retire(key);
       return { status: 204 };
     }
     return error(405, 'MethodNotAllowed', `${method} is not modelled`);
   }
 
-  private read(method: string, key: string, range: string | undefined): Answer {
+  private read(method: string, key: string, range: string | undefined, versionId?: string): Answer {
     if (method === 'HEAD') this.counts.heads++;
     else this.counts.gets++;
-    const object = this.objects.get(key);
+    const object = versionId === undefined ? this.objects.get(key) : this.versionOf(key, versionId);
+    if (!object && versionId !== undefined) return error(404, 'NoSuchVersion', 'The specified version does not exist.');
     if (!object) return method === 'HEAD' ? { status: 404 } : error(404, 'NoSuchKey', 'The specified key does not exist.');
     const headers = { etag: object.etag, 'last-modified': object.modified.toUTCString() };
     if (method === 'HEAD') return { status: 200, headers: { ...headers, 'content-length': String(object.body.length) } };
@@ -182,10 +197,62 @@ export class MemoryS3 {
     } else {
       this.counts.bytesIn += body.length;
     }
-    const object = stored(bytes);
+    const object = stored(bytes, this.versioned);
+    this.retire(key);
     this.objects.set(key, object);
     if (source) return xml(200, `<CopyObjectResult><ETag>${object.etag}</ETag></CopyObjectResult>`, {});
-    return { status: 200, headers: { etag: object.etag } };
+    return { status: 200, headers: { etag: object.etag, ...(object.versionId ? { 'x-amz-version-id': object.versionId } : {}) } };
+  }
+
+  /** The current object leaves: kept as the newest noncurrent version in a versioned store. */
+  private retire(key: string): void {
+    const current = this.objects.get(key);
+    if (!current) return;
+    this.objects.delete(key);
+    if (this.versioned) this.noncurrent.set(key, [current, ...(this.noncurrent.get(key) ?? [])]);
+  }
+
+  private versionOf(key: string, versionId: string): StoredObject | undefined {
+    const current = this.objects.get(key);
+    if (current?.versionId === versionId) return current;
+    return this.noncurrent.get(key)?.find((version) => version.versionId === versionId);
+  }
+
+  /** Deletes one version for good; deleting the current one makes the newest noncurrent one current, as S3 does. */
+  private deleteVersion(key: string, versionId: string): void {
+    const older = this.noncurrent.get(key) ?? [];
+    if (this.objects.get(key)?.versionId === versionId) {
+      this.objects.delete(key);
+      const [next, ...rest] = older;
+      if (next) this.objects.set(key, next);
+      this.noncurrent.set(key, rest);
+    } else {
+      this.noncurrent.set(
+        key,
+        older.filter((version) => version.versionId !== versionId),
+      );
+    }
+  }
+
+  /** ListObjectVersions in one page: each key's current version, then its noncurrent ones, newest first. */
+  private listVersions(prefix: string): Answer {
+    this.counts.lists++;
+    const keys = [...new Set([...this.objects.keys(), ...this.noncurrent.keys()])].filter((key) => key.startsWith(prefix)).sort();
+    const entry = (key: string, version: StoredObject, latest: boolean) =>
+      `<Version><Key>${escapeXml(key)}</Key><VersionId>${version.versionId ?? 'null'}</VersionId><IsLatest>${latest}</IsLatest>` +
+      `<LastModified>${version.modified.toISOString()}</LastModified><ETag>${escapeXml(version.etag)}</ETag><Size>${version.body.length}</Size></Version>`;
+    const versions = keys.flatMap((key) => {
+      const current = this.objects.get(key);
+      return [
+        ...(current ? [entry(key, current, true)] : []),
+        ...(this.noncurrent.get(key) ?? []).map((version) => entry(key, version, false)),
+      ];
+    });
+    return xml(
+      200,
+      `<ListVersionsResult><Name>${this.bucket}</Name><Prefix>${escapeXml(prefix)}</Prefix><IsTruncated>false</IsTruncated>${versions.join('')}</ListVersionsResult>`,
+      {},
+    );
   }
 
   private list(query: Record<string, string | undefined>): Answer {
@@ -313,8 +380,13 @@ interface Answer {
   readonly body?: Uint8Array;
 }
 
-function stored(body: Uint8Array): StoredObject {
-  return { body: new Uint8Array(body), etag: `"${createHash('md5').update(body).digest('hex')}"`, modified: new Date() };
+function stored(body: Uint8Array, versioned = false): StoredObject {
+  return {
+    body: new Uint8Array(body),
+    etag: `"${createHash('md5').update(body).digest('hex')}"`,
+    modified: new Date(),
+    ...(versioned ? { versionId: randomUUID() } : {}),
+  };
 }
 
 /** S3's answer to a write whose condition fails, or undefined when it holds. */

@@ -32,12 +32,24 @@ export function expectedEvents(stored: readonly StoredEvent[], query: OracleQuer
   return query.from > query.to ? matching.reverse() : matching;
 }
 
-/** What `/events/counts` must answer: the matching events counted one by one into `buckets` spans of ceil(span / buckets) ms from the lower bound. */
-export function expectedCounts(stored: readonly StoredEvent[], query: OracleQuery & { readonly buckets: number }): number[] {
+/** What a query must return once `erased` actors are erased: the oracle without every event naming one. */
+export function expectedVisibleEvents(stored: readonly StoredEvent[], query: OracleQuery, erased: ReadonlySet<number>): StoredEvent[] {
+  return expectedEvents(stored, query).filter(({ event }) => !event.actors.some((actor) => erased.has(actor)));
+}
+
+/**
+ * What `/events/counts` must answer: the matching events (without those naming an `erased` actor)
+ * counted one by one into `buckets` spans of ceil(span / buckets) ms from the lower bound.
+ */
+export function expectedCounts(
+  stored: readonly StoredEvent[],
+  query: OracleQuery & { readonly buckets: number },
+  erased: ReadonlySet<number> = new Set(),
+): number[] {
   const lo = Math.min(query.from, query.to);
   const width = Math.ceil((Math.max(query.from, query.to) - lo + 1) / query.buckets);
   const counts = new Array<number>(query.buckets).fill(0);
-  for (const { event } of expectedEvents(stored, query)) {
+  for (const { event } of expectedVisibleEvents(stored, query, erased)) {
     const bucket = Math.floor((event.time - lo) / width);
     counts[bucket] = (counts[bucket] ?? 0) + 1;
   }

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import type { DayReport } from '../../../shared/compact/run-compaction';
+import type { PurgeDayReport } from '../../../shared/erasure/run-purge';
 import { parseDayName } from '../../../shared/layout/day';
 import { localCompactor } from '../../lambda/local-handlers';
 import { readRunningStack, stackFilePath } from '../../stack-file';
@@ -15,7 +16,8 @@ export interface CompactOptions {
 
 /**
  * `tales compact --day YYYY-MM-DD [--force]`: runs the compactor's logic on one day of the local stack
- * running on the data dir, against its s3rver directly. (In AWS the compactor Lambda runs on a schedule.)
+ * running on the data dir, against its s3rver directly, then its erasure purge of that day (and of the
+ * rejected records and failed batches). (In AWS the compactor Lambda runs on a schedule.)
  */
 export async function compactCommand(options: CompactOptions, io: CliIo): Promise<void> {
   try {
@@ -37,9 +39,11 @@ export async function compactCommand(options: CompactOptions, io: CliIo): Promis
   }
   const compactor = localCompactor(stack.env, 'WARN');
   try {
-    const { days } = await compactor.invoke({ day: options.day, ...(options.force ? { force: true } : {}) });
+    const { days, purged, records } = await compactor.invoke({ day: options.day, ...(options.force ? { force: true } : {}) });
     if (days.length === 0) io.out(`${options.day}: nothing stored\n`);
     for (const report of days) io.out(`${describe(report)}\n`);
+    for (const report of purged) io.out(`${describePurge(report)}\n`);
+    for (const report of records) if ('records' in report) io.out(`${report.kind}: removed ${report.records} records of erased actors\n`);
   } finally {
     compactor.destroy();
   }
@@ -53,10 +57,16 @@ function isLoopbackUrl(value: string): boolean {
   }
 }
 
+function describePurge(report: PurgeDayReport): string {
+  const held =
+    report.holding.length > 0 ? `; ${report.holding.length} erased actors still held until the grace period (TALES_GRACE_MS) ends` : '';
+  return `${report.day}: purged ${report.purged} erased events${held}`;
+}
+
 function describe(report: DayReport): string {
   switch (report.compaction) {
     case 'compacted':
-      return `${report.day}: compacted ${report.entries} events from ${report.sources} chunks`;
+      return `${report.day}: compacted ${report.entries} events from ${report.sources} chunks${report.dropped ? `, dropping ${report.dropped} of erased actors` : ''}`;
     case 'not-closed':
       return `${report.day}: not closed yet (events may still arrive); --force compacts it anyway`;
     case 'already-compacted':

@@ -4,6 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCompactorConfig } from '../../../lambdas/compactor/config';
 import { CompactionRunError, createCompactorHandler } from '../../../lambdas/compactor/handler';
 import { loadZstd } from '../../../shared/codec/zstd';
+import { eraseActor } from '../../../shared/erasure/erase-actor';
+import { ErasureKeys } from '../../../shared/erasure/keys';
 import { DAY_MS } from '../../../shared/layout/day';
 import { KeyLayout } from '../../../shared/layout/keys';
 import { type LocalS3, startLocalS3 } from '../../support/local-s3';
@@ -43,6 +45,8 @@ async function setUp(prefix: string, now: number, graceMs = 0) {
       info: (_message, attributes) => logged.push(attributes),
       error: (message, attributes) => logged.push({ message, ...attributes }),
     },
+    erasures: { s3: local.s3, bucket: local.bucket, keys: new ErasureKeys(layout) },
+    recordStores: [],
     clock: () => now,
   });
   return { handler, seeded, logged, layout };
@@ -102,6 +106,17 @@ describe('compactor handler', () => {
     const { handler } = await setUp('e/', (DAY + 1) * DAY_MS + 5);
     const result = await handler({ day: '2026-07-02', force: true }, lambdaContext);
     expect(result.days).toEqual([expect.objectContaining({ day: '2026-07-02', compaction: 'compacted' })]);
+  });
+
+  it('GIVEN an erased actor WHEN a closed day is compacted THEN its events are dropped and the day is committed empty, not failed', async () => {
+    const { handler, layout } = await setUp('f/', (DAY + 4) * DAY_MS);
+    await eraseActor(
+      { s3: local.s3, bucket: local.bucket, keys: new ErasureKeys(layout), settleMs: 0 },
+      { actor: 1, principal: 'arn:aws:iam::123456789012:role/Dpo', now: (DAY + 4) * DAY_MS },
+    );
+    const result = await handler({ day: '2026-07-01' }, lambdaContext);
+    expect(result.days).toEqual([expect.objectContaining({ day: '2026-07-01', compaction: 'compacted', entries: 0, dropped: 1 })]);
+    expect(result.purged).toEqual([]);
   });
 
   it('fails if the event is neither a schedule nor a day', async () => {

@@ -13,6 +13,7 @@ describe('readQueryConfig', () => {
       cacheBytes: 256 * 1024 * 1024,
       closeAfterMs: 26 * 3_600_000,
       openDayCacheMs: 5000,
+      erasers: [],
     });
   });
 
@@ -27,6 +28,7 @@ describe('readQueryConfig', () => {
         TALES_CACHE_MB: '0',
         TALES_CLOSE_AFTER_MS: '3600000',
         TALES_OPEN_DAY_CACHE_MS: '0',
+        TALES_ERASERS: 'arn:aws:iam::123456789012:role/Dpo, arn:aws:iam::123456789012:user/auditor',
         TALES_S3_ENDPOINT: 'http://127.0.0.1:4568',
       }),
     ).toEqual({
@@ -38,6 +40,7 @@ describe('readQueryConfig', () => {
       cacheBytes: 0,
       closeAfterMs: 3_600_000,
       openDayCacheMs: 0,
+      erasers: ['arn:aws:iam::123456789012:role/Dpo', 'arn:aws:iam::123456789012:user/auditor'],
       s3Endpoint: 'http://127.0.0.1:4568',
     });
   });

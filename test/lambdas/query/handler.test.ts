@@ -1,5 +1,6 @@
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createErasureDeps } from '../../../lambdas/query/erasure-routes';
 import { createQueryHandler } from '../../../lambdas/query/handler';
 import { functionUrlEvent, lambdaContext } from '../../../local/lambda/function-url';
 import { type BlockCompressor, loadZstd } from '../../../shared/codec/zstd';
@@ -44,6 +45,7 @@ describe('query Lambda handler', () => {
     handler = createQueryHandler({
       context: async () => context,
       maxSpanDays: 366,
+      erasure: createErasureDeps(local.s3, local.bucket, layout, []),
       clock: () => NOW,
       logger: {
         info: (message, attributes) => logged.push({ level: 'info', message, attributes }),

@@ -1,14 +1,17 @@
 import { DeleteObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createErasureDeps } from '../../../lambdas/query/erasure-routes';
 import { createQueryHandler, DEADLINE_MARGIN_MS } from '../../../lambdas/query/handler';
 import { functionUrlEvent, lambdaContext } from '../../../local/lambda/function-url';
 import { type BlockCompressor, loadZstd } from '../../../shared/codec/zstd';
+import { eraseActor } from '../../../shared/erasure/erase-actor';
+import { ErasureKeys } from '../../../shared/erasure/keys';
 import type { TalesEvent } from '../../../shared/event/types';
 import { DAY_MS } from '../../../shared/layout/day';
 import { KeyLayout } from '../../../shared/layout/keys';
 import { createQueryContext } from '../../../shared/query/context';
 import { type LocalS3, startLocalS3 } from '../../support/local-s3';
-import { expectedEvents } from '../../support/query-oracle';
+import { expectedEvents, expectedVisibleEvents } from '../../support/query-oracle';
 import { type StoredEvent, seedWriter } from '../../support/seed-chunks';
 
 /** The most a Function URL's buffered response (the Lambda's response payload) may hold. */
@@ -54,6 +57,7 @@ describe('query pages within the bounds of a Function URL and a Lambda invocatio
       context: async () => context,
       maxSpanDays: 366,
       logger: { info: () => undefined, error: (_, attributes) => errors.push(attributes.error) },
+      erasure: createErasureDeps(local.s3, local.bucket, layout, []),
       clock: options.clock ?? (() => T0 + DAY_MS),
       ...(options.retentionDays !== undefined ? { retentionDays: options.retentionDays } : {}),
     });
@@ -111,6 +115,36 @@ describe('query pages within the bounds of a Function URL and a Lambda invocatio
     expect(textsOf(pages.flatMap((p) => p.events))).toEqual(
       textsOf(expectedEvents(stored, { actors: [7], from: T0, to: T0 + DAY_MS }).map((s) => s.event)),
     );
+  });
+
+  it('fails if erased events break the byte budget or the time bound: each page stops as an unerased one does, and the pages hold the oracle minus erased events', async () => {
+    // GIVEN large events of actor 7, every third of which also names actor 8, over 40 days
+    const text = '"'.repeat(40_000);
+    const batches = Array.from({ length: 40 }, (_, d) =>
+      [0, 1, 2].map((k) => ({ time: T0 + d * DAY_MS + k * 1000, actors: k === 1 ? [7, 8] : [7], text: `${d}.${k}${text}` })),
+    );
+    const { layout, stored } = await seed([batches]);
+    // AND actor 8 erased
+    await eraseActor(
+      { s3: local.s3, bucket: local.bucket, keys: new ErasureKeys(layout) },
+      { actor: 8, principal: 'tester', now: T0 + 50 * DAY_MS },
+    );
+    const query = { actors: '7', from: String(T0), to: String(T0 + 40 * DAY_MS), limit: '1000' };
+    const expected = textsOf(
+      expectedVisibleEvents(stored, { actors: [7], from: T0, to: T0 + 40 * DAY_MS }, new Set([8])).map((s) => s.event),
+    );
+    expect(expected).toHaveLength(80);
+    // WHEN a client pages through them within the byte budget
+    const bytes = await allPages(handlerOf(layout).handler, query);
+    // THEN pages are cut at the budget, with next, and hold every visible event once
+    for (const { payloadBytes } of bytes) expect(payloadBytes).toBeLessThanOrEqual(FUNCTION_URL_RESPONSE_BYTES);
+    expect(bytes.length).toBeGreaterThan(1);
+    expect(textsOf(bytes.flatMap((p) => p.events))).toEqual(expected);
+    // AND WHEN time runs out after a few reads on a new instance, THEN pages end early with next, and lose nothing
+    let now = T0 + 50 * DAY_MS;
+    const timed = await allPages(handlerOf(layout, { clock: () => (now += 1000) }).handler, query, DEADLINE_MARGIN_MS + 20_000);
+    expect(timed.length).toBeGreaterThan(bytes.length);
+    expect(textsOf(timed.flatMap((p) => p.events))).toEqual(expected);
   });
 
   it('answers a single largest event of the worst escaping on a page of its own', async () => {

@@ -154,7 +154,7 @@ describe('the tales CLI against a running local stack', () => {
     // A new file under the name an earlier test imported: its progress file would refuse it.
     await rm(join(local.dir, 'events.ndjson.progress'), { force: true });
     const lines = block.split('\n').filter((line) => line.startsWith('npx tales '));
-    expect(lines).toHaveLength(7);
+    expect(lines).toHaveLength(8);
     for (const line of lines) {
       // Words, with "quoted" ones kept whole; a # starts a comment.
       const words = [...line.replace(/\s+#.*$/, '').matchAll(/"([^"]*)"|(\S+)/g)].map((m) => m[1] ?? m[2]) as string[];

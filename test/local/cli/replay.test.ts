@@ -1,22 +1,15 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../../../local/cli/main';
 import { createS3Client } from '../../../shared/aws/s3-client';
 import { KeyLayout } from '../../../shared/layout/keys';
 import { encodeFailedBatch } from '../../../shared/replay/failed-batch';
-import { runCaptured } from '../../support/cli-io';
-import { tempDataDir, useTestStack } from '../../support/local-stack';
+import { talesAgainst, tempDataDir, useTestStack } from '../../support/local-stack';
 import { jsonPayload, syntheticRecords } from '../../support/stream-records';
 
 describe('tales replay against a running local stack', () => {
   const local = useTestStack();
   const now = Date.now();
-  const tales = (args: string[]) =>
-    runCaptured((io) => runCli(args, io), {
-      env: { TALES_URL: local.stack.url, TALES_DATA_DIR: local.dir },
-      now: () => now,
-      cwd: local.dir,
-    });
+  const tales = talesAgainst(local, now);
 
   it('stores a given-up batch once with its original times, removes it, and finds nothing the second time', async () => {
     // GIVEN a batch the poller gave up on, in the local failure destination

@@ -133,6 +133,11 @@ describe('compacted-day metadata', () => {
     ]);
   });
 
+  it('round-trips a day a purge emptied: its writers and sources object, no index or data object', () => {
+    const empty = { ...REENCODED, headSize: 0, indexSize: 0, indexEtag: '', dataSize: 0, dataEtag: '', entries: 0, minTime: 0, maxTime: 0 };
+    expect(decodeCompactMeta(encodeCompactMeta(empty), KEY)).toEqual(empty);
+  });
+
   it.each([
     ['no writers', (r: Record<string, unknown>) => (r.writers = []), 'writers must be a non-empty array'],
     ['writers out of order', (r: Record<string, unknown>) => (r.writers = [...REENCODED.writers].reverse()), 'writer 1 is out of order'],
@@ -141,7 +146,8 @@ describe('compacted-day metadata', () => {
       (r: Record<string, unknown>) => (r.writers = [{ writer: 'shardId-000000000000', chunks: 0 }]),
       'writer 0 holds no chunk',
     ],
-    ['an empty day', (r: Record<string, unknown>) => (r.entries = 0), 'the day is empty or inverted'],
+    ['no entries but an index', (r: Record<string, unknown>) => (r.entries = 0), 'an empty day names objects'],
+    ['an inverted day', (r: Record<string, unknown>) => (r.minTime = (r.maxTime as number) + 1), 'the day is inverted'],
     ['no sources ETag', (r: Record<string, unknown>) => delete r.sourcesEtag, 'sourcesEtag must be a string'],
   ])('rejects a re-encoded day with %s', (_, change, message) => {
     const root = JSON.parse(encodeCompactMeta(REENCODED)) as Record<string, unknown>;

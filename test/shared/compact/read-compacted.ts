@@ -13,6 +13,7 @@ export async function readCompacted(
   meta: ReencodedDayMeta,
   actors: readonly number[],
 ): Promise<StoredEvent[]> {
+  if (meta.entries === 0) return [];
   const indexSource = s3Source(target.s3, target.bucket, target.layout.compactIndexKey(meta.day, meta.generation));
   const dataSource = s3Source(target.s3, target.bucket, target.layout.compactDataKey(meta.day, meta.generation));
   const index = await openChunk(indexSource, target.zstd, meta.headSize);

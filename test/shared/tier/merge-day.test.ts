@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type BlockCompressor, loadZstd } from '../../../shared/codec/zstd';
+import { compactDay } from '../../../shared/compact/compact-day';
+import { sweepCompactedChunks } from '../../../shared/compact/sweep';
 import type { TalesEvent } from '../../../shared/event/types';
 import { dayName, dayNumber } from '../../../shared/layout/day';
 import { KeyLayout } from '../../../shared/layout/keys';
@@ -183,6 +185,25 @@ describe('merged index segments', () => {
     expect(swept.manifest).toMatchObject({ sealed: true, actors: sealed.manifest.actors });
     expect(swept.manifest.retired).toBeUndefined();
     for (const segment of before?.segments ?? []) expect(store.get(target.layout.segmentKey(day, segment.id))).toBeUndefined();
+  });
+
+  it('leaves a compacted day alone: after a forced compaction and its sweep, a run reads no swept chunk', async () => {
+    const { target, context, store } = setUp();
+    const day = DAYS[0] as number;
+    const seeded = await seedWriter(target, 'shardId-000000000000', [[{ time: T0 + HOUR, actors: [1], text: 'a' }]]);
+    expect((await mergeDay(target, day)).status).toBe('merged');
+    const compacted = await compactDay(target, day, { now: T0 + 2 * HOUR, force: true });
+    if (compacted.status !== 'compacted') throw new Error(compacted.status);
+    expect(await sweepCompactedChunks(target, compacted.meta, T0 + 2 * HOUR, 0)).toMatchObject({
+      status: 'swept',
+      deleted: 1,
+      tierDeleted: 2,
+    });
+    const late = await seedWriter(target, 'shardId-000000000000', [[{ time: T0 + 3 * HOUR, actors: [1], text: 'late' }]]);
+    expect(await mergeDay(target, day)).toEqual({ status: 'unchanged' });
+    expect([...store.objects.keys()].filter((key) => key.includes('/tier/'))).toEqual([]);
+    const q = { actors: [1], from: T0, to: T0 + 24 * HOUR - 1, limit: 10 };
+    expect(await queryAll(context(), q)).toEqual(expectedEvents([...seeded.stored, ...late.stored], q).map((e) => e.event));
   });
 
   it('lets only one of two concurrent mergers commit (conditional PUT of the tier manifest)', async () => {
