@@ -288,6 +288,9 @@ export class TalesLog extends Construct {
       description: "Tales compactor: re-encodes each closed day's writer chunks into one indexed object",
       memorySize: 2048,
       timeout: Duration.minutes(15),
+      // One run at a time: a purge deletes every uncommitted generation past its grace, so an overlapping
+      // run (a forced one beside the schedule) would commit objects already gone. A second invoke is throttled.
+      reservedConcurrentExecutions: 1,
       environment: { ...this.dataEnvironment(), ...this.closeAfterEnvironment() },
       logRetention: this.props.logRetention,
     });

@@ -263,6 +263,11 @@ describe('TalesLog functions', () => {
     expect(resources[logicalIdOf(standard.stack, standard.log.queryFunction)].Properties.ReservedConcurrentExecutions).toBeUndefined();
   });
 
+  it('fails if more than one compactor can run at once (a purge deletes what an overlapping run has not committed)', () => {
+    const resources = standard.template.toJSON().Resources;
+    expect(resources[logicalIdOf(standard.stack, standard.log.compactorFunction)].Properties.ReservedConcurrentExecutions).toBe(1);
+  });
+
   it('fails if consumerReservedConcurrency and queryReservedConcurrency are not applied', () => {
     const resources = custom.template.toJSON().Resources;
     expect(resources[logicalIdOf(custom.stack, custom.log.consumerFunction)].Properties.ReservedConcurrentExecutions).toBe(8);
