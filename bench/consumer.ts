@@ -1,7 +1,7 @@
 /**
  * Consumer figures: the handler on 10,000-record Kinesis batches of the shared workload against an
  * in-process s3rver, its time split into decode, chunk build and S3, the PUTs per batch and the
- * bytes stored per event.
+ * bytes stored per event; then a writer-day of small batches on the modeled S3 (consumer-day.ts).
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
@@ -14,6 +14,7 @@ import { KeyLayout } from '../shared/layout/keys';
 import type { BatchResult } from '../shared/writer/types';
 import { startLocalS3 } from '../test/support/local-s3';
 import { jsonPayload, kinesisEvent, type Payload, syntheticRecords } from '../test/support/stream-records';
+import { benchConsumerDay } from './consumer-day';
 import { type BenchTable, percentiles } from './table';
 import { eventAt, generate, T0 } from './workload';
 
@@ -34,7 +35,13 @@ const SCENARIOS: Scenario[] = [
   { name: '1% invalid', payload: (event, i) => (i % 100 === 50 ? jsonPayload({ ...event, actors: [] }) : jsonPayload(event)) },
 ];
 
-export async function benchConsumer(): Promise<BenchTable[]> {
+/** Both consumer tables; `--day` runs only the writer-day of small batches. */
+export async function benchConsumer(options: readonly string[] = []): Promise<BenchTable[]> {
+  const day = await benchConsumerDay();
+  return options.includes('--day') ? day : [...(await benchLargeBatches()), ...day];
+}
+
+async function benchLargeBatches(): Promise<BenchTable[]> {
   process.env.POWERTOOLS_METRICS_DISABLED = 'true';
   const workload = generate(BATCH * (MEASURED + 1));
   const local = await startLocalS3();

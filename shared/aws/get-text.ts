@@ -4,8 +4,8 @@ import type { ReadCounter } from './s3-source';
 
 /**
  * Largest manifest or compacted-day metadata object read, in bytes (docs/format.md). A manifest row is
- * about 250 bytes, so this holds a writer-day of over 250,000 chunks; past it the object is refused
- * before it is read into memory.
+ * about 50 bytes in the binary form and 250 in the JSON one, so this holds a writer-day of over 250,000
+ * chunks in either; past it the object is refused before it is read into memory.
  */
 export const MAX_TEXT_OBJECT_BYTES = 64 * 1024 * 1024;
 
@@ -38,6 +38,26 @@ export async function getStoredText(
   counter?: ReadCounter,
   maxBytes = MAX_TEXT_OBJECT_BYTES,
 ): Promise<StoredText | undefined> {
+  const stored = await getStoredBytes(s3, bucket, key, counter, maxBytes);
+  return (
+    stored && { text: Buffer.from(stored.bytes.buffer, stored.bytes.byteOffset, stored.bytes.length).toString('utf8'), etag: stored.etag }
+  );
+}
+
+/** A small object's bytes and the ETag they were read at. */
+export interface StoredBytes {
+  readonly bytes: Uint8Array;
+  readonly etag: string;
+}
+
+/** As getStoredText, for an object that may be binary (a writer-day manifest). */
+export async function getStoredBytes(
+  s3: S3Client,
+  bucket: string,
+  key: string,
+  counter?: ReadCounter,
+  maxBytes = MAX_TEXT_OBJECT_BYTES,
+): Promise<StoredBytes | undefined> {
   let bytes: Buffer;
   let etag: string;
   try {
@@ -60,7 +80,7 @@ export async function getStoredText(
     counter.requests++;
     counter.bytes += bytes.length;
   }
-  return { text: bytes.toString('utf8'), etag };
+  return { bytes, etag };
 }
 
 async function readAtMost(body: AsyncIterable<Uint8Array> & { destroy?: () => void }, key: string, maxBytes: number): Promise<Buffer> {

@@ -1,4 +1,5 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { MANIFEST_CONTENT_TYPE } from '../manifest/manifest-codec';
 import type { BatchStats } from './batch-stats';
 import { WriterConflictError } from './errors';
 import type { WriterContext } from './types';
@@ -18,13 +19,24 @@ export function isConditionFailure(error: unknown): boolean {
  * after a lost answer or a crash before the manifest); with other bytes it is replaced (`If-Match` its
  * ETag) only once it is older than `orphanAfterMs`, so that it cannot be a live second author's.
  * Otherwise the write fails with a WriterConflictError.
+ *
+ * When the sequence comes from a cached manifest (`fromCache`), an existing key says only that the cache
+ * is stale (another instance wrote the writer-day since): the write fails with a WriterConflictError at
+ * once, and the object is neither compared nor replaced, since it may be a listed chunk.
  */
-export async function putNewChunk(context: WriterContext, stats: BatchStats, key: string, bytes: Uint8Array): Promise<string> {
+export async function putNewChunk(
+  context: WriterContext,
+  stats: BatchStats,
+  key: string,
+  bytes: Uint8Array,
+  fromCache = false,
+): Promise<string> {
   const { s3, bucket, clock = Date.now, orphanAfterMs = ORPHAN_AFTER_MS } = context;
   try {
     return (await stats.put(s3, bucket, key, bytes, 'application/octet-stream', { IfNoneMatch: '*' })).ETag ?? '';
   } catch (error) {
     if (!isConditionFailure(error)) throw error;
+    if (fromCache) throw new WriterConflictError('the chunk exists already: the cached manifest is stale', key);
   }
   const existing = await stats.timeAsync('s3', () => s3.send(new GetObjectCommand({ Bucket: bucket, Key: key })));
   const stored = existing.Body ? await existing.Body.transformToByteArray() : new Uint8Array(0);
@@ -45,17 +57,20 @@ export async function putNewChunk(context: WriterContext, stats: BatchStats, key
   }
 }
 
-/** Writes a manifest only over the version read (`If-Match`), or only as a new object (`If-None-Match: *`). */
+/**
+ * Writes a manifest only over the version read (`If-Match`), or only as a new object (`If-None-Match: *`),
+ * and returns the ETag S3 answered (undefined when it gave none).
+ */
 export async function putManifest(
   context: WriterContext,
   stats: BatchStats,
   key: string,
-  body: string,
+  body: Uint8Array,
   readEtag: string | undefined,
-): Promise<void> {
+): Promise<string | undefined> {
   const condition = readEtag === undefined ? ({ IfNoneMatch: '*' } as const) : { IfMatch: readEtag };
   try {
-    await stats.put(context.s3, context.bucket, key, body, 'application/json', condition);
+    return (await stats.put(context.s3, context.bucket, key, body, MANIFEST_CONTENT_TYPE, condition)).ETag;
   } catch (error) {
     if (!isConditionFailure(error)) throw error;
     throw new WriterConflictError(

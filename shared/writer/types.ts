@@ -2,6 +2,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { ChunkOptions } from '../chunk/options';
 import type { BlockCompressor } from '../codec/zstd';
 import type { KeyLayout } from '../layout/keys';
+import type { ManifestCache } from './manifest-cache';
 
 /** What the writer needs: its S3 client and bucket, the key layout, and how to build chunks. */
 export interface WriterContext {
@@ -16,6 +17,11 @@ export interface WriterContext {
   readonly clock?: () => number;
   /** How old an unlisted chunk with other content must be before a writer replaces it. @default 15 minutes */
   readonly orphanAfterMs?: number;
+  /**
+   * The writer-day manifests this process wrote last, kept across batches so that a batch skips the
+   * manifest GET (one per process, as the consumer Lambda's). @default - none: every batch reads them
+   */
+  readonly manifests?: ManifestCache;
 }
 
 /** One S3 object that could not be read or written; the batch retries from `retryFrom`. */

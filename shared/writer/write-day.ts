@@ -1,10 +1,12 @@
 import { buildChunk } from '../chunk/builder';
-import { appendChunk, chunkRecordOf, encodeManifest, type Manifest, nextSequence, watermarkOf } from '../manifest/manifest';
-import { readManifestVersion } from '../manifest/read-manifest';
+import { appendChunk, chunkRecordOf, nextSequence, watermarkOf } from '../manifest/manifest';
+import { encodeManifest } from '../manifest/manifest-codec';
+import { type ManifestVersion, readManifestVersion } from '../manifest/read-manifest';
 import { compareSequenceNumbers } from '../manifest/sequence-number';
 import type { BatchStats } from './batch-stats';
 import { putManifest, putNewChunk } from './conditional-put';
 import type { AcceptedRecord } from './decode-record';
+import { WriterConflictError } from './errors';
 import type { WriteFailure, WriterContext } from './types';
 
 /** A batch's valid records of one UTC day, in sequence order, with their positions in the batch. */
@@ -23,6 +25,12 @@ export type DayOutcome =
       readonly retryIndex: number;
     };
 
+/** The manifest a day's write starts from: read from S3 now, or the version this process last wrote. */
+interface Base {
+  readonly version: ManifestVersion | undefined;
+  readonly fromCache: boolean;
+}
+
 /**
  * Makes one day's records durable: read the writer-day manifest, drop records at or below its
  * watermark (already written by an earlier try), put the rest as the chunk at the next sequence,
@@ -30,12 +38,28 @@ export type DayOutcome =
  * crash before it leaves an unreferenced chunk that the retry finds under the same key. Both puts
  * are conditional (the chunk must be new, the manifest unchanged since it was read), so a second
  * author on the writer-day fails with a WriterConflictError instead of overwriting.
+ *
+ * With a ManifestCache in the context, the manifest this process wrote last for the writer-day stands
+ * in for the read. The conditional puts check it as they check a read one; when either is refused, the
+ * cached version was stale and the day is written again from a fresh read.
  */
-export async function writeDay(
+export async function writeDay(context: WriterContext, stats: BatchStats, writer: string, day: DayRecords): Promise<DayOutcome> {
+  const manifestKey = context.layout.manifestKey(day.day, writer);
+  const cached = context.manifests?.take(manifestKey);
+  if (cached) {
+    const outcome = await writeDayFrom(context, stats, writer, day, { version: cached, fromCache: true });
+    if (outcome.ok || !(outcome.failure.error instanceof WriterConflictError)) return outcome;
+  }
+  return writeDayFrom(context, stats, writer, day, undefined);
+}
+
+/** One try at the day, from `base`, or from the manifest read now when `base` is undefined. */
+async function writeDayFrom(
   context: WriterContext,
   stats: BatchStats,
   writer: string,
   { day, records }: DayRecords,
+  given: Base | undefined,
 ): Promise<DayOutcome> {
   const { s3, bucket, layout } = context;
   const manifestKey = layout.manifestKey(day, writer);
@@ -43,14 +67,20 @@ export async function writeDay(
   let skipped = 0;
   let retryIndex = (records[0] as DayRecords['records'][number]).index;
   try {
-    const read = await stats.timeAsync('s3', () => readManifestVersion(s3, bucket, manifestKey, writer, day));
-    const manifest = read?.manifest;
+    const base = given ?? {
+      version: await stats.timeAsync('s3', () => readManifestVersion(s3, bucket, manifestKey, writer, day)),
+      fromCache: false,
+    };
+    const manifest = base.version?.manifest;
     const watermark = watermarkOf(manifest);
     const fresh = watermark === undefined ? records : records.filter((r) => compareSequenceNumbers(r.record.sequenceNumber, watermark) > 0);
     skipped = records.length - fresh.length;
     const first = fresh[0];
     const last = fresh[fresh.length - 1];
-    if (!first || !last) return { ok: true, written: 0, skipped, chunkBytes: 0 };
+    if (!first || !last) {
+      if (base.version) context.manifests?.keep(manifestKey, base.version);
+      return { ok: true, written: 0, skipped, chunkBytes: 0 };
+    }
     retryIndex = first.index;
 
     const built = stats.time('build', () =>
@@ -62,11 +92,12 @@ export async function writeDay(
     );
     const seq = nextSequence(manifest);
     key = layout.chunkKey(day, writer, seq);
-    const etag = await putNewChunk(context, stats, key, built.bytes);
+    const etag = await putNewChunk(context, stats, key, built.bytes, base.fromCache);
     const record = chunkRecordOf(built, seq, etag, first.record.sequenceNumber, last.record.sequenceNumber);
-    const next: Manifest = appendChunk(manifest ?? { writer, day, chunks: [] }, record);
+    const next = appendChunk(manifest ?? { writer, day, chunks: [] }, record);
     key = manifestKey;
-    await putManifest(context, stats, manifestKey, encodeManifest(next), read?.etag);
+    const written = await putManifest(context, stats, manifestKey, encodeManifest(next), base.version?.etag);
+    if (written !== undefined) context.manifests?.keep(manifestKey, { manifest: next, etag: written });
     return { ok: true, written: fresh.length, skipped, chunkBytes: built.bytes.length };
   } catch (error) {
     return { ok: false, skipped, failure: { key, error }, retryIndex };

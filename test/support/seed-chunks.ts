@@ -5,7 +5,8 @@ import type { BlockCompressor } from '../../shared/codec/zstd';
 import type { TalesEvent } from '../../shared/event/types';
 import { dayNumber } from '../../shared/layout/day';
 import type { KeyLayout } from '../../shared/layout/keys';
-import { appendChunk, chunkRecordOf, encodeManifest, type Manifest } from '../../shared/manifest/manifest';
+import { appendChunk, chunkRecordOf, type Manifest } from '../../shared/manifest/manifest';
+import { encodeManifest } from '../../shared/manifest/manifest-codec';
 import { readManifest } from '../../shared/manifest/read-manifest';
 import type { Position } from '../../shared/query/order';
 

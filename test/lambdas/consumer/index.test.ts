@@ -1,3 +1,4 @@
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { lambdaContext } from '../../../local/lambda/function-url';
 import { loadZstd } from '../../../shared/codec/zstd';
@@ -33,6 +34,34 @@ describe('consumer Lambda entry point', () => {
     expect(response).toEqual({ batchItemFailures: [] });
     const stored = await readWriterDay(s3.s3, s3.bucket, new KeyLayout('cold/'), await loadZstd(), 'shardId-000000000000', dayNumber(time));
     expect(stored.events).toEqual([{ time, actors: [5], text: 'hi' }]);
+  });
+
+  it('keeps the manifests it writes across invocations: a warm instance reads no manifest for its next batch of the writer-day', async () => {
+    vi.stubEnv('TALES_BUCKET', s3.bucket);
+    vi.stubEnv('TALES_PREFIX', 'warm/');
+    vi.stubEnv('TALES_S3_ENDPOINT', s3.endpoint);
+    vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
+    vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    const send = vi.spyOn(S3Client.prototype, 'send');
+    const { handler } = await import('../../../lambdas/consumer/index');
+    const time = Date.UTC(2026, 6, 1, 8);
+    const batch = (i: number) =>
+      kinesisEvent(
+        syntheticRecords([jsonPayload({ actors: [5], text: `hi ${i}`, time: time + i })], {
+          first: 49_000_000_000_000_000_000n + BigInt(i),
+        }),
+      );
+    const gets = () => send.mock.calls.filter(([command]) => command instanceof GetObjectCommand).length;
+
+    await handler(batch(0), lambdaContext());
+    const afterFirst = gets();
+    const response = await handler(batch(1), lambdaContext());
+
+    expect(afterFirst).toBe(1);
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(gets()).toBe(1);
+    const stored = await readWriterDay(s3.s3, s3.bucket, new KeyLayout('warm/'), await loadZstd(), 'shardId-000000000000', dayNumber(time));
+    expect(stored.events.map((e) => e.text)).toEqual(['hi 0', 'hi 1']);
   });
 
   it.each([

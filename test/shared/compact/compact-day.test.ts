@@ -8,7 +8,7 @@ import { sweepCompactedChunks } from '../../../shared/compact/sweep';
 import type { TalesEvent } from '../../../shared/event/types';
 import { DAY_MS } from '../../../shared/layout/day';
 import { KeyLayout } from '../../../shared/layout/keys';
-import { encodeManifest } from '../../../shared/manifest/manifest';
+import { encodeManifest } from '../../../shared/manifest/manifest-codec';
 import { readManifest } from '../../../shared/manifest/read-manifest';
 import { comparePositions } from '../../../shared/query/order';
 import { decodeActorSummary } from '../../../shared/tier/actor-summary';

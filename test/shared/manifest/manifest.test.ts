@@ -1,16 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { CorruptError } from '../../../shared/codec/errors';
-import { DAY_MS } from '../../../shared/layout/day';
-import {
-  appendChunk,
-  type ChunkRecord,
-  chunkRecordOf,
-  decodeManifest,
-  encodeManifest,
-  type Manifest,
-  nextSequence,
-  watermarkOf,
-} from '../../../shared/manifest/manifest';
+import { DAY_MS, dayName } from '../../../shared/layout/day';
+import { appendChunk, type ChunkRecord, chunkRecordOf, type Manifest, nextSequence, watermarkOf } from '../../../shared/manifest/manifest';
+import { decodeJsonManifest } from '../../../shared/manifest/manifest-json';
 import { compareSequenceNumbers, isSequenceNumber } from '../../../shared/manifest/sequence-number';
 
 const DAY = 20_635; // 2026-07-01
@@ -36,9 +28,20 @@ function chunk(seq: number, overrides: Partial<ChunkRecord> = {}): ChunkRecord {
 
 const manifest: Manifest = { writer: 'shardId-000000000000', day: DAY, chunks: [chunk(0), chunk(1)] };
 
+/** `manifest` in the JSON form (format 1), as the writer stored it before the binary form. */
+function jsonOf(manifest: Manifest): string {
+  return JSON.stringify({
+    format: 'tales.manifest',
+    version: 1,
+    writer: manifest.writer,
+    day: dayName(manifest.day),
+    chunks: manifest.chunks,
+  });
+}
+
 /** The stored JSON of `manifest` with `edit` applied to the parsed object. */
 function stored(edit: (json: Record<string, unknown> & { chunks: Record<string, unknown>[] }) => void): string {
-  const json = JSON.parse(encodeManifest(manifest));
+  const json = JSON.parse(jsonOf(manifest));
   edit(json);
   return JSON.stringify(json);
 }
@@ -54,7 +57,7 @@ function storedWith(field: string, value: unknown): string {
 function rejection(text: string): CorruptError {
   let thrown: unknown;
   try {
-    decodeManifest(text, KEY);
+    decodeJsonManifest(text, KEY);
   } catch (error) {
     thrown = error;
   }
@@ -67,18 +70,18 @@ function expectRejected(text: string, reason: string): void {
   expect(rejection(text).message).toBe(`${KEY}: invalid manifest: ${reason}`);
 }
 
-describe('manifest codec', () => {
+describe('JSON manifest (format 1)', () => {
   it('round-trips a manifest', () => {
-    expect(decodeManifest(encodeManifest(manifest), KEY)).toEqual(manifest);
+    expect(decodeJsonManifest(jsonOf(manifest), KEY)).toEqual(manifest);
   });
 
   it('round-trips an empty manifest', () => {
     const empty: Manifest = { writer: 'shardId-000000000007', day: DAY, chunks: [] };
-    expect(decodeManifest(encodeManifest(empty), KEY)).toEqual(empty);
+    expect(decodeJsonManifest(jsonOf(empty), KEY)).toEqual(empty);
   });
 
   it('stores the format, version and day name', () => {
-    expect(JSON.parse(encodeManifest(manifest))).toMatchObject({
+    expect(JSON.parse(jsonOf(manifest))).toMatchObject({
       format: 'tales.manifest',
       version: 1,
       writer: 'shardId-000000000000',
@@ -88,20 +91,20 @@ describe('manifest codec', () => {
 
   it("round-trips a chunk's first sequence number, and reads a chunk without one", () => {
     const withFirst = { ...manifest, chunks: [chunk(0, { first: '4965' }), chunk(1)] };
-    expect(decodeManifest(encodeManifest(withFirst), KEY)).toEqual(withFirst);
+    expect(decodeJsonManifest(jsonOf(withFirst), KEY)).toEqual(withFirst);
   });
 
   it('keeps a 128-digit watermark exactly', () => {
     const watermark = `9${'8'.repeat(127)}`;
     const big = { ...manifest, chunks: [chunk(0, { watermark })] };
-    expect(watermarkOf(decodeManifest(encodeManifest(big), KEY))).toBe(watermark);
+    expect(watermarkOf(decodeJsonManifest(jsonOf(big), KEY))).toBe(watermark);
   });
 
   it('ignores a __proto__ key without polluting Object.prototype', () => {
     const text = stored((json) => {
       json.chunks[0] = { ...json.chunks[0] };
     }).replace('{"format"', '{"__proto__":{"polluted":true},"format"');
-    expect(decodeManifest(text, KEY)).toEqual(manifest);
+    expect(decodeJsonManifest(text, KEY)).toEqual(manifest);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
@@ -121,7 +124,7 @@ describe('manifest codec', () => {
   });
 });
 
-describe('decodeManifest rejects, naming the key', () => {
+describe('decodeJsonManifest rejects, naming the key', () => {
   it.each([
     ['non-JSON', 'not json', 'Unexpected token'],
     ['an empty object body', '', 'Unexpected end of JSON input'],
@@ -253,7 +256,7 @@ describe('decodeManifest rejects, naming the key', () => {
 
   it('a first sequence number that is not one', () => {
     expect(() =>
-      decodeManifest(
+      decodeJsonManifest(
         stored((j) => Object.assign(j.chunks[0] as object, { first: '01' })),
         KEY,
       ),
@@ -262,7 +265,7 @@ describe('decodeManifest rejects, naming the key', () => {
 
   it('a first sequence number above the watermark', () => {
     expect(() =>
-      decodeManifest(
+      decodeJsonManifest(
         stored((j) => Object.assign(j.chunks[0] as object, { first: `${WATERMARK_1}0` })),
         KEY,
       ),

@@ -5,7 +5,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { CorruptError } from '../../../shared/codec/errors';
 import { dayNumber } from '../../../shared/layout/day';
-import { encodeManifest, type Manifest } from '../../../shared/manifest/manifest';
+import type { Manifest } from '../../../shared/manifest/manifest';
+import { encodeManifest } from '../../../shared/manifest/manifest-codec';
 import { readManifest } from '../../../shared/manifest/read-manifest';
 
 const s3 = new S3Client({ region: 'us-east-1' });
@@ -30,7 +31,7 @@ const MANIFEST: Manifest = {
   ],
 };
 
-function body(text: string) {
+function body(text: string | Uint8Array) {
   return { Body: sdkStreamMixin(Readable.from([Buffer.from(text)])) };
 }
 
@@ -39,6 +40,18 @@ describe('readManifest', () => {
 
   it('reads and decodes the manifest at the key', async () => {
     mock.on(GetObjectCommand, { Bucket: 'b', Key: KEY }).resolves(body(encodeManifest(MANIFEST)));
+    expect(await readManifest(s3, 'b', KEY, 'shardId-000000000000', DAY)).toEqual(MANIFEST);
+  });
+
+  it('reads a manifest in the JSON form (format 1) as well', async () => {
+    const json = JSON.stringify({
+      format: 'tales.manifest',
+      version: 1,
+      writer: MANIFEST.writer,
+      day: '2026-07-01',
+      chunks: MANIFEST.chunks,
+    });
+    mock.on(GetObjectCommand, { Bucket: 'b', Key: KEY }).resolves(body(json));
     expect(await readManifest(s3, 'b', KEY, 'shardId-000000000000', DAY)).toEqual(MANIFEST);
   });
 

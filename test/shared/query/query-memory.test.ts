@@ -6,7 +6,8 @@ import { loadZstd } from '../../../shared/codec/zstd';
 import type { TalesEvent } from '../../../shared/event/types';
 import { DAY_MS, dayNumber } from '../../../shared/layout/day';
 import { KeyLayout } from '../../../shared/layout/keys';
-import { chunkRecordOf, encodeManifest, type Manifest } from '../../../shared/manifest/manifest';
+import { chunkRecordOf, type Manifest } from '../../../shared/manifest/manifest';
+import { encodeManifest } from '../../../shared/manifest/manifest-codec';
 import { createQueryContext, type QueryContextOptions } from '../../../shared/query/context';
 import { runQuery } from '../../../shared/query/run-query';
 import { MemoryS3 } from '../../support/memory-s3';
@@ -131,7 +132,7 @@ describe('query memory', () => {
       return chunkRecordOf(built, seq, etag, String(seq + 1), String(seq + 1));
     });
     const manifest: Manifest = { writer, day: DAY0, chunks };
-    store.put(layout.manifestKey(DAY0, writer), new TextEncoder().encode(encodeManifest(manifest)));
+    store.put(layout.manifestKey(DAY0, writer), encodeManifest(manifest));
 
     const collect = garbageCollector();
     await collect();

@@ -10,6 +10,7 @@ import { KeyLayout } from '../../../shared/layout/keys';
 import { readManifest } from '../../../shared/manifest/read-manifest';
 import { compareSequenceNumbers } from '../../../shared/manifest/sequence-number';
 import { decodeRecord } from '../../../shared/writer/decode-record';
+import { ManifestCache } from '../../../shared/writer/manifest-cache';
 import type { WriterContext } from '../../../shared/writer/types';
 import { writeBatch } from '../../../shared/writer/write-batch';
 import { type Fault, type FaultyS3, faultyS3, InjectedFault } from '../../support/faulty-s3';
@@ -36,8 +37,8 @@ afterAll(async () => {
   await Promise.all([s3.stop(), kinesis.stop()]);
 });
 
-function context(): WriterContext {
-  return { s3: faulty.s3, bucket: s3.bucket, layout: new KeyLayout(`f${++prefixes}/`), zstd };
+function context(manifests?: ManifestCache): WriterContext {
+  return { s3: faulty.s3, bucket: s3.bucket, layout: new KeyLayout(`f${++prefixes}/`), zstd, ...(manifests ? { manifests } : {}) };
 }
 
 /** What a workload should leave in S3: its valid events by day, and its rejected sequence numbers. */
@@ -357,10 +358,13 @@ describe('writeBatch retried through random faults', () => {
     replay: fc.oneof({ weight: 3, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.double({ min: 0, max: 1, noNaN: true }) }),
   });
 
-  it('stores every event exactly once and every rejected record, whatever fails and however Lambda retries', async () => {
+  it.each([
+    ['', () => undefined],
+    [' (a warm consumer: its manifest cache kept across attempts, crashes included)', () => new ManifestCache()],
+  ])('stores every event exactly once and every rejected record, whatever fails and however Lambda retries%s', async (_, cache) => {
     await fc.assert(
       fc.asyncProperty(fc.array(item, { minLength: 1, maxLength: 50 }), delivery, async (generated, plan) => {
-        const ctx = context();
+        const ctx = context(cache());
         const items = generated.map(
           (g, i): Item => (typeof g === 'number' ? { invalid: INVALID[g] as Payload } : event(i, (DAY + g[0]) * DAY_MS + g[1])),
         );
