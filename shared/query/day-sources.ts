@@ -62,18 +62,13 @@ export async function daySources(ctx: QueryContext, day: number, stats: QuerySta
  *
  * The day's writers come from listing its folder; the manifests of the writers seen last time
  * (usually the same shards) are fetched during that list, which saves a round trip. A writer that has
- * stored a first chunk but no manifest yet has nothing visible. A closed day's compacted metadata is
- * read first: committed after the day closed, it holds every chunk of the day, which then needs no other
- * read; else its tier manifest, which once sealed covers every chunk: no list and no writer manifest.
+ * stored a first chunk but no manifest yet has nothing visible. A closed day's tier manifest is read
+ * first: once sealed it covers every chunk, and the day needs no list and no writer manifest.
  */
 async function readDaySources(ctx: QueryContext, day: number, closed: boolean, stats: QueryStats): Promise<ChunkRef[]> {
-  const closesAt = (day + 1) * DAY_MS + ctx.closeAfterMs;
-  const probe = compactMetaOf(ctx, day, stats);
-  if (closed) {
-    const meta = await probe;
-    if (meta && meta.committedAt >= closesAt) return compactedChunks(ctx, meta);
-  }
   // The tier read and the list run beside the metadata probe; a list error still goes up first, once they settle.
+  // A compacted day is never taken as complete: `tales replay` and a lagging shard add writer chunks to it.
+  const probe = compactMetaOf(ctx, day, stats);
   const tier = tierOf(ctx, day, stats);
   if (closed) {
     const [meta, merged] = await Promise.all([probe, tier]);

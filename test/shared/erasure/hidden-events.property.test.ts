@@ -38,8 +38,7 @@ async function seeded(writers: readonly TalesEvent[][][]) {
   const target = { s3, bucket: memory.bucket, layout, zstd, chunkOptions: { blockSize: 1024, inlineMax: 2 } };
   const stored: StoredEvent[] = [];
   for (const [w, batches] of writers.entries()) stored.push(...(await seedWriter(target, `shardId-00000000000${w}`, batches)).stored);
-  // Queries run while the days may still gain chunks (the schedule writes batches after compactions): a day compacted after it closed is complete.
-  const ctx = createQueryContext({ s3, bucket: memory.bucket, layout, zstd, maxGap: 0, dayTtlMs: { open: 0, closed: 0 }, now: () => T0 });
+  const ctx = createQueryContext({ s3, bucket: memory.bucket, layout, zstd, maxGap: 0, dayTtlMs: { open: 0, closed: 0 } });
   return { ctx, target, stored };
 }
 

@@ -64,16 +64,7 @@ async function compactedDay(batches = 2, onlyErased = false): Promise<Stored> {
       w,
       Array.from({ length: batches }, (_, b) => batch(w, b, onlyErased)),
     );
-  // Queries run while the day may still gain chunks (late batches below): a day compacted after it closed is complete.
-  const ctx = createQueryContext({
-    s3,
-    bucket: memory.bucket,
-    layout,
-    zstd,
-    maxGap: 0,
-    dayTtlMs: { open: 0, closed: 0 },
-    now: () => T0 + DAY_MS,
-  });
+  const ctx = createQueryContext({ s3, bucket: memory.bucket, layout, zstd, maxGap: 0, dayTtlMs: { open: 0, closed: 0 } });
   const outcome = await compactDay(ctx, DAY0, { now: LATER, ...ENCODING });
   if (outcome.status !== 'compacted') throw new Error(outcome.status);
   return { memory, ctx, stored, add };
