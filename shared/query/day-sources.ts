@@ -66,8 +66,9 @@ export async function daySources(ctx: QueryContext, day: number, stats: QuerySta
  * first: once sealed it covers every chunk, and the day needs no list and no writer manifest.
  */
 async function readDaySources(ctx: QueryContext, day: number, closed: boolean, stats: QueryStats): Promise<ChunkRef[]> {
-  // The tier read and the list run beside the metadata probe; a list error still goes up first, once they settle.
-  // A compacted day is never taken as complete: `tales replay` and a lagging shard add writer chunks to it.
+  // An open day is listed beside its metadata probes; a closed one after them, since a sealed tier manifest
+  // spares the list. A list error still goes up first, once the probes settle. A compacted day is never
+  // taken as complete: `tales replay` and a lagging shard add writer chunks to it.
   const probe = compactMetaOf(ctx, day, stats);
   const tier = tierOf(ctx, day, stats);
   if (closed) {

@@ -25,12 +25,6 @@ export type DayOutcome =
       readonly retryIndex: number;
     };
 
-/** The manifest a day's write starts from: read from S3 now, or the version this process last wrote. */
-interface Base {
-  readonly version: ManifestVersion | undefined;
-  readonly fromCache: boolean;
-}
-
 /**
  * Makes one day's records durable: read the writer-day manifest, drop records at or below its
  * watermark (already written by an earlier try), put the rest as the chunk at the next sequence,
@@ -47,19 +41,19 @@ export async function writeDay(context: WriterContext, stats: BatchStats, writer
   const manifestKey = context.layout.manifestKey(day.day, writer);
   const cached = context.manifests?.take(manifestKey);
   if (cached) {
-    const outcome = await writeDayFrom(context, stats, writer, day, { version: cached, fromCache: true });
+    const outcome = await writeDayFrom(context, stats, writer, day, cached);
     if (outcome.ok || !(outcome.failure.error instanceof WriterConflictError)) return outcome;
   }
   return writeDayFrom(context, stats, writer, day, undefined);
 }
 
-/** One try at the day, from `base`, or from the manifest read now when `base` is undefined. */
+/** One try at the day, from the version this process last wrote (`cached`), else from the manifest read now. */
 async function writeDayFrom(
   context: WriterContext,
   stats: BatchStats,
   writer: string,
   { day, records }: DayRecords,
-  given: Base | undefined,
+  cached: ManifestVersion | undefined,
 ): Promise<DayOutcome> {
   const { s3, bucket, layout } = context;
   const manifestKey = layout.manifestKey(day, writer);
@@ -67,18 +61,15 @@ async function writeDayFrom(
   let skipped = 0;
   let retryIndex = (records[0] as DayRecords['records'][number]).index;
   try {
-    const base = given ?? {
-      version: await stats.timeAsync('s3', () => readManifestVersion(s3, bucket, manifestKey, writer, day)),
-      fromCache: false,
-    };
-    const manifest = base.version?.manifest;
+    const version = cached ?? (await stats.timeAsync('s3', () => readManifestVersion(s3, bucket, manifestKey, writer, day)));
+    const manifest = version?.manifest;
     const watermark = watermarkOf(manifest);
     const fresh = watermark === undefined ? records : records.filter((r) => compareSequenceNumbers(r.record.sequenceNumber, watermark) > 0);
     skipped = records.length - fresh.length;
     const first = fresh[0];
     const last = fresh[fresh.length - 1];
     if (!first || !last) {
-      if (base.version) context.manifests?.keep(manifestKey, base.version);
+      if (version) context.manifests?.keep(manifestKey, version);
       return { ok: true, written: 0, skipped, chunkBytes: 0 };
     }
     retryIndex = first.index;
@@ -92,11 +83,11 @@ async function writeDayFrom(
     );
     const seq = nextSequence(manifest);
     key = layout.chunkKey(day, writer, seq);
-    const etag = await putNewChunk(context, stats, key, built.bytes, base.fromCache);
+    const etag = await putNewChunk(context, stats, key, built.bytes, cached !== undefined);
     const record = chunkRecordOf(built, seq, etag, first.record.sequenceNumber, last.record.sequenceNumber);
     const next = appendChunk(manifest ?? { writer, day, chunks: [] }, record);
     key = manifestKey;
-    const written = await putManifest(context, stats, manifestKey, encodeManifest(next), base.version?.etag);
+    const written = await putManifest(context, stats, manifestKey, encodeManifest(next), version?.etag);
     if (written !== undefined) context.manifests?.keep(manifestKey, { manifest: next, etag: written });
     return { ok: true, written: fresh.length, skipped, chunkBytes: built.bytes.length };
   } catch (error) {
