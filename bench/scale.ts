@@ -5,7 +5,8 @@
  * with the merger run every 5 minutes of simulated time as its schedule would run it; then the
  * reference queries run cold (a new query context) and warm. Env: N (events), SCALE_SHAPES (e.g.
  * "4x145,16x30"), SCALE_MERGE=0 (no merger and no compactor: the engine without segments), FIRST_BYTE_MS,
- * MB_PER_S, SCALE_TRACE=1 (print every request of each cold query), SCALE_SNAPSHOT=<folder> (keep each
+ * MB_PER_S, SCALE_TRACE=1 (print every request of each cold query), SCALE_PROFILE=<folder> (write a CPU
+ * profile of each timed query there), SCALE_SNAPSHOT=<folder> (keep each
  * stored shape there, and read it back on the next run instead of storing it again).
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -18,14 +19,13 @@ import { CLOSE_AFTER_MS, compactDay } from '../shared/compact/compact-day';
 import { runCompaction } from '../shared/compact/run-compaction';
 import { DAY_MS, dayName, dayNumber } from '../shared/layout/day';
 import { KeyLayout } from '../shared/layout/keys';
-import { createQueryContext, type QueryContext } from '../shared/query/context';
 import type { QueryRequest } from '../shared/query/request';
-import { runQuery } from '../shared/query/run-query';
 import { mergeDay } from '../shared/tier/merge-day';
 import { writeBatch } from '../shared/writer/write-batch';
-import { MemoryS3, type RequestTrace } from '../test/support/memory-s3';
+import { MemoryS3 } from '../test/support/memory-s3';
 import { jsonPayload, syntheticRecords } from '../test/support/stream-records';
 import { referenceActors } from './query';
+import { runScaleQueries } from './scale-queries';
 import type { BenchTable } from './table';
 import { eventAt, generate, type Workload } from './workload';
 
@@ -133,39 +133,6 @@ function storedBytes(store: MemoryS3, prefix: string, include: (key: string) => 
   return bytes;
 }
 
-/** Each request's depth: 1 + the deepest request that ended before it started (a chain of round trips, not counting CPU). */
-function depths(requests: readonly RequestTrace[]): number[] {
-  const sorted = [...requests].sort((a, b) => a.started - b.started);
-  const depth: number[] = [];
-  sorted.forEach((request, i) => {
-    let before = 0;
-    for (let j = 0; j < i; j++) if ((sorted[j] as RequestTrace).ended <= request.started) before = Math.max(before, depth[j] as number);
-    depth.push(before + 1);
-  });
-  return depth;
-}
-
-/** The per-request picture of one query: when each request started and ended, its depth, what it read. */
-function traceOf(name: string, requests: readonly RequestTrace[], prefix: string): string {
-  const sorted = [...requests].sort((a, b) => a.started - b.started);
-  const depth = depths(sorted);
-  const t0 = sorted[0]?.started ?? 0;
-  const lines = sorted.map((r, i) => {
-    const at = `${(r.started - t0).toFixed(0).padStart(5)}–${(r.ended - t0).toFixed(0).padStart(5)} ms`;
-    return `  ${at} d${depth[i]} ${r.method} ${r.key.replace(prefix, '')} ${r.range ?? ''} ${r.status} ${r.bytes} B`;
-  });
-  return [`${name}: ${sorted.length} requests, ${Math.max(0, ...depth)} round trips deep`, ...lines].join('\n');
-}
-
-async function timed(ctx: QueryContext, modeled: MemoryS3, request: QueryRequest, trace: RequestTrace[]) {
-  modeled.resetCounts();
-  trace.length = 0;
-  const start = performance.now();
-  const result = await runQuery(ctx, request);
-  const ms = performance.now() - start;
-  return { ms, gets: modeled.counts.gets, rows: result.events.length, depth: Math.max(0, ...depths(trace)) };
-}
-
 /** The shape stored, or read from SCALE_SNAPSHOT's folder when a former run saved it there (it is saved there otherwise). */
 async function storedShape(
   workload: Workload,
@@ -229,34 +196,25 @@ export async function benchScale(): Promise<BenchTable[]> {
     );
     const openEvents = workload.ts.filter((time) => !compacted.has(dayName(dayNumber(time)))).length;
 
-    const trace: RequestTrace[] = [];
-    const modeled = new MemoryS3('bench-scale', {
+    // The queries run at the end of the workload, when the store holds what the schedules left, in a
+    // worker whose heap holds only the store and the query (bench/scale-queries.ts says why).
+    const results = await runScaleQueries({
+      objects: [...loading.objects],
+      bucket: loading.bucket,
+      prefix: layout.prefix,
+      now: stored.end,
       firstByteMs,
-      bytesPerSecond: mbPerS * 1_000_000,
-      onRequest: (request) => trace.push(request),
+      mbPerS,
+      tracing,
+      ...(process.env.SCALE_PROFILE ? { profileDir: process.env.SCALE_PROFILE } : {}),
+      // The process's first query loads and compiles the engine's code (~1 s on a loaded machine): it runs
+      // once, for another actor on a context of its own, so that cold measures a new context, not a new process.
+      warmUp: { actors: [mid], from: first, to: last, limit: 50 },
+      queries,
     });
-    for (const [key, object] of loading.objects) modeled.objects.set(key, object);
-    const s3 = modeled.client();
-    // The queries run at the end of the workload, when the store holds what the schedules left.
-    const now = () => stored.end;
-    const ctx = () => createQueryContext({ s3, bucket: modeled.bucket, layout, zstd, now });
-    const warmCtx = ctx();
-    // The process's first query loads and compiles the engine's code (~1 s on a loaded machine): it runs
-    // once, for another actor on a context of its own, so that cold measures a new context, not a new process.
-    await runQuery(ctx(), { actors: [mid], from: first, to: last, limit: 50 });
     const row: (string | number)[] = [`${shape.writers} × ${shape.batch}`, stored.chunks];
-    const depthsOf: string[] = [];
-    for (const [name, request] of queries) {
-      const cold = await timed(ctx(), modeled, request, trace);
-      if (tracing)
-        console.error(
-          traceOf(`${shape.writers}x${shape.batch} ${name} cold (${cold.ms.toFixed(0)} ms, ${cold.rows} rows)`, trace, layout.prefix),
-        );
-      depthsOf.push(`${name} ${cold.depth}`);
-      await timed(warmCtx, modeled, request, trace);
-      const warm = await timed(warmCtx, modeled, request, trace);
-      row.push(cold.gets, cold.ms, warm.ms);
-    }
+    for (const { cold, warm } of results) row.push(cold.gets, cold.ms, warm.ms);
+    const depthsOf = results.map(({ name, cold }) => `${name} ${cold.depth}`);
     row.push(stored.mergePuts / stored.days, openBytes / openEvents);
 
     // The days still open close too: compaction rewrites them (forced: the simulated clock is not 26 h on).
@@ -283,7 +241,7 @@ export async function benchScale(): Promise<BenchTable[]> {
       rows,
       notes: [
         `rare all: actor ${rare}, oldest 50 over all days; hot newest 50: actor ${hot}; rare today: all its rows on the last day.`,
-        'Cold: a new query context (a new Lambda) in a process that has run one query for another actor (so code loading is not counted); warm: the third run on one context. GETs counted by the store (lists apart). Queries run at the end of the workload (the clock of the schedules).',
+        'Queries run in a worker thread whose heap holds the modeled store and the query only, after a full GC (bench/scale-queries.ts). Cold: a new query context (a new Lambda) in a worker that has run one query for another actor (so code loading is not counted); warm: the second run on one context. GETs counted by the store (lists apart). Queries run at the end of the workload (the clock of the schedules).',
         'B/event open: the days not compacted when the queries run, as writer chunks plus merged index segments; closed: every day compacted (index + data + metadata).',
       ],
     },
