@@ -49,11 +49,14 @@ export class BlockRows {
     return this.times.length;
   }
 
-  /** Bytes the decoded block keeps in memory (its columns, and the raw block its texts are a view of), for cache budgets. */
+  /**
+   * Bytes the decoded block keeps in memory, for cache budgets: its columns, the raw block its texts are
+   * a view of, and the string of all its texts that reading many of its rows builds (one byte a character).
+   */
   get memoryBytes(): number {
     const arrays = [this.times, this.actorStart, this.actors, this.textStart, this.texts];
     if (this.origins) arrays.push(this.origins.sources, this.origins.ordinals);
-    return arrays.reduce((sum, array) => sum + array.buffer.byteLength, 0);
+    return arrays.reduce((sum, array) => sum + array.buffer.byteLength, 0) + this.texts.length;
   }
 
   /** Validates every column against the block-table entry (count, time bounds) before use. */

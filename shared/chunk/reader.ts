@@ -42,9 +42,10 @@ export interface ReadOptions {
 
 /**
  * Where a reader keeps blocks between waves, pages and queries, by `key` (naming the chunk) and block
- * number. A decoded block stays from its decoding until its last wanted entry has been yielded, so a
- * reader that stops inside it (a full page) leaves it for the next one. Every block read stays
- * compressed, and each read also takes along up to `readAhead` bytes of the blocks wanted next.
+ * number. Every block decoded stays decoded (for the next page, or the next query: a warm query
+ * decompresses nothing it decoded before) and compressed (cheaper to keep, read again without a
+ * request once the decoded one is evicted), each as long as its shelf's budget allows. Each read also
+ * takes along up to `readAhead` bytes of the blocks wanted next.
  */
 export interface BlockCache {
   readonly rows: CacheShelf<BlockRows>;
@@ -152,7 +153,6 @@ export async function* readEntries(
         const time = decoded.times[ordinal - entry.first] as number;
         if (time >= from && time <= to) yield withKey(blocks.source.key, () => decoded.row(ordinal - entry.first, ordinal));
       }
-      cache?.rows.delete(`${cache.key}/${block}`);
     }
   }
 }
