@@ -84,15 +84,18 @@ export interface QueryContextOptions {
    */
   readonly readAheadBytes?: number;
   /**
-   * @default 1048576 (on S3 ~11 ms of transfer, half the first byte's ~20 ms: one GET fewer costs
-   * less; a rare actor's rows in a compacted day's 256 KiB blocks then come in a GET or two a day)
+   * Needed blocks closer than this many bytes are read in one ranged GET. Block reads run in parallel,
+   * so a GET saved saves no wait, while the gap's bytes lengthen the read that takes them and must be
+   * copied and collected: at 1 MiB a rare actor's few rows in a compacted day's 256 KiB blocks read the
+   * whole day's data (3.4 MB, ~38 ms of transfer on S3) where their own blocks are ~0.5 MB.
+   * @default 262144 (on S3 ~3 ms of transfer, as readAheadBytes)
    */
   readonly maxGap?: number;
   /**
    * A writer chunk, a merged segment or a compacted day's index object this small is read whole the
    * first time it is opened: one GET for what would be two or three dependent ones (head, then bitmaps
    * or actor columns, then a chunk's blocks).
-   * @default 1048576 (on S3 ~11 ms of transfer, half the first byte's ~20 ms, as maxGap)
+   * @default 1048576 (on S3 ~11 ms of transfer, half the first byte's ~20 ms: one GET fewer in a chain of dependent ones)
    */
   readonly wholeObjectBytes?: number;
   /**
@@ -135,7 +138,7 @@ export function createQueryContext(options: QueryContextOptions): QueryContext {
   const {
     cacheBytes = DEFAULT_CACHE_BYTES,
     concurrency = 8,
-    maxGap = 1_048_576,
+    maxGap = 262_144,
     wholeObjectBytes = 1_048_576,
     lookaheadDays = 8,
     readAheadBytes = 262_144,
