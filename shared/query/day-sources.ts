@@ -43,7 +43,12 @@ export interface ChunkRef extends StoredChunk {
  * (see QueryContextOptions.dayTtlMs), else read (below) and cached: so a warm query neither lists a
  * day nor reads its manifests again, and a day that may still change is read again within seconds.
  */
-export async function daySources(ctx: QueryContext, day: number, stats: QueryStats): Promise<ChunkRef[]> {
+export async function daySources(
+  ctx: QueryContext,
+  day: number,
+  stats: QueryStats,
+  onSegments?: (refs: ChunkRef[]) => void,
+): Promise<ChunkRef[]> {
   const cached = ctx.days.get(String(day));
   if (cached && cached.expires > ctx.now()) {
     stats.dayCacheHits++;
@@ -51,7 +56,7 @@ export async function daySources(ctx: QueryContext, day: number, stats: QuerySta
   }
   const read = ctx.now();
   const closed = (day + 1) * DAY_MS + ctx.closeAfterMs <= read;
-  const refs = await readDaySources(ctx, day, closed, stats);
+  const refs = await readDaySources(ctx, day, closed, stats, onSegments);
   ctx.days.set(String(day), { refs, expires: read + (closed ? ctx.dayTtlMs.closed : ctx.dayTtlMs.open) });
   return refs;
 }
@@ -65,7 +70,13 @@ export async function daySources(ctx: QueryContext, day: number, stats: QuerySta
  * stored a first chunk but no manifest yet has nothing visible. A closed day's tier manifest is read
  * first: once sealed it covers every chunk, and the day needs no list and no writer manifest.
  */
-async function readDaySources(ctx: QueryContext, day: number, closed: boolean, stats: QueryStats): Promise<ChunkRef[]> {
+async function readDaySources(
+  ctx: QueryContext,
+  day: number,
+  closed: boolean,
+  stats: QueryStats,
+  onSegments?: (refs: ChunkRef[]) => void,
+): Promise<ChunkRef[]> {
   // An open day is listed beside its metadata probes; a closed one after them, since a sealed tier manifest
   // spares the list. A list error still goes up first, once the probes settle. A compacted day is never
   // taken as complete: `tales replay` and a lagging shard add writer chunks to it.
@@ -77,6 +88,13 @@ async function readDaySources(ctx: QueryContext, day: number, closed: boolean, s
     // Compacted and sealed, the day holds no chunk the compaction left out (one forced earlier may).
     if (merged?.sealed && meta && coversTier(meta, merged)) return compactedChunks(ctx, meta);
   }
+  // The chunks the segments cover are known once both probes are in, while the writers' manifests are
+  // still being read: `onSegments` may open the segments meanwhile (a round trip saved on a day not compacted).
+  const segments = Promise.all([probe, tier]).then(([meta, merged]) => (meta || !merged ? undefined : segmentChunks(ctx, merged)));
+  segments.then(
+    (refs) => refs && onSegments?.(refs),
+    () => undefined,
+  );
   let chunks: ChunkRef[];
   try {
     chunks = await writerChunks(ctx, day, stats);
@@ -88,7 +106,7 @@ async function readDaySources(ctx: QueryContext, day: number, closed: boolean, s
   if (!meta) {
     if (!merged) return chunks;
     const covered = coverageOf(merged);
-    return [...segmentChunks(ctx, merged), ...chunks.filter((ref) => ref.record.seq >= (covered.get(ref.writer) ?? 0))];
+    return [...((await segments) ?? []), ...chunks.filter((ref) => ref.record.seq >= (covered.get(ref.writer) ?? 0))];
   }
   // Chunks a writer wrote after the compaction (late events) stay writer chunks, read beside it.
   const late = chunks.filter((ref) => ref.record.seq >= coveredChunks(meta, ref.writer));

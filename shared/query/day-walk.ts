@@ -1,5 +1,7 @@
 import { dayNumber } from '../layout/day';
-import { hitBound } from './chunk-matches';
+import { namesAll } from '../tier/actor-summary';
+import { mapLimit } from '../util/map-limit';
+import { chunkHead, headKey, hitBound } from './chunk-matches';
 import type { QueryContext } from './context';
 import { type ChunkRef, daySources } from './day-sources';
 import { pruneSegmentChunks } from './segment-prune';
@@ -29,6 +31,8 @@ export class DayWalk {
   private readonly taken: DayLoad[] = [];
   private nextDay = 0;
   private readonly days: number[];
+  /** Segment heads opened while their days' writer manifests were being read (see openSegments). */
+  private readonly opening: Promise<unknown>[] = [];
 
   constructor(
     private readonly ctx: QueryContext,
@@ -64,14 +68,16 @@ export class DayWalk {
 
   /** Waits for loads started ahead of need, so that none runs on after the query. */
   async close(): Promise<void> {
-    await Promise.allSettled(this.all.map((load) => load.refs));
+    await Promise.allSettled([...this.all.map((load) => load.refs), ...this.opening]);
   }
 
   private start(): void {
     const day = this.days[this.nextDay];
     if (day === undefined) return;
     this.nextDay++;
-    const refs = daySources(this.ctx, day, this.stats).then((all) => pruneSegmentChunks(this.ctx, all, this.window, this.stats));
+    const refs = daySources(this.ctx, day, this.stats, (segments) => this.openSegments(segments)).then((all) =>
+      pruneSegmentChunks(this.ctx, all, this.window, this.stats),
+    );
     const load: DayLoad = { refs };
     load.refs.then(
       (refs) => {
@@ -83,6 +89,25 @@ export class DayWalk {
     );
     this.loads.push(load);
     this.all.push(load);
+  }
+
+  /**
+   * Opens the heads of a day's segments that pruning will open (in the window, on a day its actor summary
+   * does not rule out) as soon as its tier manifest is read, beside its writers' manifests rather than
+   * after them. Pruning then finds them cached, or shares the reads under way; a read that fails here is
+   * made again there, which reports its error.
+   */
+  private openSegments(refs: readonly ChunkRef[]): void {
+    const { lo, hi, actors } = this.window;
+    const bySegment = new Map<string, ChunkRef>();
+    for (const ref of refs) {
+      const dayActors = ref.segment?.dayActors;
+      if (ref.record.maxTime < lo || ref.record.minTime > hi || (dayActors && !namesAll(dayActors, actors))) continue;
+      if (!bySegment.has(ref.key) && !this.ctx.heads.get(headKey(ref))) bySegment.set(ref.key, ref);
+    }
+    const opening = mapLimit([...bySegment.values()], this.ctx.concurrency, (ref) => chunkHead(this.ctx, ref, this.stats));
+    opening.catch(() => undefined);
+    this.opening.push(opening);
   }
 
   private refBound(ref: ChunkRef): number {
