@@ -12,10 +12,15 @@ export function dayNumber(time: number): number {
 /** Day number of 9999-12-31, the day of the latest accepted time and the last a 'YYYY-MM-DD' name can hold. */
 export const LAST_DAY = dayNumber(MAX_TIME_MS);
 
+/** The last day named and its name: a day's thousands of chunk keys name the same day. */
+let named = { day: Number.NaN, name: '' };
+
 /** 'YYYY-MM-DD' of a day number; throws a RangeError for a day that form cannot name. */
 export function dayName(day: number): string {
+  if (day === named.day) return named.name;
   if (!Number.isInteger(day) || day > LAST_DAY) throw new RangeError(`day ${day} has no YYYY-MM-DD name (the last is 9999-12-31)`);
-  return new Date(day * DAY_MS).toISOString().slice(0, 10);
+  named = { day, name: new Date(day * DAY_MS).toISOString().slice(0, 10) };
+  return named.name;
 }
 
 /** Day number of a 'YYYY-MM-DD' name; throws a RangeError for anything else. */
