@@ -1,9 +1,10 @@
 import { dayNumber } from '../layout/day';
 import { namesAll } from '../tier/actor-summary';
 import { mapLimit } from '../util/map-limit';
-import { chunkHead, headKey, hitBound } from './chunk-matches';
+import { chunkHead, chunkMatches, headKey, hitBound, knownMatches } from './chunk-matches';
 import type { QueryContext } from './context';
 import { type ChunkRef, daySources } from './day-sources';
+import { readBlocksAhead } from './merge';
 import { pruneSegmentChunks } from './segment-prune';
 import type { QueryStats } from './stats';
 import type { MergeWindow } from './window';
@@ -14,6 +15,8 @@ interface DayLoad {
   result?: ChunkRef[];
   /** The most hits the day can give, once its sources are known (infinite when a head is not cached). */
   bound?: number;
+  /** Whether its blocks were read ahead (see readAheadSure). */
+  blocksRead?: true;
 }
 
 /**
@@ -31,7 +34,7 @@ export class DayWalk {
   private readonly taken: DayLoad[] = [];
   private nextDay = 0;
   private readonly days: number[];
-  /** Segment heads opened while their days' writer manifests were being read (see openSegments). */
+  /** Segment heads opened while their days' writer manifests were being read (see openSegments), and blocks read ahead (see readAhead). */
   private readonly opening: Promise<unknown>[] = [];
 
   constructor(
@@ -83,6 +86,7 @@ export class DayWalk {
       (refs) => {
         load.result = refs;
         load.bound = refs.reduce((sum, ref) => sum + this.refBound(ref), 0);
+        this.readAheadSure();
         this.topUp();
       },
       () => undefined,
@@ -108,6 +112,36 @@ export class DayWalk {
     const opening = mapLimit([...bySegment.values()], this.ctx.concurrency, (ref) => chunkHead(this.ctx, ref, this.stats));
     opening.catch(() => undefined);
     this.opening.push(opening);
+  }
+
+  /**
+   * The days whose every hit the page will take (with the days before them, known to give fewer hits
+   * than the page wants): the blocks of their chunks whose matches are known already (a compacted day's
+   * or a segment's AND result, read while loading the day) are read and decoded now, beside the days
+   * still loading, rather than once the merge reaches them (see readBlocksAhead). Only when the context
+   * keeps blocks, since the merge finds them there.
+   */
+  private readAheadSure(): void {
+    if (this.ctx.decoded.maxBytes === 0 || this.ctx.cache.maxBytes === 0) return;
+    let before = 0;
+    for (const load of this.all) {
+      if (load.bound === undefined || load.result === undefined) return;
+      before += load.bound;
+      if (before >= this.window.wanted()) return;
+      if (!load.blocksRead) this.readAhead(load.result);
+      load.blocksRead = true;
+    }
+  }
+
+  private readAhead(refs: readonly ChunkRef[]): void {
+    const { lo, hi, actors } = this.window;
+    const known = refs.filter((ref) => ref.record.maxTime >= lo && ref.record.minTime <= hi && knownMatches(this.ctx, ref, actors));
+    const reading = mapLimit(known, this.ctx.concurrency, async (ref) => {
+      const matches = await chunkMatches(this.ctx, ref, actors, this.stats);
+      if (matches.ordinals.size > 0) await readBlocksAhead(this.ctx, matches, this.window);
+    });
+    reading.catch(() => undefined);
+    this.opening.push(reading);
   }
 
   private refBound(ref: ChunkRef): number {

@@ -227,8 +227,27 @@ function pageWave(item: Live, unstarted: ReadonlySet<Live>, window: MergeWindow)
 
 /** Starts reading the chunk's blocks, the first `wave` of them at once; the first entry is read ahead. */
 function start(ctx: QueryContext, item: Live, window: MergeWindow, wave: number, unstarted: Set<Live>): Live {
-  const { index, source, ordinals, blocksAt } = item.matches;
-  item.stream = readEntries(index, source, ordinals, ctx.zstd, {
+  const stream = entries(ctx, item.matches, item.matches.ordinals, window, wave);
+  item.stream = stream;
+  // Blocks read ahead while the chunk's day was loaded (readBlocksAhead) are waited for, then found in the cache.
+  const ahead = ctx.inflight.get(blocksAheadKey(item.matches.ref));
+  item.next = ahead ? ahead.then(() => stream.next()) : stream.next();
+  // A read ahead of need may fail after the page is complete; then nobody awaits it but the final settle.
+  item.next.catch(() => undefined);
+  unstarted.delete(item);
+  return item;
+}
+
+/** The chunk's entries at `ordinals` in the window, read through the context's block cache, `wave` blocks at first. */
+function entries(
+  ctx: QueryContext,
+  matches: ChunkMatches,
+  ordinals: OrdinalSet,
+  window: MergeWindow,
+  wave: number,
+): AsyncGenerator<ChunkEntry> {
+  const { index, source, blocksAt } = matches;
+  return readEntries(index, source, ordinals, ctx.zstd, {
     ...(blocksAt ? { blocksAt } : {}),
     from: window.lo,
     to: window.hi,
@@ -236,13 +255,38 @@ function start(ctx: QueryContext, item: Live, window: MergeWindow, wave: number,
     maxGap: ctx.maxGap,
     concurrency: ctx.concurrency,
     firstWave: wave,
-    blockCache: { rows: ctx.blocks, bytes: ctx.blockBytes, key: headKey(item.matches.ref), readAhead: ctx.readAheadBytes },
+    blockCache: { rows: ctx.blocks, bytes: ctx.blockBytes, key: headKey(matches.ref), readAhead: ctx.readAheadBytes },
   });
-  item.next = item.stream.next();
-  // A read ahead of need may fail after the page is complete; then nobody awaits it but the final settle.
-  item.next.catch(() => undefined);
-  unstarted.delete(item);
-  return item;
+}
+
+/** Names a chunk's blocks read ahead: its head key is its segment's (or compacted day's) when it is read through one. */
+function blocksAheadKey(ref: ChunkRef): string {
+  return `${headKey(ref)}|${ref.writer}/${ref.record.seq}#blocks`;
+}
+
+/**
+ * Reads and decodes, into the context's block cache, every block holding the chunk's matches in the
+ * window: for a chunk of a day whose hits all belong to the page (a rare actor's day read ahead), so its
+ * blocks come while the merge is still busy with the days before, not once it reaches this one. The
+ * merge waits for it when it starts the chunk; a read that fails here is made again there, which
+ * reports its error.
+ */
+export function readBlocksAhead(ctx: QueryContext, matches: ChunkMatches, window: MergeWindow): Promise<void> {
+  const key = blocksAheadKey(matches.ref);
+  const running = ctx.inflight.get(key);
+  if (running) return running as Promise<void>;
+  const wave = matchBlocks(matches, matches.ordinals, window).length;
+  const stream = entries(ctx, matches, matches.ordinals, window, wave);
+  const read = stream
+    .next()
+    .then(() => stream.return(undefined))
+    .then(
+      () => undefined,
+      () => undefined,
+    )
+    .finally(() => ctx.inflight.delete(key));
+  ctx.inflight.set(key, read);
+  return read;
 }
 
 /** The writer and seq of a re-encoded day's source number. */
