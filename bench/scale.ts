@@ -88,7 +88,9 @@ async function store(
   zstd: BlockCompressor,
   merge: boolean,
 ) {
-  const context = { s3, bucket: store.bucket, layout, zstd };
+  // The writer's clock is the batch's arrival, as a consumer's would be: no chunk is late (format.md, Late chunks).
+  let arrival = 0;
+  const context = { s3, bucket: store.bucket, layout, zstd, clock: () => arrival };
   const next = new Map<number, bigint>();
   let chunks = 0;
   let mergePuts = 0;
@@ -118,6 +120,7 @@ async function store(
       return jsonPayload(event, String(event.actors[0]));
     });
     const records = syntheticRecords(payloads, { shardId: `shardId-${String(batch.writer).padStart(12, '0')}`, first });
+    arrival = batch.arrival;
     const result = await writeBatch(context, records);
     if (result.retryFrom !== undefined) throw new Error(`writer ${batch.writer} failed at ${result.retryFrom}`);
     chunks += result.chunks;
