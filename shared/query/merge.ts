@@ -229,9 +229,16 @@ function pageWave(item: Live, unstarted: ReadonlySet<Live>, window: MergeWindow)
 function start(ctx: QueryContext, item: Live, window: MergeWindow, wave: number, unstarted: Set<Live>): Live {
   const stream = entries(ctx, item.matches, item.matches.ordinals, window, wave);
   item.stream = stream;
-  // Blocks read ahead while the chunk's day was loaded (readBlocksAhead) are waited for, then found in the cache.
-  const ahead = ctx.inflight.get(blocksAheadKey(item.matches.ref));
+  // Blocks read ahead while the chunk's day was loaded (readBlocksAhead) are waited for, then found in the
+  // cache; a first read started here is noted in their place, so that no read ahead of them begins meanwhile.
+  const key = blocksAheadKey(item.matches.ref);
+  const ahead = ctx.inflight.get(key);
   item.next = ahead ? ahead.then(() => stream.next()) : stream.next();
+  if (!ahead)
+    ctx.inflight.set(
+      key,
+      item.next.finally(() => ctx.inflight.delete(key)).catch(() => undefined),
+    );
   // A read ahead of need may fail after the page is complete; then nobody awaits it but the final settle.
   item.next.catch(() => undefined);
   unstarted.delete(item);
