@@ -13,7 +13,11 @@ interface DayLoad {
   readonly refs: Promise<ChunkRef[]>;
   /** The day's chunks, once loaded. */
   result?: ChunkRef[];
-  /** The most hits the day can give, once its sources are known (infinite when a head is not cached). */
+  /**
+   * The most hits the day can give, once its sources are known (infinite when a head is not cached); or,
+   * when that reaches what the page wanted then, the sum so far: the page only ever wants fewer, so the
+   * comparisons made with it come out the same.
+   */
   bound?: number;
   /** Whether its blocks were read ahead (see readAheadSure). */
   blocksRead?: true;
@@ -85,7 +89,7 @@ export class DayWalk {
     load.refs.then(
       (refs) => {
         load.result = refs;
-        load.bound = refs.reduce((sum, ref) => sum + this.refBound(ref), 0);
+        load.bound = this.dayBound(refs);
         this.readAheadSure();
         this.topUp();
       },
@@ -142,6 +146,17 @@ export class DayWalk {
     });
     reading.catch(() => undefined);
     this.opening.push(reading);
+  }
+
+  /** The day's bound (see DayLoad.bound), summed chunk by chunk only until the page would be full: today's 1,000 chunks of a busy actor stop at the first few. */
+  private dayBound(refs: readonly ChunkRef[]): number {
+    const wanted = this.window.wanted();
+    let bound = 0;
+    for (const ref of refs) {
+      bound += this.refBound(ref);
+      if (bound >= wanted) break;
+    }
+    return bound;
   }
 
   private refBound(ref: ChunkRef): number {
