@@ -50,6 +50,9 @@ interface Batch {
 interface Stored {
   readonly chunks: number;
   readonly mergePuts: number;
+  /** The merger's reads while storing (absent from snapshots saved before they were counted). */
+  readonly mergeGets?: number;
+  readonly mergeLists?: number;
   readonly days: number;
   /** The simulated time the store was left at: the schedules' last run. */
   readonly end: number;
@@ -92,13 +95,17 @@ async function store(
   const next = new Map<number, bigint>();
   let chunks = 0;
   let mergePuts = 0;
+  let mergeGets = 0;
+  let mergeLists = 0;
   let tick = Math.ceil((workload.ts[0] as number) / MERGE_EVERY_MS) * MERGE_EVERY_MS;
   const runMerger = async (now: number) => {
-    const before = store.counts.puts;
+    const before = { ...store.counts };
     // The scheduled merger looks at today and yesterday (late chunks of yesterday still arrive), and seals the day that closed.
     for (const day of new Set([dayNumber(now - MERGE_EVERY_MS), dayNumber(now)])) await mergeDay(context, day, { now });
     await mergeDay(context, dayNumber(now - CLOSE_AFTER_MS) - 1, { seal: true, now });
-    mergePuts += store.counts.puts - before;
+    mergePuts += store.counts.puts - before.puts;
+    mergeGets += store.counts.gets - before.gets;
+    mergeLists += store.counts.lists - before.lists;
     // The compactor's daily run: it re-encodes each closed day and sweeps those compacted over its grace ago.
     if (now % DAY_MS === COMPACT_AT_MS) {
       for (const report of await runCompaction(context, { now, graceMs: COMPACT_GRACE_MS })) {
@@ -124,7 +131,7 @@ async function store(
   }
   if (merge) await runMerger(tick);
   const days = dayNumber(workload.ts[workload.ts.length - 1] as number) - dayNumber(workload.ts[0] as number) + 1;
-  return { chunks, mergePuts, days, end: tick } satisfies Stored;
+  return { chunks, mergePuts, mergeGets, mergeLists, days, end: tick } satisfies Stored;
 }
 
 function storedBytes(store: MemoryS3, prefix: string, include: (key: string) => boolean): number {
@@ -187,6 +194,10 @@ async function storedShape(
   }
   const stored = await store(workload, shape, loading.client(), loading, layout, zstd, merge);
   if (file) writeFileSync(file, serialize({ objects: [...loading.objects], stored }));
+  const perDay = (count: number) => (count / stored.days).toFixed(1);
+  console.error(
+    `scale ${shape.writers}x${shape.batch} stored: ${stored.chunks} chunks over ${stored.days} days; merger per day ${perDay(stored.mergePuts)} PUTs, ${perDay(stored.mergeGets ?? 0)} GETs, ${perDay(stored.mergeLists ?? 0)} LISTs`,
+  );
   return stored;
 }
 
