@@ -47,12 +47,18 @@ interface Batch {
   readonly arrival: number;
 }
 
+interface Requests {
+  gets: number;
+  puts: number;
+  lists: number;
+}
+
 interface Stored {
   readonly chunks: number;
   readonly mergePuts: number;
-  /** The merger's reads while storing (absent from snapshots saved before they were counted). */
-  readonly mergeGets?: number;
-  readonly mergeLists?: number;
+  /** The requests of the merger's and the compactor's runs (absent from snapshots saved before they were counted). */
+  readonly merger?: Requests;
+  readonly compactor?: Requests;
   readonly days: number;
   /** The simulated time the store was left at: the schedules' last run. */
   readonly end: number;
@@ -95,22 +101,31 @@ async function store(
   const next = new Map<number, bigint>();
   let chunks = 0;
   let mergePuts = 0;
-  let mergeGets = 0;
-  let mergeLists = 0;
+  const merger: Requests = { gets: 0, puts: 0, lists: 0 };
+  const compactor: Requests = { gets: 0, puts: 0, lists: 0 };
+  const counted = async (into: Requests, run: () => Promise<void>) => {
+    const { gets, puts, lists } = store.counts;
+    await run();
+    into.gets += store.counts.gets - gets;
+    into.puts += store.counts.puts - puts;
+    into.lists += store.counts.lists - lists;
+  };
   let tick = Math.ceil((workload.ts[0] as number) / MERGE_EVERY_MS) * MERGE_EVERY_MS;
   const runMerger = async (now: number) => {
-    const before = { ...store.counts };
-    // The scheduled merger looks at today and yesterday (late chunks of yesterday still arrive), and seals the day that closed.
-    for (const day of new Set([dayNumber(now - MERGE_EVERY_MS), dayNumber(now)])) await mergeDay(context, day, { now });
-    await mergeDay(context, dayNumber(now - CLOSE_AFTER_MS) - 1, { seal: true, now });
-    mergePuts += store.counts.puts - before.puts;
-    mergeGets += store.counts.gets - before.gets;
-    mergeLists += store.counts.lists - before.lists;
+    const before = store.counts.puts;
+    await counted(merger, async () => {
+      // The scheduled merger looks at today and yesterday (late chunks of yesterday still arrive), and seals the day that closed.
+      for (const day of new Set([dayNumber(now - MERGE_EVERY_MS), dayNumber(now)])) await mergeDay(context, day, { now });
+      await mergeDay(context, dayNumber(now - CLOSE_AFTER_MS) - 1, { seal: true, now });
+    });
+    mergePuts += store.counts.puts - before;
     // The compactor's daily run: it re-encodes each closed day and sweeps those compacted over its grace ago.
     if (now % DAY_MS === COMPACT_AT_MS) {
-      for (const report of await runCompaction(context, { now, graceMs: COMPACT_GRACE_MS })) {
-        if (report.compaction === 'failed') throw new Error(`compaction of ${report.day} failed: ${String(report.error)}`);
-      }
+      await counted(compactor, async () => {
+        for (const report of await runCompaction(context, { now, graceMs: COMPACT_GRACE_MS })) {
+          if (report.compaction === 'failed') throw new Error(`compaction of ${report.day} failed: ${String(report.error)}`);
+        }
+      });
     }
   };
   for (const batch of batchesOf(workload, shape)) {
@@ -131,7 +146,7 @@ async function store(
   }
   if (merge) await runMerger(tick);
   const days = dayNumber(workload.ts[workload.ts.length - 1] as number) - dayNumber(workload.ts[0] as number) + 1;
-  return { chunks, mergePuts, mergeGets, mergeLists, days, end: tick } satisfies Stored;
+  return { chunks, mergePuts, merger, compactor, days, end: tick } satisfies Stored;
 }
 
 function storedBytes(store: MemoryS3, prefix: string, include: (key: string) => boolean): number {
@@ -194,9 +209,9 @@ async function storedShape(
   }
   const stored = await store(workload, shape, loading.client(), loading, layout, zstd, merge);
   if (file) writeFileSync(file, serialize({ objects: [...loading.objects], stored }));
-  const perDay = (count: number) => (count / stored.days).toFixed(1);
+  const { merger, compactor, days } = stored;
   console.error(
-    `scale ${shape.writers}x${shape.batch} stored: ${stored.chunks} chunks over ${stored.days} days; merger per day ${perDay(stored.mergePuts)} PUTs, ${perDay(stored.mergeGets ?? 0)} GETs, ${perDay(stored.mergeLists ?? 0)} LISTs`,
+    `scale ${shape.writers}x${shape.batch} stored: ${stored.chunks} chunks over ${days} days; merger per day ${(merger.gets / days).toFixed(1)} GETs, ${(merger.puts / days).toFixed(1)} PUTs, ${(merger.lists / days).toFixed(1)} LISTs; compactor in all ${compactor.gets} GETs, ${compactor.puts} PUTs, ${compactor.lists} LISTs`,
   );
   return stored;
 }
