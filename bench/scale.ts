@@ -47,10 +47,12 @@ interface Batch {
   readonly arrival: number;
 }
 
+/** What the merger's or the compactor's runs cost while storing: requests, and ms on a store that answers at once (CPU only). */
 interface Requests {
   gets: number;
   puts: number;
   lists: number;
+  ms: number;
 }
 
 interface Stored {
@@ -101,11 +103,13 @@ async function store(
   const next = new Map<number, bigint>();
   let chunks = 0;
   let mergePuts = 0;
-  const merger: Requests = { gets: 0, puts: 0, lists: 0 };
-  const compactor: Requests = { gets: 0, puts: 0, lists: 0 };
+  const merger: Requests = { gets: 0, puts: 0, lists: 0, ms: 0 };
+  const compactor: Requests = { gets: 0, puts: 0, lists: 0, ms: 0 };
   const counted = async (into: Requests, run: () => Promise<void>) => {
     const { gets, puts, lists } = store.counts;
+    const started = performance.now();
     await run();
+    into.ms += performance.now() - started;
     into.gets += store.counts.gets - gets;
     into.puts += store.counts.puts - puts;
     into.lists += store.counts.lists - lists;
@@ -211,7 +215,7 @@ async function storedShape(
   if (file) writeFileSync(file, serialize({ objects: [...loading.objects], stored }));
   const { merger, compactor, days } = stored;
   console.error(
-    `scale ${shape.writers}x${shape.batch} stored: ${stored.chunks} chunks over ${days} days; merger per day ${(merger.gets / days).toFixed(1)} GETs, ${(merger.puts / days).toFixed(1)} PUTs, ${(merger.lists / days).toFixed(1)} LISTs; compactor in all ${compactor.gets} GETs, ${compactor.puts} PUTs, ${compactor.lists} LISTs`,
+    `scale ${shape.writers}x${shape.batch} stored: ${stored.chunks} chunks over ${days} days; merger per day ${(merger.gets / days).toFixed(1)} GETs, ${(merger.puts / days).toFixed(1)} PUTs, ${(merger.lists / days).toFixed(1)} LISTs, ${(merger.ms / days).toFixed(0)} ms; compactor in all ${compactor.gets} GETs, ${compactor.puts} PUTs, ${compactor.lists} LISTs, ${compactor.ms.toFixed(0)} ms`,
   );
   return stored;
 }
