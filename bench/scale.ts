@@ -22,6 +22,7 @@ import { createQueryContext, type QueryContext } from '../shared/query/context';
 import type { QueryRequest } from '../shared/query/request';
 import { runQuery } from '../shared/query/run-query';
 import { mergeDay } from '../shared/tier/merge-day';
+import { ManifestCache } from '../shared/writer/manifest-cache';
 import { writeBatch } from '../shared/writer/write-batch';
 import { MemoryS3, type RequestTrace } from '../test/support/memory-s3';
 import { jsonPayload, syntheticRecords } from '../test/support/stream-records';
@@ -101,6 +102,8 @@ async function store(
 ) {
   const context = { s3, bucket: store.bucket, layout, zstd };
   const next = new Map<number, bigint>();
+  // Each shard's consumer keeps the manifests it wrote, as a warm consumer Lambda does: no GET (and decode) of its manifest per batch.
+  const manifests = new Map<number, ManifestCache>();
   let chunks = 0;
   let mergePuts = 0;
   const merger: Requests = { gets: 0, puts: 0, lists: 0, ms: 0 };
@@ -144,7 +147,9 @@ async function store(
       return jsonPayload(event, String(event.actors[0]));
     });
     const records = syntheticRecords(payloads, { shardId: `shardId-${String(batch.writer).padStart(12, '0')}`, first });
-    const result = await writeBatch(context, records);
+    const cache = manifests.get(batch.writer) ?? new ManifestCache();
+    manifests.set(batch.writer, cache);
+    const result = await writeBatch({ ...context, manifests: cache }, records);
     if (result.retryFrom !== undefined) throw new Error(`writer ${batch.writer} failed at ${result.retryFrom}`);
     chunks += result.chunks;
   }
