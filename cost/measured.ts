@@ -7,29 +7,67 @@ export const MEASURED = {
   storedBytesPerEvent: 24.4,
   /** Bytes of one JSON Kinesis record (the workload's events average ~60-byte texts and 1–3 actors). */
   recordBytes: 100,
-  /** Consumer: requests per batch and day written: one manifest GET, one chunk PUT, one manifest PUT. */
-  consumerGetsPerBatch: 1,
+  /**
+   * Consumer: each batch PUTs its chunk and the writer-day's manifest. A warm consumer starts from the manifest it
+   * wrote last, so a batch reads nothing; the writer-day's first batch finds none cached and GETs it (the consumer
+   * bench's writer-day of 1,440 batches with the manifest cache: 1 GET, 2 PUTs a batch). A consumer instance that
+   * starts cold, or finds its cached manifest stale, GETs once more: not counted, at most one GET a batch (~$0.02 a
+   * shard-month at 60-s batches).
+   */
   consumerPutsPerBatch: 2,
+  consumerGetsPerWriterDay: 1,
   /** Consumer: handler time for a 10,000-record batch (p50), at 1024 MB. */
   consumerMsPer10kRecords: 138,
-  /** Query "hot, newest 50" over one day at 4 writers: 10 requests, of which 1 LIST, 1 compacted-day probe, 4 manifests, 4 ranged reads. */
-  queryListsPerDay: 1,
-  queryFixedGetsPerDay: 5,
-  queryGetsPerWriterPerDay: 1,
+  /**
+   * Merger, per run (scale bench, `merger per day` of each stored shape over its 279.5 runs a day; see
+   * docs/benchmarks.md): each open day it looks at costs a metadata probe and the tier manifest, one LIST of its
+   * writers and one manifest GET per writer; a closed day one GET (its compacted metadata, or that and its sealed
+   * tier manifest); each chunk once (its index, when folded into a level-0 segment) and each segment once more when
+   * a fold reads it back. PUTs: the new segment, the folds and the tier manifest of today, 555 a day whenever
+   * chunks keep coming (554.8 at 16 × 145, 558 at 4 × 145; what the schedule writes, whatever the writers).
+   */
+  mergerGetsPerOpenDay: 2,
+  mergerGetsPerWriterPerOpenDay: 1,
+  mergerListsPerOpenDay: 1,
+  mergerGetsPerClosedDay: 1,
+  mergerGetsPerChunk: 1,
+  mergerPutsPerDay: 555,
+  /** Merger GETs per day reading back the segments its folds fold (about one per segment written: 555 PUTs less 288 manifests). */
+  mergerFoldGetsPerDay: 267,
+  /** Merger handler time per run at 1024 MB: the bench's CPU per run on a store that answers at once (4 × 30), plus its chain of ~5 requests at the bench's 20 ms. */
+  mergerMsPerRun: 150,
+  /**
+   * Query of an open day (today; "hot, newest 50" cold in the scale bench): one LIST of its writers; its
+   * compacted-metadata probe, tier manifest and merged segments (8 at 4 × 30 late in the day, each read whole: their
+   * number follows the merger's runs, not the chunks); per writer its manifest and the newest blocks of its chunks, one
+   * GET when a writer's newest chunk holds the page (4 × 10,000 and 16 × 10,000: 1 a writer; a 60-s batch of ~7,000
+   * events does, while 30-event chunks take ~4 a writer: 15 at 4 × 30).
+   */
+  queryOpenDay: { lists: 1, fixedGets: 10, getsPerWriter: 2 },
+  /**
+   * Query of a compacted day (the days a query reads beyond today and yesterday; "rare all" of the scale bench at
+   * 4 × 10,000, 16 × 10,000, 4 × 145 and 16 × 145, a compacted day whose tier its sweep deleted): its metadata and
+   * tier probes, the index, 1–2 GETs of blocks; one LIST and one manifest GET per writer, for chunks written to the
+   * day after its compaction. A `late` marker put with such chunks would spare the LIST and the manifests of every
+   * day without one: set `lists` and `getsPerWriter` to 0 and add its probe to `fixedGets`.
+   */
+  queryCompactedDay: { lists: 1, fixedGets: 5, getsPerWriter: 1 },
   /** Query handler time (warm p50 of "hot, newest 50"), at 1024 MB. */
   queryMs: 35,
   /**
    * Compaction of one day: its time per 172,800 events (9.2 s re-encoding at zstd level 19, on the 2-core bench machine under
    * load), requests per source chunk (two GETs: index section, blocks region) and per day (up to 32 GETs sampling the
-   * dictionary; data, index, sources and meta PUTs; one LIST per writer).
+   * dictionary; data, index, sources and meta PUTs). LISTs: 48 in the scale bench's 4 daily runs (its days' writers and
+   * tiers over the 7-day lookback), at 4 and at 16 writers alike.
    */
   compactionMsPerEvent: 9230 / 172_800,
   compactionGetsPerChunk: 2,
   compactionGetsPerDay: 32,
   compactionPutsPerDay: 4,
+  compactionListsPerDay: 12,
   /** Parquet (zstd) bytes per event of the same workload (the DuckDB reference). */
   parquetBytesPerEvent: 27.8,
 } as const;
 
 /** Lambda memory of each function, as lib/tales-log.ts configures it. */
-export const MEMORY_GB = { consumer: 1, query: 1, compactor: 2 } as const;
+export const MEMORY_GB = { consumer: 1, query: 1, compactor: 2, merger: 1 } as const;
