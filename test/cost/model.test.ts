@@ -17,7 +17,7 @@ describe('cost model', () => {
     // Today: LIST; probe, tier manifest, 8 segments; each writer's manifest and newest blocks.
     expect(queryRequests({ ...small, shards: 4 })).toEqual({ gets: 10 + 4 * 2, lists: 1 });
     // Seven days: today and yesterday open, five compacted (probes, index, blocks; LIST and a manifest per writer each).
-    expect(queryRequests({ ...small, shards: 4, queryDays: 7 })).toEqual({ gets: 2 * (10 + 4 * 2) + 5 * (5 + 4 * 1), lists: 7 });
+    expect(queryRequests({ ...small, shards: 4, queryDays: 7 })).toEqual({ gets: 2 * (10 + 4 * 2) + 5 * (4 + 4 * 1), lists: 7 });
   });
 
   it("counts the merger's runs every 5 minutes, each reading the open days' writers, and each chunk folded once", () => {
