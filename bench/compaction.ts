@@ -169,7 +169,9 @@ async function mergerDay(workload: Workload, zstd: Awaited<ReturnType<typeof loa
   const memory = new MemoryS3();
   const s3 = memory.client();
   const layout = new KeyLayout('merger/');
-  const context = { s3, bucket: memory.bucket, layout, zstd };
+  // The writer's clock is the batch's arrival, as a consumer's would be: no chunk is late (format.md, Late chunks).
+  let arrival = 0;
+  const context = { s3, bucket: memory.bucket, layout, zstd, clock: () => arrival };
   const day = dayNumber(T0);
   const byWriter: number[][] = Array.from({ length: WRITERS }, () => []);
   for (let i = 0; i < workload.ts.length; i++)
@@ -210,6 +212,7 @@ async function mergerDay(workload: Workload, zstd: Awaited<ReturnType<typeof loa
       return jsonPayload(event, String(event.actors[0]));
     });
     const first = 49_000_000_000_000_000_000n + BigInt(batch.at);
+    arrival = batch.arrival;
     const result = await writeBatch(context, syntheticRecords(payloads, { shardId: `shardId-00000000000${batch.writer}`, first }));
     if (result.retryFrom !== undefined) throw new Error(`writer ${batch.writer} failed at ${result.retryFrom}`);
   }

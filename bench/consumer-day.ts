@@ -104,7 +104,9 @@ async function writeDay(workload: Workload, setup: Setup, batches: number): Prom
     const records = syntheticRecords(payloads, { first: 49_000_000_000_000_000_000n + BigInt(b * BATCH) });
     const before = { ...store.counts, waited };
     const start = performance.now();
-    const result = await writeBatch(context, records);
+    // The writer's clock is the batch's last event, as a consumer's would be: no chunk is late (format.md, Late chunks).
+    const arrival = eventAt(workload, (b + 1) * BATCH - 1).time;
+    const result = await writeBatch({ ...context, clock: () => arrival }, records);
     const cpuMs = performance.now() - start;
     if (result.retryFrom !== undefined) throw new Error(`batch ${b} failed: ${String(result.failures[0]?.error)}`);
     costs.push({

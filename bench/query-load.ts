@@ -42,7 +42,9 @@ export async function loadWorkload(workload: Workload, options: LoadOptions): Pr
           return jsonPayload(event, String(event.actors[0]));
         });
         const records = syntheticRecords(payloads, { shardId: `shardId-00000000000${w}`, first: 49_000_000_000_000_000_000n + BigInt(at) });
-        const result = await writeBatch(context, records);
+        // The writer's clock is the batch's last event, as a consumer's would be: no chunk is late (format.md, Late chunks).
+        const arrival = workload.ts[indices[Math.min(at + options.batch, indices.length) - 1] as number] as number;
+        const result = await writeBatch({ ...context, clock: () => arrival }, records);
         if (result.retryFrom !== undefined) throw new Error(`loading writer ${w} failed at ${result.retryFrom}`);
         chunks += result.chunks;
         bytes += result.chunkBytes;

@@ -100,7 +100,9 @@ async function store(
   zstd: BlockCompressor,
   merge: boolean,
 ) {
-  const context = { s3, bucket: store.bucket, layout, zstd };
+  // The writer's clock is the batch's arrival, as a consumer's would be: no chunk is late (format.md, Late chunks).
+  let arrival = 0;
+  const context = { s3, bucket: store.bucket, layout, zstd, clock: () => arrival };
   const next = new Map<number, bigint>();
   // Each shard's consumer keeps the manifests it wrote, as a warm consumer Lambda does: no GET (and decode) of its manifest per batch.
   const manifests = new Map<number, ManifestCache>();
@@ -149,6 +151,7 @@ async function store(
     const records = syntheticRecords(payloads, { shardId: `shardId-${String(batch.writer).padStart(12, '0')}`, first });
     const cache = manifests.get(batch.writer) ?? new ManifestCache();
     manifests.set(batch.writer, cache);
+    arrival = batch.arrival;
     const result = await writeBatch({ ...context, manifests: cache }, records);
     if (result.retryFrom !== undefined) throw new Error(`writer ${batch.writer} failed at ${result.retryFrom}`);
     chunks += result.chunks;

@@ -229,7 +229,7 @@ export class TalesLog extends Construct {
       description: 'Tales consumer: writes each shard batch as indexed chunks and manifests in S3',
       memorySize: 1024,
       timeout: Duration.minutes(2),
-      environment: this.dataEnvironment(),
+      environment: { ...this.dataEnvironment(), ...this.closeAfterEnvironment() },
       logRetention: this.props.logRetention,
       reservedConcurrentExecutions: consumerReservedConcurrency,
     });

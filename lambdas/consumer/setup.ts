@@ -26,6 +26,7 @@ export function setupConsumer(
       bucket: config.bucket,
       layout: config.layout,
       chunkOptions: { blockSize: config.blockSize, level: config.zstdLevel },
+      closeAfterMs: config.closeAfterMs,
       // Kept across the batches this instance serves: a batch of a writer-day it wrote last skips the manifest GET.
       manifests: new ManifestCache(),
     },

@@ -1,3 +1,4 @@
+import { getStoredBytes } from '../aws/get-text';
 import { listFolders } from '../aws/list-folders';
 import type { ReadCounter } from '../aws/s3-source';
 import { FormatError } from '../codec/errors';
@@ -18,6 +19,9 @@ import type { QueryStats } from './stats';
 
 /** Writer manifests read at once, as a multiple of the concurrency: a day of 16 shards in one round trip, not two. */
 const MANIFEST_FACTOR = 4;
+
+/** The late-chunks marker is empty; its content is ignored, and a large one refused unread. */
+const LATE_MARKER_MAX_BYTES = 1024;
 
 /** One chunk a query may read, with what its manifest (or the compacted day) says about it; for a compacted source `key` is the day's index object. */
 export interface ChunkRef extends StoredChunk {
@@ -62,21 +66,48 @@ export async function daySources(ctx: QueryContext, day: number, stats: QuerySta
  *
  * The day's writers come from listing its folder; the manifests of the writers seen last time
  * (usually the same shards) are fetched during that list, which saves a round trip. A writer that has
- * stored a first chunk but no manifest yet has nothing visible. A closed day's tier manifest is read
- * first: once sealed it covers every chunk, and the day needs no list and no writer manifest.
+ * stored a first chunk but no manifest yet has nothing visible. An open day is listed beside its
+ * metadata probes (a compaction forced early, its merged segments).
  */
 async function readDaySources(ctx: QueryContext, day: number, closed: boolean, stats: QueryStats): Promise<ChunkRef[]> {
-  // An open day is listed beside its metadata probes; a closed one after them, since a sealed tier manifest
-  // spares the list. A list error still goes up first, once the probes settle. A compacted day is never
-  // taken as complete: `tales replay` and a lagging shard add writer chunks to it.
-  const probe = compactMetaOf(ctx, day, stats);
+  if (closed) return readClosedDay(ctx, day, stats);
+  return readDay(ctx, day, compactMetaOf(ctx, day, stats), tierOf(ctx, day, stats), stats);
+}
+
+/**
+ * A closed day: its compacted metadata and late-chunks marker first. Unless a writer marked the day (a
+ * chunk written so late that a seal or compaction may have missed it), a compaction committed after the
+ * close covers every chunk, and the day needs nothing else: no tier manifest, no list, no writer manifest.
+ * Else its tier manifest: unmarked and sealed, it covers every chunk (and a compaction forced before the
+ * close stands for it when it covers every sealed source). Else the day is read as an open one, its
+ * list beside the tier manifest when the marker already says the list is needed. Compacted days are the
+ * common closed ones (the compactor runs half an hour after the close), so a sealed one not compacted
+ * yet pays the round trip.
+ */
+async function readClosedDay(ctx: QueryContext, day: number, stats: QueryStats): Promise<ChunkRef[]> {
+  const [meta, late] = await Promise.all([compactMetaOf(ctx, day, stats), lateMarkerOf(ctx, day, stats)]);
+  if (!late && meta && meta.committedAt >= (day + 1) * DAY_MS + ctx.closeAfterMs) return compactedChunks(ctx, meta);
   const tier = tierOf(ctx, day, stats);
-  if (closed) {
-    const [meta, merged] = await Promise.all([probe, tier]);
+  if (!late) {
+    const merged = await tier;
     if (merged?.sealed && !meta) return segmentChunks(ctx, merged);
-    // Compacted and sealed, the day holds no chunk the compaction left out (one forced earlier may).
     if (merged?.sealed && meta && coversTier(meta, merged)) return compactedChunks(ctx, meta);
   }
+  return readDay(ctx, day, Promise.resolve(meta), tier, stats);
+}
+
+/**
+ * The day's writer chunks, listed while its merged forms are read: chunks a compaction or the segments
+ * cover are read through them, the others (written since) as writer chunks beside them. A list error
+ * goes up first, once the other reads settle.
+ */
+async function readDay(
+  ctx: QueryContext,
+  day: number,
+  probe: Promise<CompactMeta | undefined>,
+  tier: Promise<TierManifest | undefined>,
+  stats: QueryStats,
+): Promise<ChunkRef[]> {
   let chunks: ChunkRef[];
   try {
     chunks = await writerChunks(ctx, day, stats);
@@ -169,6 +200,15 @@ async function tierOf(ctx: QueryContext, day: number, stats: QueryStats): Promis
   )?.manifest;
 }
 
+/** Whether a writer marked the day for a chunk written so late that its seal or compaction may have missed it. */
+async function lateMarkerOf(ctx: QueryContext, day: number, stats: QueryStats): Promise<boolean> {
+  const key = ctx.layout.lateChunksKey(day);
+  return (
+    (await countedRead(key, 'lateMarker', stats, (read) => getStoredBytes(ctx.s3, ctx.bucket, key, read, LATE_MARKER_MAX_BYTES))) !==
+    undefined
+  );
+}
+
 function compactMetaOf(ctx: QueryContext, day: number, stats: QueryStats): Promise<CompactMeta | undefined> {
   return countedRead(ctx.layout.compactMetaKey(day), 'compactMeta', stats, (read) =>
     readCompactMeta(ctx.s3, ctx.bucket, ctx.layout, day, read),
@@ -220,7 +260,7 @@ function manifestOf(ctx: QueryContext, day: number, writer: string, stats: Query
 /** One object read through `read`, counted as `kind` once it made a request; an S3 fault becomes a StoreReadError naming `key`. */
 async function countedRead<T>(
   key: string,
-  kind: 'compactMeta' | 'tierManifest' | 'manifest',
+  kind: 'compactMeta' | 'tierManifest' | 'lateMarker' | 'manifest',
   stats: QueryStats,
   read: (counter: ReadCounter) => Promise<T>,
 ): Promise<T> {

@@ -12,6 +12,8 @@ export class QueryStats implements ReadCounter {
   dayCacheHits = 0;
   /** GETs of tier manifests (the day's merged segments): one per day, beside the list of its writers. */
   tierManifests = 0;
+  /** GETs of a closed day's late-chunks marker (a miss, usually): one per closed day, beside its metadata. */
+  lateMarkers = 0;
   manifests = 0;
   heads = 0;
   headCacheHits = 0;
@@ -30,9 +32,10 @@ export class QueryStats implements ReadCounter {
     this.add(0);
   }
 
-  countGet(kind: 'compactMeta' | 'tierManifest' | 'manifest' | 'head' | 'bitmap' | 'block', bytes: number): void {
+  countGet(kind: 'compactMeta' | 'tierManifest' | 'lateMarker' | 'manifest' | 'head' | 'bitmap' | 'block', bytes: number): void {
     if (kind === 'compactMeta') this.compactMetas++;
     else if (kind === 'tierManifest') this.tierManifests++;
+    else if (kind === 'lateMarker') this.lateMarkers++;
     else if (kind === 'manifest') this.manifests++;
     else if (kind === 'head') this.heads++;
     else if (kind === 'bitmap') this.bitmaps++;

@@ -59,7 +59,8 @@ export async function replayFailedBatch(context: WriterContext, batch: FailedBat
   }
   const replayWriter = replayWriterOf(batch);
   const relabelled = pending.map((record) => ({ ...record, eventID: `${replayWriter}:${record.kinesis.sequenceNumber}` }));
-  const result = await writeBatch(context, relabelled);
+  // The replaying host does not know the deployment's close: every day that ended is taken as closed, so each of its chunks is marked late.
+  const result = await writeBatch({ ...context, closeAfterMs: 0 }, relabelled);
   return { replayWriter, alreadyDurable: batch.records.length - pending.length, result };
 }
 

@@ -15,6 +15,12 @@ export interface WriterContext {
   readonly now?: () => number;
   /** Wall clock, epoch ms, to age an unlisted chunk. @default Date.now */
   readonly clock?: () => number;
+  /**
+   * How long after its end a day may still gain chunks unmarked (TALES_CLOSE_AFTER_MS, as the query, merger
+   * and compactor read it); a chunk written later puts the day's late-chunks marker first (late-marker.ts).
+   * Never more than theirs: 0 marks every chunk of a day that ended. @default CLOSE_AFTER_MS (26 h)
+   */
+  readonly closeAfterMs?: number;
   /** How old an unlisted chunk with other content must be before a writer replaces it. @default 15 minutes */
   readonly orphanAfterMs?: number;
   /**

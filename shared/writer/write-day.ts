@@ -1,4 +1,5 @@
 import { buildChunk } from '../chunk/builder';
+import { CLOSE_AFTER_MS } from '../compact/compact-day';
 import { appendChunk, chunkRecordOf, nextSequence, watermarkOf } from '../manifest/manifest';
 import { encodeManifest } from '../manifest/manifest-codec';
 import { type ManifestVersion, readManifestVersion } from '../manifest/read-manifest';
@@ -7,6 +8,7 @@ import type { BatchStats } from './batch-stats';
 import { putManifest, putNewChunk } from './conditional-put';
 import type { AcceptedRecord } from './decode-record';
 import { WriterConflictError } from './errors';
+import { isLateChunk, markLateChunk } from './late-marker';
 import type { WriteFailure, WriterContext } from './types';
 
 /** A batch's valid records of one UTC day, in sequence order, with their positions in the batch. */
@@ -31,7 +33,8 @@ export type DayOutcome =
  * then put the manifest with that chunk and the new watermark. The manifest put is the commit: a
  * crash before it leaves an unreferenced chunk that the retry finds under the same key. Both puts
  * are conditional (the chunk must be new, the manifest unchanged since it was read), so a second
- * author on the writer-day fails with a WriterConflictError instead of overwriting.
+ * author on the writer-day fails with a WriterConflictError instead of overwriting. A chunk of a
+ * day about to close, or closed, puts the day's late-chunks marker before it (late-marker.ts).
  *
  * With a ManifestCache in the context, the manifest this process wrote last for the writer-day stands
  * in for the read. The conditional puts check it as they check a read one; when either is refused, the
@@ -81,6 +84,10 @@ async function writeDayFrom(
         context.chunkOptions,
       ),
     );
+    if (isLateChunk(day, (context.clock ?? Date.now)(), context.closeAfterMs ?? CLOSE_AFTER_MS)) {
+      key = layout.lateChunksKey(day);
+      await markLateChunk(context, stats, day);
+    }
     const seq = nextSequence(manifest);
     key = layout.chunkKey(day, writer, seq);
     const etag = await putNewChunk(context, stats, key, built.bytes, cached !== undefined);

@@ -248,13 +248,14 @@ describe('TalesLog functions', () => {
     },
   );
 
-  it('fails if a backfill window (ingestSkewPast) does not widen the ingest skew and keep days open 2 h longer', () => {
+  it('fails if a backfill window (ingestSkewPast) does not widen the ingest skew and keep days open 2 h longer for every reader and writer', () => {
     expect(environmentOf(custom, 'ingestFunction')).toMatchObject({ TALES_SKEW_PAST_MS: '3456000000' });
-    for (const fn of ['queryFunction', 'compactorFunction', 'mergerFunction'] as const) {
+    // The consumer reads it too: a chunk written after that marks its day late (the query would miss it else).
+    for (const fn of ['queryFunction', 'compactorFunction', 'mergerFunction', 'consumerFunction'] as const) {
       expect(environmentOf(custom, fn)).toMatchObject({ TALES_CLOSE_AFTER_MS: '3463200000' });
       expect(environmentOf(standard, fn)).not.toHaveProperty('TALES_CLOSE_AFTER_MS');
     }
-    expect(environmentOf(custom, 'consumerFunction')).not.toHaveProperty('TALES_CLOSE_AFTER_MS');
+    expect(environmentOf(custom, 'ingestFunction')).not.toHaveProperty('TALES_CLOSE_AFTER_MS');
   });
 
   it('fails if the consumer has no reserved concurrency (10 for an on-demand stream) or the query one it was not given', () => {

@@ -2,6 +2,7 @@ import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { buildChunk } from '../../shared/chunk/builder';
 import type { ChunkOptions } from '../../shared/chunk/options';
 import type { BlockCompressor } from '../../shared/codec/zstd';
+import { CLOSE_AFTER_MS } from '../../shared/compact/compact-day';
 import type { TalesEvent } from '../../shared/event/types';
 import { dayNumber } from '../../shared/layout/day';
 import type { KeyLayout } from '../../shared/layout/keys';
@@ -9,6 +10,7 @@ import { appendChunk, chunkRecordOf, type Manifest } from '../../shared/manifest
 import { encodeManifest } from '../../shared/manifest/manifest-codec';
 import { readManifest } from '../../shared/manifest/read-manifest';
 import type { Position } from '../../shared/query/order';
+import { isLateChunk } from '../../shared/writer/late-marker';
 
 export interface SeedTarget {
   readonly s3: S3Client;
@@ -32,14 +34,27 @@ export interface SeededWriter {
 /**
  * Stores a writer's events as the writer does: each batch (events in arrival order) becomes one
  * chunk per UTC day at the next sequence (after what the stored manifest lists), then that
- * writer-day's manifest is rewritten to list it.
+ * writer-day's manifest is rewritten to list it. A chunk of a day about to close marks the day late first.
  * Returns the chunk keys and each event's position (ordinals number a chunk's events by time, then arrival).
  */
 /** Watermarks only grow, across calls too, as Kinesis sequence numbers do. */
 let watermark = 1000;
 
-export async function seedWriter(target: SeedTarget, writer: string, batches: readonly (readonly TalesEvent[])[]): Promise<SeededWriter> {
+export interface SeedOptions {
+  /** The wall clock the batches are written at, as the writer's: a chunk of a day near its close marks the day late. @default each batch's latest event time */
+  readonly at?: number;
+  /** @default CLOSE_AFTER_MS, as the writer's */
+  readonly closeAfterMs?: number;
+}
+
+export async function seedWriter(
+  target: SeedTarget,
+  writer: string,
+  batches: readonly (readonly TalesEvent[])[],
+  options: SeedOptions = {},
+): Promise<SeededWriter> {
   const { s3, bucket, layout, zstd } = target;
+  const { closeAfterMs = CLOSE_AFTER_MS } = options;
   const manifests = new Map<number, Manifest>();
   const keys: string[] = [];
   const stored: StoredEvent[] = [];
@@ -53,7 +68,10 @@ export async function seedWriter(target: SeedTarget, writer: string, batches: re
     }
     const first = String(watermark + 1);
     watermark += batch.length;
+    const at = options.at ?? Math.max(...batch.map((event) => event.time));
     for (const [day, events] of byDay) {
+      if (isLateChunk(day, at, closeAfterMs))
+        await s3.send(new PutObjectCommand({ Bucket: bucket, Key: layout.lateChunksKey(day), Body: new Uint8Array(0) }));
       const manifest = manifests.get(day) ??
         (await readManifest(s3, bucket, layout.manifestKey(day, writer), writer, day)) ?? { writer, day, chunks: [] };
       const seq = manifest.chunks.length;

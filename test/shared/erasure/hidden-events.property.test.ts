@@ -79,7 +79,7 @@ describe('queries hide erased actors', () => {
             await eraseActor(erasureStore, { actor: s.actor, principal: 'tester', now: LATER });
             erased.add(s.actor);
           } else if (s.kind === 'batch') {
-            stored.push(...(await seedWriter(target, 'shardId-000000000009', [s.events])).stored);
+            stored.push(...(await seedWriter(target, 'shardId-000000000009', [s.events], { at: LATER })).stored);
           } else if (s.kind === 'merge') {
             await mergeDay(ctx, s.day, { fanIn: 2 });
           } else if (s.kind === 'compact') {

@@ -18,7 +18,7 @@ import { faultyS3, InjectedFault } from '../../support/faulty-s3';
 import { MemoryS3 } from '../../support/memory-s3';
 import { expectedVisibleEvents } from '../../support/query-oracle';
 import { HOUR, queryAll, queryPage, T0 } from '../../support/query-workload';
-import { type StoredEvent, seedWriter } from '../../support/seed-chunks';
+import { type SeedOptions, type StoredEvent, seedWriter } from '../../support/seed-chunks';
 
 const DAY0 = dayNumber(T0);
 const LATER = T0 + 10 * DAY_MS;
@@ -45,7 +45,7 @@ interface Stored {
   readonly memory: MemoryS3;
   readonly ctx: QueryContext;
   readonly stored: StoredEvent[];
-  /** Stores batches of a writer (0, 1 or a new one), after what the day holds. */
+  /** Stores batches of a writer (0, 1 or a new one) after what the day holds, as a replay after the compaction: late. */
   add(w: number, batches: readonly TalesEvent[][]): Promise<void>;
 }
 
@@ -56,18 +56,18 @@ async function compactedDay(batches = 2, onlyErased = false): Promise<Stored> {
   const layout = new KeyLayout('purge/');
   const target = { s3, bucket: memory.bucket, layout, zstd, chunkOptions: { blockSize: 1024, inlineMax: 2 } };
   const stored: StoredEvent[] = [];
-  const add = async (w: number, more: readonly TalesEvent[][]) => {
-    stored.push(...(await seedWriter(target, `shardId-00000000000${w}`, more)).stored);
+  const write = async (w: number, more: readonly TalesEvent[][], options: SeedOptions = {}) => {
+    stored.push(...(await seedWriter(target, `shardId-00000000000${w}`, more, options)).stored);
   };
   for (const w of [0, 1])
-    await add(
+    await write(
       w,
       Array.from({ length: batches }, (_, b) => batch(w, b, onlyErased)),
     );
   const ctx = createQueryContext({ s3, bucket: memory.bucket, layout, zstd, maxGap: 0, dayTtlMs: { open: 0, closed: 0 } });
   const outcome = await compactDay(ctx, DAY0, { now: LATER, ...ENCODING });
   if (outcome.status !== 'compacted') throw new Error(outcome.status);
-  return { memory, ctx, stored, add };
+  return { memory, ctx, stored, add: (w, more) => write(w, more, { at: LATER }) };
 }
 
 /** The day's metadata as stored (with its ETag) and the writer chunks written after it. */

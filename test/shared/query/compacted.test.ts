@@ -68,7 +68,7 @@ describe('queries over compacted days', () => {
       ],
     ]);
     await compactDay(ctx, DAY0, COMPACT);
-    const late = await seedWriter(target, 'shardId-000000000000', [[{ time: T0 + 2 * HOUR, actors: [1], text: 'late' }]]);
+    const late = await seedWriter(target, 'shardId-000000000000', [[{ time: T0 + 2 * HOUR, actors: [1], text: 'late' }]], { at: LATER });
     expect(late.keys).toEqual([target.layout.chunkKey(DAY0, 'shardId-000000000000', 1)]);
     const q = { actors: [1], from: T0, to: T0 + DAY_MS - 1, limit: 2 };
     expect((await queryAll(ctx, q)).map((e) => e.text)).toEqual(['early', 'late', 'both']);
@@ -96,14 +96,14 @@ describe('queries over compacted days', () => {
     expect(await queryAll(ctx, q)).toEqual(expected);
   });
 
-  it('reads a compacted day with one head read for all its sources, and only the blocks of the page', async () => {
+  it('reads a day compacted after it closed with one head read for all its sources, no list and no writer manifest, and only the blocks of the page', async () => {
     const batch = (w: number) => Array.from({ length: 40 }, (_, i) => ({ time: T0 + i * 60_000 + w, actors: [7], text: `w${w} ${i}` }));
     const { ctx } = await seed([[batch(0), batch(1)], [batch(2)]]);
     await compactDay(ctx, DAY0, COMPACT);
     const q = { actors: [7], from: T0, to: T0 + DAY_MS - 1, limit: 3 };
     const first = await runQuery(ctx, q);
     expect(first.events.map((e) => e.text)).toEqual(['w0 0', 'w1 0', 'w2 0']);
-    expect(first.stats.toJSON()).toMatchObject({ heads: 1, lists: 1 });
+    expect(first.stats.toJSON()).toMatchObject({ compactMetas: 1, lateMarkers: 1, heads: 1, lists: 0, manifests: 0 });
     expect(first.stats.blocks).toBeLessThanOrEqual(3);
   });
 

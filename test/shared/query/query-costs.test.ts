@@ -145,13 +145,14 @@ describe('what a query reads (known layout, s3rver)', () => {
       lists: 1,
       compactMetas: 1,
       tierManifests: 1,
+      lateMarkers: 1,
       manifests: 2,
       heads: 3,
       bitmaps: 0,
       blocks: 0,
       blockBytes: 0,
     });
-    expect(sent).toHaveLength(1 + 1 + 1 + 2 + 3);
+    expect(sent).toHaveLength(1 + 1 + 1 + 1 + 2 + 3);
   });
 
   it('an AND with an absent actor reads nothing past the heads, though the other actor is everywhere', async () => {

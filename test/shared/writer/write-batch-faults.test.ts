@@ -4,12 +4,14 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CorruptError } from '../../../shared/codec/errors';
 import { type BlockCompressor, loadZstd } from '../../../shared/codec/zstd';
+import { CLOSE_AFTER_MS } from '../../../shared/compact/compact-day';
 import type { TalesEvent } from '../../../shared/event/types';
 import { DAY_MS, dayNumber } from '../../../shared/layout/day';
 import { KeyLayout } from '../../../shared/layout/keys';
 import { readManifest } from '../../../shared/manifest/read-manifest';
 import { compareSequenceNumbers } from '../../../shared/manifest/sequence-number';
 import { decodeRecord } from '../../../shared/writer/decode-record';
+import { isLateChunk } from '../../../shared/writer/late-marker';
 import { ManifestCache } from '../../../shared/writer/manifest-cache';
 import type { WriterContext } from '../../../shared/writer/types';
 import { writeBatch } from '../../../shared/writer/write-batch';
@@ -37,8 +39,16 @@ afterAll(async () => {
   await Promise.all([s3.stop(), kinesis.stop()]);
 });
 
-function context(manifests?: ManifestCache): WriterContext {
-  return { s3: faulty.s3, bucket: s3.bucket, layout: new KeyLayout(`f${++prefixes}/`), zstd, ...(manifests ? { manifests } : {}) };
+/** The writer's clock: by default while the workload's days are young, so that no chunk is late. */
+function context(manifests?: ManifestCache, at = (DAY + 2) * DAY_MS): WriterContext {
+  return {
+    s3: faulty.s3,
+    bucket: s3.bucket,
+    layout: new KeyLayout(`f${++prefixes}/`),
+    zstd,
+    clock: () => at,
+    ...(manifests ? { manifests } : {}),
+  };
 }
 
 /** What a workload should leave in S3: its valid events by day, and its rejected sequence numbers. */
@@ -105,6 +115,7 @@ async function expectExactlyOnce(ctx: WriterContext, oracle: Oracle, rejectedMay
     expect(stored.events.map((e) => JSON.stringify(e)).sort()).toEqual(events.map((e) => JSON.stringify(e)).sort());
     listed.push(...(stored.manifest?.chunks ?? []).map((c) => ctx.layout.chunkKey(day, WRITER, c.seq)));
     listed.push(ctx.layout.manifestKey(day, WRITER));
+    if (isLateChunk(day, (ctx.clock as () => number)(), CLOSE_AFTER_MS)) listed.push(ctx.layout.lateChunksKey(day));
   }
   expect(await listKeys(s3.s3, s3.bucket, `${ctx.layout.prefix}v1/`)).toEqual(listed.sort());
   const lines = await rejectedLines(ctx);
@@ -352,6 +363,8 @@ describe('writeBatch retried through random faults', () => {
     }),
   );
   const delivery = fc.record({
+    // The writer's clock: the days young, or some of them late (their marker among the calls that may fail).
+    at: fc.integer({ min: (DAY + 1) * DAY_MS, max: (DAY + 5) * DAY_MS }),
     batchSize: fc.integer({ min: 1, max: 30 }),
     faults: fc.array(fault, { maxLength: 8 }),
     choices: fc.array(fc.nat(), { maxLength: 8 }),
@@ -364,7 +377,7 @@ describe('writeBatch retried through random faults', () => {
   ])('stores every event exactly once and every rejected record, whatever fails and however Lambda retries%s', async (_, cache) => {
     await fc.assert(
       fc.asyncProperty(fc.array(item, { minLength: 1, maxLength: 50 }), delivery, async (generated, plan) => {
-        const ctx = context(cache());
+        const ctx = context(cache(), plan.at);
         const items = generated.map(
           (g, i): Item => (typeof g === 'number' ? { invalid: INVALID[g] as Payload } : event(i, (DAY + g[0]) * DAY_MS + g[1])),
         );

@@ -14,6 +14,8 @@ import { listKeys, readWriterDay } from '../../support/read-back';
 import { jsonPayload, type Payload, publishAndRead } from '../../support/stream-records';
 
 const DAY = dayNumber(Date.UTC(2026, 6, 1));
+/** The writer's clock while the workload's days are young: no chunk is late (late-marker.test.ts covers those). */
+const ON_TIME = (DAY + 2) * DAY_MS;
 const MIDNIGHT = (DAY + 1) * DAY_MS;
 
 let s3: LocalS3;
@@ -30,7 +32,7 @@ afterAll(async () => {
 
 /** A writer context under a prefix of its own, so tests share one server without seeing each other. */
 function context(): WriterContext {
-  return { s3: s3.s3, bucket: s3.bucket, layout: new KeyLayout(`t${++tests}/`), zstd };
+  return { s3: s3.s3, bucket: s3.bucket, layout: new KeyLayout(`t${++tests}/`), zstd, clock: () => ON_TIME };
 }
 
 /** Events with unique texts (so a duplicate is visible), actors from a small pool, times from `start`. */

@@ -38,7 +38,7 @@ function records(from: number, count: number) {
 
 /** A consumer instance: its own client and, when warm, its own manifest cache. */
 function instance(memory: MemoryS3, overrides: Partial<WriterContext> = {}): WriterContext {
-  return { s3: memory.client(), bucket: memory.bucket, layout, zstd, manifests: new ManifestCache(), ...overrides };
+  return { s3: memory.client(), bucket: memory.bucket, layout, zstd, manifests: new ManifestCache(), clock: () => START, ...overrides };
 }
 
 async function storedTexts(memory: MemoryS3): Promise<string[]> {
