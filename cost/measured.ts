@@ -51,13 +51,13 @@ export const MEASURED = {
    */
   queryOpenDay: { lists: 1, fixedGets: 10, getsPerWriter: 2 },
   /**
-   * Query of a compacted day (the days a query reads beyond today and yesterday; "rare all" cold in the scale bench,
-   * the same at all six shapes on each compacted day whose tier its sweep deleted): its metadata and tier probes, the
-   * index and one GET of blocks (two on 1 day of 3); one LIST and one manifest GET per writer, for chunks written to
-   * the day after its compaction. A `late` marker put with such chunks would spare the LIST and the manifests of every
-   * day without one: set `lists` and `getsPerWriter` to 0 and add its probe to `fixedGets`.
+   * Query of a compacted day (the days a query reads beyond today and yesterday; "rare all" cold in the scale bench on
+   * main 754551e, the same at every shape): its metadata, its late-chunks marker probe (404), the index and one GET of
+   * blocks (two on 1 day of 4); no LIST and no writer manifest, since no chunk was written to it late. A day with the
+   * marker (a `tales replay`, a lagging shard) is read in full: add its tier manifest, a LIST and a manifest per writer
+   * (on main a983225, before the marker, every compacted day cost that: 4 GETs, a LIST and a manifest per writer).
    */
-  queryCompactedDay: { lists: 1, fixedGets: 4, getsPerWriter: 1 },
+  queryCompactedDay: { lists: 0, fixedGets: 4, getsPerWriter: 0 },
   /** Query handler time (warm p50 of "hot, newest 50"), at 1024 MB. */
   queryMs: 35,
   /**

@@ -16,8 +16,8 @@ describe('cost model', () => {
   it('reads each open day a query covers through its segments and writers, and each older day compacted', () => {
     // Today: LIST; probe, tier manifest, 8 segments; each writer's manifest and newest blocks.
     expect(queryRequests({ ...small, shards: 4 })).toEqual({ gets: 10 + 4 * 2, lists: 1 });
-    // Seven days: today and yesterday open, five compacted (probes, index, blocks; LIST and a manifest per writer each).
-    expect(queryRequests({ ...small, shards: 4, queryDays: 7 })).toEqual({ gets: 2 * (10 + 4 * 2) + 5 * (4 + 4 * 1), lists: 7 });
+    // Seven days: today and yesterday open, five compacted (metadata, late-chunks probe, index, blocks: no writer read).
+    expect(queryRequests({ ...small, shards: 4, queryDays: 7 })).toEqual({ gets: 2 * (10 + 4 * 2) + 5 * 4, lists: 2 });
   });
 
   it("counts the merger's runs every 5 minutes, each reading the open days' writers, and each chunk folded once", () => {
