@@ -53,7 +53,7 @@ export function consumerBatches({ eventsPerDay, shards }: Workload): number {
   return shards * Math.max(Math.ceil(perShard / MAX_BATCH_RECORDS), Math.min(Math.ceil(perShard), WINDOWS_PER_SHARD_MONTH));
 }
 
-/** The requests of one query: its open days (today, yesterday) and the compacted days before them, each reading its writers. */
+/** The requests of one query: its open days (today, yesterday: segments and writers) and the compacted days before them. */
 export function queryRequests({ shards, queryDays = 1 }: Workload): { gets: number; lists: number } {
   const open = Math.min(queryDays, QUERY_OPEN_DAYS);
   const days = [
