@@ -21,6 +21,7 @@ import { DAY_MS, dayName, dayNumber } from '../shared/layout/day';
 import { KeyLayout } from '../shared/layout/keys';
 import type { QueryRequest } from '../shared/query/request';
 import { mergeDay } from '../shared/tier/merge-day';
+import { ManifestCache } from '../shared/writer/manifest-cache';
 import { writeBatch } from '../shared/writer/write-batch';
 import { MemoryS3 } from '../test/support/memory-s3';
 import { jsonPayload, syntheticRecords } from '../test/support/stream-records';
@@ -47,9 +48,20 @@ interface Batch {
   readonly arrival: number;
 }
 
+/** What the merger's or the compactor's runs cost while storing: requests, and ms on a store that answers at once (CPU only). */
+interface Requests {
+  gets: number;
+  puts: number;
+  lists: number;
+  ms: number;
+}
+
 interface Stored {
   readonly chunks: number;
   readonly mergePuts: number;
+  /** The requests of the merger's and the compactor's runs (absent from snapshots saved before they were counted). */
+  readonly merger?: Requests;
+  readonly compactor?: Requests;
   readonly days: number;
   /** The simulated time the store was left at: the schedules' last run. */
   readonly end: number;
@@ -92,20 +104,37 @@ async function store(
   let arrival = 0;
   const context = { s3, bucket: store.bucket, layout, zstd, clock: () => arrival };
   const next = new Map<number, bigint>();
+  // Each shard's consumer keeps the manifests it wrote, as a warm consumer Lambda does: no GET (and decode) of its manifest per batch.
+  const manifests = new Map<number, ManifestCache>();
   let chunks = 0;
   let mergePuts = 0;
+  const merger: Requests = { gets: 0, puts: 0, lists: 0, ms: 0 };
+  const compactor: Requests = { gets: 0, puts: 0, lists: 0, ms: 0 };
+  const counted = async (into: Requests, run: () => Promise<void>) => {
+    const { gets, puts, lists } = store.counts;
+    const started = performance.now();
+    await run();
+    into.ms += performance.now() - started;
+    into.gets += store.counts.gets - gets;
+    into.puts += store.counts.puts - puts;
+    into.lists += store.counts.lists - lists;
+  };
   let tick = Math.ceil((workload.ts[0] as number) / MERGE_EVERY_MS) * MERGE_EVERY_MS;
   const runMerger = async (now: number) => {
     const before = store.counts.puts;
-    // The scheduled merger looks at today and yesterday (late chunks of yesterday still arrive), and seals the day that closed.
-    for (const day of new Set([dayNumber(now - MERGE_EVERY_MS), dayNumber(now)])) await mergeDay(context, day, { now });
-    await mergeDay(context, dayNumber(now - CLOSE_AFTER_MS) - 1, { seal: true, now });
+    await counted(merger, async () => {
+      // The scheduled merger looks at today and yesterday (late chunks of yesterday still arrive), and seals the day that closed.
+      for (const day of new Set([dayNumber(now - MERGE_EVERY_MS), dayNumber(now)])) await mergeDay(context, day, { now });
+      await mergeDay(context, dayNumber(now - CLOSE_AFTER_MS) - 1, { seal: true, now });
+    });
     mergePuts += store.counts.puts - before;
     // The compactor's daily run: it re-encodes each closed day and sweeps those compacted over its grace ago.
     if (now % DAY_MS === COMPACT_AT_MS) {
-      for (const report of await runCompaction(context, { now, graceMs: COMPACT_GRACE_MS })) {
-        if (report.compaction === 'failed') throw new Error(`compaction of ${report.day} failed: ${String(report.error)}`);
-      }
+      await counted(compactor, async () => {
+        for (const report of await runCompaction(context, { now, graceMs: COMPACT_GRACE_MS })) {
+          if (report.compaction === 'failed') throw new Error(`compaction of ${report.day} failed: ${String(report.error)}`);
+        }
+      });
     }
   };
   for (const batch of batchesOf(workload, shape)) {
@@ -120,14 +149,16 @@ async function store(
       return jsonPayload(event, String(event.actors[0]));
     });
     const records = syntheticRecords(payloads, { shardId: `shardId-${String(batch.writer).padStart(12, '0')}`, first });
+    const cache = manifests.get(batch.writer) ?? new ManifestCache();
+    manifests.set(batch.writer, cache);
     arrival = batch.arrival;
-    const result = await writeBatch(context, records);
+    const result = await writeBatch({ ...context, manifests: cache }, records);
     if (result.retryFrom !== undefined) throw new Error(`writer ${batch.writer} failed at ${result.retryFrom}`);
     chunks += result.chunks;
   }
   if (merge) await runMerger(tick);
   const days = dayNumber(workload.ts[workload.ts.length - 1] as number) - dayNumber(workload.ts[0] as number) + 1;
-  return { chunks, mergePuts, days, end: tick } satisfies Stored;
+  return { chunks, mergePuts, merger, compactor, days, end: tick } satisfies Stored;
 }
 
 function storedBytes(store: MemoryS3, prefix: string, include: (key: string) => boolean): number {
@@ -157,6 +188,10 @@ async function storedShape(
   }
   const stored = await store(workload, shape, loading.client(), loading, layout, zstd, merge);
   if (file) writeFileSync(file, serialize({ objects: [...loading.objects], stored }));
+  const { merger, compactor, days } = stored;
+  console.error(
+    `scale ${shape.writers}x${shape.batch} stored: ${stored.chunks} chunks over ${days} days; merger per day ${(merger.gets / days).toFixed(1)} GETs, ${(merger.puts / days).toFixed(1)} PUTs, ${(merger.lists / days).toFixed(1)} LISTs, ${(merger.ms / days).toFixed(0)} ms; compactor in all ${compactor.gets} GETs, ${compactor.puts} PUTs, ${compactor.lists} LISTs, ${compactor.ms.toFixed(0)} ms`,
+  );
   return stored;
 }
 

@@ -5,6 +5,8 @@ export interface Workload {
   readonly eventsPerDay: number;
   readonly shards: number;
   readonly queriesPerDay: number;
+  /** Days each query reads, today first: today and yesterday are open (merged), older days compacted. @default 1 */
+  readonly queryDays?: number;
 }
 
 /** One priced line of a month: what is counted, how many, and what it costs. */
@@ -22,9 +24,19 @@ export interface MonthlyCost {
 }
 
 export const DAYS_PER_MONTH = 30;
-/** The consumer's batching window (5 minutes, the construct's default) and batch size (10,000 records). */
-const WINDOWS_PER_SHARD_MONTH = (DAYS_PER_MONTH * 24 * 60) / 5;
+/** The consumer's batching window (60 s, the construct's default) and batch size (10,000 records). */
+const WINDOWS_PER_SHARD_MONTH = DAYS_PER_MONTH * 24 * 60;
 const MAX_BATCH_RECORDS = 10_000;
+/** The merger's default schedule: every 5 minutes. */
+const MERGER_RUNS_PER_DAY = (24 * 60) / 5;
+/**
+ * Days each merger run looks at (runMerger): the day that closed last (sealed once, then one probe a run) and the days
+ * still open within 26 h of their end, today and yesterday for most of the day.
+ */
+const MERGER_OPEN_DAYS = 2;
+const MERGER_CLOSED_DAYS = 1;
+/** Days a query reads before it reaches compacted ones: today and yesterday stay open until 26 h after they end. */
+const QUERY_OPEN_DAYS = 2;
 const GB = 1024 ** 3;
 /** Actors per event of the workload (1–3, mean 2): the items a table keyed by actor writes per event. */
 const ACTORS_PER_EVENT = 2;
@@ -41,23 +53,56 @@ export function consumerBatches({ eventsPerDay, shards }: Workload): number {
   return shards * Math.max(Math.ceil(perShard / MAX_BATCH_RECORDS), Math.min(Math.ceil(perShard), WINDOWS_PER_SHARD_MONTH));
 }
 
-/** A month of Tales: the stream, the consumer, the daily compaction, the queries and the stored chunks. */
+/** The requests of one query: its open days (today, yesterday: segments and writers) and the compacted days before them. */
+export function queryRequests({ shards, queryDays = 1 }: Workload): { gets: number; lists: number } {
+  const open = Math.min(queryDays, QUERY_OPEN_DAYS);
+  const days = [
+    { count: open, cost: MEASURED.queryOpenDay },
+    { count: queryDays - open, cost: MEASURED.queryCompactedDay },
+  ];
+  return {
+    gets: days.reduce((sum, { count, cost }) => sum + count * (cost.fixedGets + shards * cost.getsPerWriter), 0),
+    lists: days.reduce((sum, { count, cost }) => sum + count * cost.lists, 0),
+  };
+}
+
+/** The merger's requests in a month: every run reads the open days' writers, every chunk is folded once, and its folds write and read back segments. */
+export function mergerRequests(w: Workload): { runs: number; gets: number; puts: number; lists: number } {
+  const runs = MERGER_RUNS_PER_DAY * DAYS_PER_MONTH;
+  // Without events no writer has a manifest to read and no segment is written.
+  const busy = w.eventsPerDay > 0;
+  const perRun =
+    MERGER_OPEN_DAYS * (MEASURED.mergerGetsPerOpenDay + (busy ? w.shards : 0) * MEASURED.mergerGetsPerWriterPerOpenDay) +
+    MERGER_CLOSED_DAYS * MEASURED.mergerGetsPerClosedDay;
+  return {
+    runs,
+    gets: runs * perRun + consumerBatches(w) * MEASURED.mergerGetsPerChunk + (busy ? DAYS_PER_MONTH * MEASURED.mergerFoldGetsPerDay : 0),
+    puts: busy ? DAYS_PER_MONTH * MEASURED.mergerPutsPerDay : 0,
+    lists: runs * MERGER_OPEN_DAYS * MEASURED.mergerListsPerOpenDay,
+  };
+}
+
+/** A month of Tales: the stream, the consumer, the merger, the daily compaction, the queries and the stored chunks. */
 export function talesMonth(w: Workload, p: Prices): MonthlyCost {
   const events = w.eventsPerDay * DAYS_PER_MONTH;
   const queries = w.queriesPerDay * DAYS_PER_MONTH;
   const batches = consumerBatches(w);
-  const puts = batches * MEASURED.consumerPutsPerBatch + DAYS_PER_MONTH * MEASURED.compactionPutsPerDay;
-  const lists = DAYS_PER_MONTH * w.shards + queries * MEASURED.queryListsPerDay;
+  const query = queryRequests(w);
+  const merger = mergerRequests(w);
+  const puts = batches * MEASURED.consumerPutsPerBatch + merger.puts + DAYS_PER_MONTH * MEASURED.compactionPutsPerDay;
+  const lists = merger.lists + DAYS_PER_MONTH * MEASURED.compactionListsPerDay + queries * query.lists;
   const gets =
-    batches * MEASURED.consumerGetsPerBatch +
+    Math.min(batches, DAYS_PER_MONTH * w.shards) * MEASURED.consumerGetsPerWriterDay +
+    merger.gets +
     batches * MEASURED.compactionGetsPerChunk +
     DAYS_PER_MONTH * MEASURED.compactionGetsPerDay +
-    queries * (MEASURED.queryFixedGetsPerDay + w.shards * MEASURED.queryGetsPerWriterPerDay);
+    queries * query.gets;
   const gbSeconds =
     ((events * MEASURED.consumerMsPer10kRecords) / MAX_BATCH_RECORDS / 1000) * MEMORY_GB.consumer +
+    ((merger.runs * MEASURED.mergerMsPerRun) / 1000) * MEMORY_GB.merger +
     ((queries * MEASURED.queryMs) / 1000) * MEMORY_GB.query +
     ((events * MEASURED.compactionMsPerEvent) / 1000) * MEMORY_GB.compactor;
-  const invocations = batches + queries + DAYS_PER_MONTH;
+  const invocations = batches + merger.runs + queries + DAYS_PER_MONTH;
   const storedGb = (events * MEASURED.storedBytesPerEvent) / GB;
   return priced('Tales (this stack)', [
     line('Kinesis shard-hours', w.shards * 24 * DAYS_PER_MONTH, 'shard-hours', p.kinesisShardHour),
@@ -77,8 +122,8 @@ export function firehoseAthenaMonth(w: Workload, p: Prices): MonthlyCost {
   const queries = w.queriesPerDay * DAYS_PER_MONTH;
   // Firehose bills each record rounded up to 5 KB.
   const billedGb = (events * 5 * 1024) / GB;
-  // Without an index on actors, a one-day query scans the day's actor, time and text columns (at least 10 MB).
-  const scannedTb = (queries * Math.max(10 * 1024 ** 2, w.eventsPerDay * MEASURED.parquetBytesPerEvent)) / 1024 ** 4;
+  // Without an index on actors, a query scans its days' actor, time and text columns (at least 10 MB).
+  const scannedTb = (queries * Math.max(10 * 1024 ** 2, (w.queryDays ?? 1) * w.eventsPerDay * MEASURED.parquetBytesPerEvent)) / 1024 ** 4;
   return priced('Firehose → Parquet → Athena', [
     line('Firehose ingestion (5 KB records)', billedGb, 'GB', p.firehoseIngestGb),
     line('Firehose format conversion', billedGb, 'GB', p.firehoseFormatConversionGb),
@@ -91,7 +136,7 @@ export function firehoseAthenaMonth(w: Workload, p: Prices): MonthlyCost {
 export function dynamoMonth(w: Workload, p: Prices): MonthlyCost {
   const items = w.eventsPerDay * DAYS_PER_MONTH * ACTORS_PER_EVENT;
   const queries = w.queriesPerDay * DAYS_PER_MONTH;
-  // Newest 50 of an actor: 50 items of ~150 B, one eventually consistent read unit (8 KB).
+  // Newest 50 of an actor over any days: 50 items of ~150 B, one eventually consistent read unit (8 KB).
   return priced('DynamoDB keyed by actor', [
     line('Write request units', items, 'WRU', p.dynamoWriteUnitsPerMillion / 1e6),
     line('Read request units', queries, 'RRU', p.dynamoReadUnitsPerMillion / 1e6),

@@ -5,15 +5,16 @@ import { PRICES } from './prices';
 import { costReport } from './report';
 
 /**
- * `npm run cost -- --events-per-day N --shards S --queries-per-day Q` prints a month of Tales beside Firehose →
+ * `npm run cost -- --events-per-day N --shards S --queries-per-day Q [--query-days D]` prints a month of Tales beside Firehose →
  * Parquet → Athena and DynamoDB for the same workload; `npm run cost -- --docs` writes docs/costs.md for 1, 16 and
- * 256 shards.
+ * 256 shards, and 16 shards with queries over 7 days.
  */
 const { values } = parseArgs({
   options: {
     'events-per-day': { type: 'string', default: '10000000' },
     shards: { type: 'string', default: '1' },
     'queries-per-day': { type: 'string', default: '10000' },
+    'query-days': { type: 'string', default: '1' },
     docs: { type: 'boolean', default: false },
   },
 });
@@ -30,7 +31,10 @@ function months(w: Workload): MonthlyCost[] {
 }
 
 if (values.docs) {
-  const workloads = [1, 16, 256].map((shards) => ({ eventsPerDay: shards * 10_000_000, shards, queriesPerDay: shards * 10_000 }));
+  const workloads = [
+    ...[1, 16, 256].map((shards) => ({ eventsPerDay: shards * 10_000_000, shards, queriesPerDay: shards * 10_000 })),
+    { eventsPerDay: 160_000_000, shards: 16, queriesPerDay: 160_000, queryDays: 7 },
+  ];
   writeFileSync(new URL('../docs/costs.md', import.meta.url), costReport(workloads.map((w) => ({ workload: w, months: months(w) }))));
   console.log('wrote docs/costs.md');
 } else {
@@ -38,6 +42,7 @@ if (values.docs) {
     eventsPerDay: count('events-per-day', values['events-per-day'], 0),
     shards: count('shards', values.shards, 1),
     queriesPerDay: count('queries-per-day', values['queries-per-day'], 0),
+    queryDays: count('query-days', values['query-days'], 1),
   };
   console.log(costReport([{ workload: w, months: months(w) }]));
 }
