@@ -85,10 +85,11 @@ export interface QueryContextOptions {
   readonly readAheadBytes?: number;
   /**
    * Needed blocks closer than this many bytes are read in one ranged GET. Block reads run in parallel,
-   * so a GET saved saves no wait, while the gap's bytes lengthen the read that takes them and must be
-   * copied and collected: at 1 MiB a rare actor's few rows in a compacted day's 256 KiB blocks read the
-   * whole day's data (3.4 MB, ~38 ms of transfer on S3) where their own blocks are ~0.5 MB.
-   * @default 262144 (on S3 ~3 ms of transfer, as readAheadBytes)
+   * so a GET saved saves no wait but a request's cost, while the gap's bytes lengthen the read that takes
+   * them: at 1 MiB a rare actor's few rows in a compacted day's 256 KiB blocks may read the whole day's
+   * data (3.4 MB, ~38 ms of transfer on S3); at 256 KiB, their own ~0.5 MB in more GETs. Measured the same
+   * time on the modeled S3 for rare all over six days, 60 GETs against 73 (docs/benchmarks.md).
+   * @default 1048576 (on S3 ~11 ms of transfer, half the first byte's ~20 ms)
    */
   readonly maxGap?: number;
   /**
@@ -138,7 +139,7 @@ export function createQueryContext(options: QueryContextOptions): QueryContext {
   const {
     cacheBytes = DEFAULT_CACHE_BYTES,
     concurrency = 8,
-    maxGap = 262_144,
+    maxGap = 1_048_576,
     wholeObjectBytes = 1_048_576,
     lookaheadDays = 8,
     readAheadBytes = 262_144,
