@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { listFolders } from '../aws/list-folders';
 import type { BlockCompressor } from '../codec/zstd';
-import { DAY_MS } from '../layout/day';
+import { CLOSE_AFTER_MS, dayClosesAt } from '../layout/day';
 import type { KeyLayout } from '../layout/keys';
 import { readManifest } from '../manifest/read-manifest';
 import { type StoredChunk, storedChunks } from '../manifest/stored-chunks';
@@ -36,8 +36,6 @@ export type CompactOutcome =
   | { readonly status: 'already-compacted'; readonly meta: CompactMeta }
   | { readonly status: 'not-closed' | 'empty' };
 
-export const CLOSE_AFTER_MS = 26 * 3_600_000;
-
 /**
  * Re-encodes every writer chunk of `day` into one time-ordered index object and one data object (see
  * docs/format.md, Compacted day), then commits by writing the metadata. Entries stream through in day
@@ -52,7 +50,7 @@ export async function compactDay(ctx: CompactContext, day: number, options: Comp
   if (committed) return { status: 'already-compacted', meta: committed };
   const refs = await writerChunks(ctx, day, concurrency);
   if (refs.length === 0) return { status: 'empty' };
-  if (!force && (day + 1) * DAY_MS + closeAfterMs > options.now) return { status: 'not-closed' };
+  if (!force && dayClosesAt(day, closeAfterMs) > options.now) return { status: 'not-closed' };
   const generation = generationOf(day, refs, options);
   const sources = await mapLimit(refs, concurrency, (ref, n) => openSource(ctx.s3, ctx.bucket, ctx.zstd, ref, n));
   const input: DayInput = {

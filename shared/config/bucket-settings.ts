@@ -1,5 +1,4 @@
-import { CLOSE_AFTER_MS } from '../compact/compact-day';
-import { DAY_MS } from '../layout/day';
+import { CLOSE_AFTER_MS, DAY_MS } from '../layout/day';
 import type { KeyLayout } from '../layout/keys';
 import { type Env, optionalInt, optionalLayout, optionalString, requireString } from './env';
 

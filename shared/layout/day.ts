@@ -4,6 +4,17 @@ export const DAY_MS = 86_400_000;
 
 const DAY_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
 
+/**
+ * How long after its end a day closes (TALES_CLOSE_AFTER_MS): the ingest's 24 h skew window plus the
+ * batching delay. Query, merger, compactor and writer all read the same value.
+ */
+export const CLOSE_AFTER_MS = 26 * 3_600_000;
+
+/** When `day` closes: `closeAfterMs` after its end, once the merger may seal it and the compactor compact it. */
+export function dayClosesAt(day: number, closeAfterMs: number): number {
+  return (day + 1) * DAY_MS + closeAfterMs;
+}
+
 /** Days since 1970-01-01 of a UTC time. */
 export function dayNumber(time: number): number {
   return Math.floor(time / DAY_MS);

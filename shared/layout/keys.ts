@@ -39,7 +39,7 @@ export class KeyLayout {
 
   /**
    * Present once a writer stored a chunk of the day so late that a seal or compaction may have missed it
-   * (late-chunks.ts): a query then reads the day's writer manifests beside its merged forms. It lies below
+   * (shared/writer/late-marker.ts): a query then reads the day's writer manifests beside its merged forms. It lies below
    * `w/` (a writer's grant) but is no writer folder: a writer id never ends without a `/` after it.
    */
   lateChunksKey(day: number): string {

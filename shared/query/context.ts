@@ -3,7 +3,7 @@ import type { BlockRows } from '../chunk/block';
 import type { ChunkIndex } from '../chunk/chunk-index';
 import type { OrdinalSet } from '../codec/ordinal-set';
 import type { BlockCompressor } from '../codec/zstd';
-import { CLOSE_AFTER_MS } from '../compact/compact-day';
+import { CLOSE_AFTER_MS } from '../layout/day';
 import type { KeyLayout } from '../layout/keys';
 import { ByteBudgetCache, type CacheShelf, retainedBytes } from '../util/byte-cache';
 import type { ChunkRef } from './day-sources';

@@ -5,7 +5,7 @@ import { FormatError } from '../codec/errors';
 import type { OrdinalSet } from '../codec/ordinal-set';
 import { type CompactMeta, type CompactSource, coveredChunks } from '../compact/meta';
 import { readCompactMeta } from '../compact/read-meta';
-import { DAY_MS } from '../layout/day';
+import { dayClosesAt } from '../layout/day';
 import type { Manifest } from '../manifest/manifest';
 import { readManifest } from '../manifest/read-manifest';
 import { type StoredChunk, storedChunks } from '../manifest/stored-chunks';
@@ -59,7 +59,7 @@ export async function daySources(
     return [...cached.refs];
   }
   const read = ctx.now();
-  const closed = (day + 1) * DAY_MS + ctx.closeAfterMs <= read;
+  const closed = dayClosesAt(day, ctx.closeAfterMs) <= read;
   const refs = await readDaySources(ctx, day, closed, stats, onSegments);
   ctx.days.set(String(day), { refs, expires: read + (closed ? ctx.dayTtlMs.closed : ctx.dayTtlMs.open) });
   return refs;
@@ -97,7 +97,7 @@ async function readDaySources(
  */
 async function readClosedDay(ctx: QueryContext, day: number, stats: QueryStats): Promise<ChunkRef[]> {
   const [meta, late] = await Promise.all([compactMetaOf(ctx, day, stats), lateMarkerOf(ctx, day, stats)]);
-  if (!late && meta && meta.committedAt >= (day + 1) * DAY_MS + ctx.closeAfterMs) return compactedChunks(ctx, meta);
+  if (!late && meta && meta.committedAt >= dayClosesAt(day, ctx.closeAfterMs)) return compactedChunks(ctx, meta);
   const tier = tierOf(ctx, day, stats);
   if (!late) {
     const merged = await tier;

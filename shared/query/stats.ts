@@ -6,11 +6,11 @@ export class QueryStats implements ReadCounter {
   requests = 0;
   bytes = 0;
   lists = 0;
-  /** GETs of compacted-day metadata: one per day, beside the list of its writers. */
+  /** GETs of compacted-day metadata: one per day read (beside a closed day's late-chunks marker, or an open day's list of writers). */
   compactMetas = 0;
   /** Days whose sources came from the context's cache: no list, no manifest or metadata read. */
   dayCacheHits = 0;
-  /** GETs of tier manifests (the day's merged segments): one per day, beside the list of its writers. */
+  /** GETs of tier manifests (the day's merged segments): one per day not taken from its compacted form alone. */
   tierManifests = 0;
   /** GETs of a closed day's late-chunks marker (a miss, usually): one per closed day, beside its metadata. */
   lateMarkers = 0;

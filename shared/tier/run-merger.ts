@@ -1,5 +1,4 @@
-import { CLOSE_AFTER_MS } from '../compact/compact-day';
-import { dayName, dayNumber } from '../layout/day';
+import { CLOSE_AFTER_MS, dayName, dayNumber } from '../layout/day';
 import { type MergeContext, type MergeOptions, mergeDay } from './merge-day';
 
 export interface MergerRun extends MergeOptions {

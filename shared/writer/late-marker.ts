@@ -1,4 +1,4 @@
-import { DAY_MS } from '../layout/day';
+import { dayClosesAt } from '../layout/day';
 import type { BatchStats } from './batch-stats';
 import type { WriterContext } from './types';
 
@@ -14,7 +14,7 @@ export const LATE_MARGIN_MS = 3_600_000;
  * when the merger seals it and the compactor may compact it): a `tales replay`, a lagging shard, a backfill.
  */
 export function isLateChunk(day: number, now: number, closeAfterMs: number): boolean {
-  return (day + 1) * DAY_MS + closeAfterMs - LATE_MARGIN_MS <= now;
+  return dayClosesAt(day, closeAfterMs) - LATE_MARGIN_MS <= now;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { buildChunk } from '../chunk/builder';
-import { CLOSE_AFTER_MS } from '../compact/compact-day';
+import { CLOSE_AFTER_MS } from '../layout/day';
 import { appendChunk, chunkRecordOf, nextSequence, watermarkOf } from '../manifest/manifest';
 import { encodeManifest } from '../manifest/manifest-codec';
 import { type ManifestVersion, readManifestVersion } from '../manifest/read-manifest';

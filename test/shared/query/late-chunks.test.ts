@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type BlockCompressor, loadZstd } from '../../../shared/codec/zstd';
-import { CLOSE_AFTER_MS, compactDay } from '../../../shared/compact/compact-day';
+import { compactDay } from '../../../shared/compact/compact-day';
 import type { TalesEvent } from '../../../shared/event/types';
-import { DAY_MS, dayName, dayNumber } from '../../../shared/layout/day';
+import { CLOSE_AFTER_MS, DAY_MS, dayName, dayNumber } from '../../../shared/layout/day';
 import { KeyLayout } from '../../../shared/layout/keys';
 import { createQueryContext } from '../../../shared/query/context';
 import { runQuery } from '../../../shared/query/run-query';

@@ -1,7 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type BlockCompressor, loadZstd } from '../../../shared/codec/zstd';
-import { CLOSE_AFTER_MS } from '../../../shared/compact/compact-day';
-import { DAY_MS, dayNumber } from '../../../shared/layout/day';
+import { CLOSE_AFTER_MS, DAY_MS, dayNumber } from '../../../shared/layout/day';
 import { KeyLayout } from '../../../shared/layout/keys';
 import { LATE_MARGIN_MS } from '../../../shared/writer/late-marker';
 import type { WriterContext } from '../../../shared/writer/types';
