@@ -12,6 +12,7 @@ import { type ChunkRef, daySources } from './day-sources';
 import { type HiddenEvents, NOTHING_HIDDEN } from './hidden';
 import { QueryStats } from './stats';
 import { textMatcher } from './text-filter';
+import { overlaps } from './window';
 
 /** Matching events per equal time bucket, oldest bucket first (see BucketGrid for the edges). */
 export interface CountsResult {
@@ -48,7 +49,7 @@ export async function runCounts(
   const days = Array.from({ length: dayNumber(hi) - first + 1 }, (_, i) => first + i);
   const refs = (await mapLimit(days, ctx.concurrency, (day) => daySources(ctx, day, stats)))
     .flat()
-    .filter(({ record }) => record.maxTime >= lo && record.minTime <= hi);
+    .filter(({ record }) => overlaps(record, grid));
   const tally = { blocksFromIndex: 0, blocksDecoded: 0 };
   await mapLimit(refs, ctx.concurrency, (ref) => countChunk(ctx, ref, request, hidden, grid, tally, stats));
   return { from: lo, to: hi, width: grid.width, counts: grid.counts, ...tally, stats };
@@ -70,7 +71,7 @@ async function countChunk(
     const entry = index.blocks[block] as BlockEntry;
     const minTime = index.dayStart + entry.minTime;
     const maxTime = index.dayStart + entry.maxTime;
-    if (maxTime >= grid.lo && minTime <= grid.hi) {
+    if (overlaps({ minTime, maxTime }, grid)) {
       const bucket = grid.bucketOf(minTime);
       if (whole && minTime >= grid.lo && maxTime <= grid.hi && bucket === grid.bucketOf(maxTime)) {
         grid.add(bucket, count);

@@ -7,7 +7,7 @@ import { type ChunkRef, daySources } from './day-sources';
 import { readBlocksAhead } from './merge';
 import { pruneSegmentChunks } from './segment-prune';
 import type { QueryStats } from './stats';
-import type { MergeWindow } from './window';
+import { type MergeWindow, overlaps } from './window';
 
 interface DayLoad {
   readonly refs: Promise<ChunkRef[]>;
@@ -106,11 +106,10 @@ export class DayWalk {
    * made again there, which reports its error.
    */
   private openSegments(refs: readonly ChunkRef[]): void {
-    const { lo, hi, actors } = this.window;
     const bySegment = new Map<string, ChunkRef>();
     for (const ref of refs) {
       const dayActors = ref.segment?.dayActors;
-      if (ref.record.maxTime < lo || ref.record.minTime > hi || (dayActors && !namesAll(dayActors, actors))) continue;
+      if (!overlaps(ref.record, this.window) || (dayActors && !namesAll(dayActors, this.window.actors))) continue;
       if (!bySegment.has(ref.key) && !this.ctx.heads.get(headKey(ref))) bySegment.set(ref.key, ref);
     }
     const opening = mapLimit([...bySegment.values()], this.ctx.concurrency, (ref) => chunkHead(this.ctx, ref, this.stats));
@@ -138,8 +137,8 @@ export class DayWalk {
   }
 
   private readAhead(refs: readonly ChunkRef[]): void {
-    const { lo, hi, actors } = this.window;
-    const known = refs.filter((ref) => ref.record.maxTime >= lo && ref.record.minTime <= hi && knownMatches(this.ctx, ref, actors));
+    const { actors } = this.window;
+    const known = refs.filter((ref) => overlaps(ref.record, this.window) && knownMatches(this.ctx, ref, actors));
     const reading = mapLimit(known, this.ctx.concurrency, async (ref) => {
       const matches = await chunkMatches(this.ctx, ref, actors, this.stats);
       if (matches.ordinals.size > 0) await readBlocksAhead(this.ctx, matches, this.window);
@@ -161,7 +160,7 @@ export class DayWalk {
 
   private refBound(ref: ChunkRef): number {
     const { record } = ref;
-    if (record.maxTime < this.window.lo || record.minTime > this.window.hi) return 0;
+    if (!overlaps(record, this.window)) return 0;
     return hitBound(this.ctx, ref, this.window.actors);
   }
 

@@ -12,7 +12,7 @@ import type { ChunkRef } from './day-sources';
 import type { DayWalk } from './day-walk';
 import { orderOf, type Position } from './order';
 import type { QueryStats } from './stats';
-import type { MergeWindow, QueryHit } from './window';
+import { type MergeWindow, overlaps, type QueryHit } from './window';
 
 /** Chunks opened at once (those the merge will certainly reach, and those overlapping them): this many times the concurrency. */
 const MAX_BATCH_FACTOR = 4;
@@ -54,7 +54,7 @@ export async function* mergeChunks(ctx: QueryContext, walk: DayWalk, window: Mer
   const pending: Pending[] = [];
   const enqueue = (refs: readonly ChunkRef[]) => {
     const day = refs
-      .filter(({ record }) => record.maxTime >= window.lo && record.minTime <= window.hi)
+      .filter(({ record }) => overlaps(record, window))
       .map((ref) => ({ ref, bound: chunkBound(ref, window) }))
       .sort((a, b) => order(a.bound, b.bound));
     pending.push(...day);
@@ -111,9 +111,14 @@ export async function* mergeChunks(ctx: QueryContext, walk: DayWalk, window: Mer
  * rather than once the merge has consumed them.
  */
 function surelyReached(active: ReadonlySet<Live>, window: MergeWindow): boolean {
-  let before = 0;
-  for (const item of active) before += item.matches.ordinals.size;
-  return before < window.wanted();
+  return openHits(active) < window.wanted();
+}
+
+/** The hits of the open chunks: the most that can come before any chunk not opened yet. */
+function openHits(active: ReadonlySet<Live>): number {
+  let hits = 0;
+  for (const item of active) hits += item.matches.ordinals.size;
+  return hits;
 }
 
 /** A position no later (in the query's order) than any entry of the chunk. */
@@ -148,8 +153,7 @@ function nextBatch(
   const first = pending[start] as Pending;
   const batch = [first];
   const farEdge = ({ record }: ChunkRef) => (window.descending ? record.minTime : record.maxTime);
-  let before = 0;
-  for (const item of active) before += item.matches.ordinals.size;
+  let before = openHits(active);
   // How far the chunks taken reach while they may not hold a page of hits: a chunk starting within it may hold some of the page's.
   let reach = farEdge(first.ref);
   before += hitBound(ctx, first.ref, window.actors);
@@ -195,7 +199,7 @@ function matchBlocks({ index }: ChunkMatches, ordinals: OrdinalSet, window: Merg
     const entry = index.blocks[block] as BlockEntry;
     const minTime = index.dayStart + entry.minTime;
     const maxTime = index.dayStart + entry.maxTime;
-    if (maxTime < window.lo || minTime > window.hi) continue;
+    if (!overlaps({ minTime, maxTime }, window)) continue;
     blocks.push({ minTime, maxTime, sure: minTime >= window.lo && maxTime <= window.hi ? count : 0 });
   }
   return window.descending ? blocks.reverse() : blocks;
@@ -227,7 +231,7 @@ function pageWave(item: Live, unstarted: ReadonlySet<Live>, window: MergeWindow)
 
 /** Starts reading the chunk's blocks, the first `wave` of them at once; the first entry is read ahead. */
 function start(ctx: QueryContext, item: Live, window: MergeWindow, wave: number, unstarted: Set<Live>): Live {
-  const stream = entries(ctx, item.matches, item.matches.ordinals, window, wave);
+  const stream = entries(ctx, item.matches, window, wave);
   item.stream = stream;
   // Blocks read ahead while the chunk's day was loaded (readBlocksAhead) are waited for, then found in the
   // cache; a first read started here is noted in their place, so that no read ahead of them begins meanwhile.
@@ -245,15 +249,9 @@ function start(ctx: QueryContext, item: Live, window: MergeWindow, wave: number,
   return item;
 }
 
-/** The chunk's entries at `ordinals` in the window, read through the context's block cache, `wave` blocks at first. */
-function entries(
-  ctx: QueryContext,
-  matches: ChunkMatches,
-  ordinals: OrdinalSet,
-  window: MergeWindow,
-  wave: number,
-): AsyncGenerator<ChunkEntry> {
-  const { index, source, blocksAt } = matches;
+/** The chunk's matching entries in the window, read through the context's block cache, `wave` blocks at first. */
+function entries(ctx: QueryContext, matches: ChunkMatches, window: MergeWindow, wave: number): AsyncGenerator<ChunkEntry> {
+  const { index, source, ordinals, blocksAt } = matches;
   return readEntries(index, source, ordinals, ctx.zstd, {
     ...(blocksAt ? { blocksAt } : {}),
     from: window.lo,
@@ -283,7 +281,7 @@ export function readBlocksAhead(ctx: QueryContext, matches: ChunkMatches, window
   const running = ctx.inflight.get(key);
   if (running) return running as Promise<void>;
   const wave = matchBlocks(matches, matches.ordinals, window).length;
-  const stream = entries(ctx, matches, matches.ordinals, window, wave);
+  const stream = entries(ctx, matches, window, wave);
   const read = stream
     .next()
     .then(() => stream.return(undefined))

@@ -4,7 +4,7 @@ import { chunkHead, chunkMatches, hitBound, knownMatches, readsWhole } from './c
 import type { QueryContext } from './context';
 import type { ChunkRef } from './day-sources';
 import type { QueryStats } from './stats';
-import type { MergeWindow } from './window';
+import { type MergeWindow, overlaps } from './window';
 
 /** Most small writer chunks of a day read whole with its sources, as a multiple of the concurrency: past it (no merger), the merge opens them as it reaches them. */
 const MAX_SMALL_CHUNKS_FACTOR = 4;
@@ -26,7 +26,7 @@ export async function pruneSegmentChunks(ctx: QueryContext, refs: ChunkRef[], wi
   let skipped = false;
   for (const ref of refs) {
     const dayActors = ref.segment?.dayActors ?? ref.compacted?.dayActors;
-    const inWindow = ref.record.maxTime >= window.lo && ref.record.minTime <= window.hi;
+    const inWindow = overlaps(ref.record, window);
     if (dayActors && !namesAll(dayActors, window.actors)) skipped = true;
     else if (ref.compacted) {
       kept.push(ref);

@@ -7,6 +7,14 @@ export interface QueryHit {
   readonly position: Position;
 }
 
+/** Whether a time span (a chunk's, a block's) meets the inclusive bounds `lo`..`hi` (a window's, a grid's). */
+export function overlaps(
+  span: { readonly minTime: number; readonly maxTime: number },
+  bounds: { readonly lo: number; readonly hi: number },
+): boolean {
+  return span.maxTime >= bounds.lo && span.minTime <= bounds.hi;
+}
+
 /** What is left to produce of a query. */
 export interface MergeWindow {
   readonly actors: readonly number[];
