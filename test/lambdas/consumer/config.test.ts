@@ -5,7 +5,7 @@ import { ConfigError } from '../../../shared/config/env';
 describe('readConsumerConfig', () => {
   it('needs only the bucket; the rest has defaults', () => {
     const config = readConsumerConfig({ TALES_BUCKET: 'tales' });
-    expect(config).toMatchObject({ region: 'us-east-1', bucket: 'tales', blockSize: 65_536, zstdLevel: 5 });
+    expect(config).toMatchObject({ region: 'us-east-1', bucket: 'tales', blockSize: 65_536, zstdLevel: 5, closeAfterMs: 26 * 3_600_000 });
     expect(config.layout.prefix).toBe('');
     expect(config.s3Endpoint).toBeUndefined();
   });
@@ -17,6 +17,7 @@ describe('readConsumerConfig', () => {
       TALES_PREFIX: 'env/prod/',
       TALES_BLOCK_SIZE: '16384',
       TALES_ZSTD_LEVEL: '9',
+      TALES_CLOSE_AFTER_MS: '3600000',
       TALES_S3_ENDPOINT: 'http://127.0.0.1:4568',
     });
     expect(config).toMatchObject({
@@ -24,6 +25,7 @@ describe('readConsumerConfig', () => {
       bucket: 'b',
       blockSize: 16_384,
       zstdLevel: 9,
+      closeAfterMs: 3_600_000,
       s3Endpoint: 'http://127.0.0.1:4568',
     });
     expect(config.layout.manifestKey(0, 'shardId-1')).toBe('env/prod/v1/1970-01-01/w/shardId-1/manifest.json');
@@ -43,6 +45,10 @@ describe('readConsumerConfig', () => {
     ],
     [{ TALES_BUCKET: 'b', TALES_ZSTD_LEVEL: '22' }, 'Environment variable TALES_ZSTD_LEVEL must be an integer in 1..19 (given "22")'],
     [{ TALES_BUCKET: 'b', TALES_ZSTD_LEVEL: '0' }, 'Environment variable TALES_ZSTD_LEVEL must be an integer in 1..19 (given "0")'],
+    [
+      { TALES_BUCKET: 'b', TALES_CLOSE_AFTER_MS: '-1' },
+      'Environment variable TALES_CLOSE_AFTER_MS must be an integer in 0..31622400000 (given "-1")',
+    ],
   ])('fails %j with a message naming the variable', (env, message) => {
     expect(() => readConsumerConfig(env)).toThrow(new ConfigError(message));
   });

@@ -65,6 +65,33 @@ describe('consumer Lambda entry point', () => {
   });
 
   it.each([
+    ['unset (26 h)', undefined, true],
+    ['a year', String(366 * 86_400_000), false],
+  ])("marks a day late by the deployment's close, TALES_CLOSE_AFTER_MS %s", async (_, closeAfterMs, marked) => {
+    const prefix = `close-${marked}/`;
+    vi.stubEnv('TALES_BUCKET', s3.bucket);
+    vi.stubEnv('TALES_PREFIX', prefix);
+    vi.stubEnv('TALES_S3_ENDPOINT', s3.endpoint);
+    if (closeAfterMs !== undefined) vi.stubEnv('TALES_CLOSE_AFTER_MS', closeAfterMs);
+    vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
+    vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    const { handler } = await import('../../../lambdas/consumer/index');
+    // A July event reaching the consumer now: months after its day closed at 26 h, within a year's close.
+    const time = Date.UTC(2026, 6, 1, 8);
+
+    expect(await handler(kinesisEvent(syntheticRecords([jsonPayload({ actors: [5], text: 'late', time })])), lambdaContext())).toEqual({
+      batchItemFailures: [],
+    });
+
+    const key = new KeyLayout(prefix).lateChunksKey(dayNumber(time));
+    const found = await s3.s3.send(new GetObjectCommand({ Bucket: s3.bucket, Key: key })).then(
+      () => true,
+      (error: Error) => (error.name === 'NoSuchKey' ? false : Promise.reject(error)),
+    );
+    expect(found).toBe(marked);
+  });
+
+  it.each([
     ['TALES_BUCKET', '', 'Environment variable TALES_BUCKET is required'],
     ['TALES_ZSTD_LEVEL', 'fast', 'Environment variable TALES_ZSTD_LEVEL must be an integer in 1..19 (given "fast")'],
   ])('fails the cold start when %s is "%s"', async (name, value, message) => {

@@ -1,4 +1,6 @@
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { CorruptError } from '../../../shared/codec/errors';
 import { type BlockCompressor, loadZstd } from '../../../shared/codec/zstd';
 import { compactDay } from '../../../shared/compact/compact-day';
 import type { TalesEvent } from '../../../shared/event/types';
@@ -71,6 +73,21 @@ describe('a chunk written to a closed day', () => {
 
     await write(['replayed'], LATER);
     expect(await query()).toMatchObject({ texts: ['a', 'b', 'replayed'], stats: { lists: 1, manifests: 1 } });
+  });
+
+  it('takes any marker as a mark, whatever its bytes, and refuses one over 1 KiB unread, naming its key', async () => {
+    const { target, write, query } = log();
+    await write(['a'], T0 + 3_600_000);
+    expect((await compactDay(target, DAY, { now: LATER })).status).toBe('compacted');
+    const key = target.layout.lateChunksKey(DAY);
+    const put = (bytes: number) => target.s3.send(new PutObjectCommand({ Bucket: target.bucket, Key: key, Body: new Uint8Array(bytes) }));
+
+    await put(1024);
+    expect(await query()).toMatchObject({ texts: ['a'], stats: { lateMarkers: 1, lists: 1 } });
+    await put(1025);
+    await expect(query()).rejects.toThrow(
+      new CorruptError('object is over the 1024-byte limit of a manifest or metadata object (its length is 1025)', key),
+    );
   });
 
   it('joins a day compacted by force before its close, though written on time and unmarked', async () => {

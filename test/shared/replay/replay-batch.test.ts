@@ -58,4 +58,29 @@ describe('replayFailedBatch', () => {
     ]);
     expect((await readWriterDay(memory.client(), 'tales-test', layout, zstd, replayWriterOf(batch), DAY)).events).toEqual([]);
   });
+
+  it('marks the days it writes late, not knowing when the deployment closes them, where the consumer at that clock would not', async () => {
+    // GIVEN a writer whose clock is the end of DAY: the consumer, closing days 26 h after they end, would not mark it yet
+    const memory = new MemoryS3();
+    const context: WriterContext = { s3: memory.client(), bucket: 'tales-test', layout, zstd, clock: () => (DAY + 1) * DAY_MS };
+    const marker = layout.lateChunksKey(DAY);
+    const records = (first: bigint) =>
+      syntheticRecords([jsonPayload({ time: DAY * DAY_MS + 5, actors: [7], text: 'replayed' })], { shardId: WRITER, first });
+    await writeBatch(context, records(49_000_000_000_000_000_000n));
+    expect(memory.objects.has(marker)).toBe(false);
+    const failed = records(49_000_000_000_000_000_100n);
+    const batch = {
+      shardId: WRITER,
+      startSequenceNumber: failed[0]?.kinesis.sequenceNumber as string,
+      endSequenceNumber: failed[0]?.kinesis.sequenceNumber as string,
+      condition: 'RetryAttemptsExhausted',
+      records: failed,
+    };
+
+    // WHEN a failed batch of that day is replayed at the same clock
+    expect(await replayFailedBatch(context, batch)).toMatchObject({ result: { eventsWritten: 1 } });
+
+    // THEN the day is marked: a compaction or seal of it may have run, as far as the replaying host knows
+    expect(memory.objects.has(marker)).toBe(true);
+  });
 });
