@@ -20,13 +20,18 @@ describe('consumer Lambda entry point', () => {
     vi.restoreAllMocks();
   });
 
-  it('reads its settings at cold start and writes below the configured prefix', async () => {
+  /** A cold start of the entry point on the local S3, with `env` beside the bucket settings; its logs silenced. */
+  async function coldStart(env: Record<string, string>) {
     vi.stubEnv('TALES_BUCKET', s3.bucket);
-    vi.stubEnv('TALES_PREFIX', 'cold/');
     vi.stubEnv('TALES_S3_ENDPOINT', s3.endpoint);
+    for (const [name, value] of Object.entries(env)) vi.stubEnv(name, value);
     vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
     vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-    const { handler } = await import('../../../lambdas/consumer/index');
+    return (await import('../../../lambdas/consumer/index')).handler;
+  }
+
+  it('reads its settings at cold start and writes below the configured prefix', async () => {
+    const handler = await coldStart({ TALES_PREFIX: 'cold/' });
     const time = Date.UTC(2026, 6, 1, 8);
 
     const response = await handler(kinesisEvent(syntheticRecords([jsonPayload({ actors: [5], text: 'hi', time })])), lambdaContext());
@@ -37,13 +42,8 @@ describe('consumer Lambda entry point', () => {
   });
 
   it('keeps the manifests it writes across invocations: a warm instance reads no manifest for its next batch of the writer-day', async () => {
-    vi.stubEnv('TALES_BUCKET', s3.bucket);
-    vi.stubEnv('TALES_PREFIX', 'warm/');
-    vi.stubEnv('TALES_S3_ENDPOINT', s3.endpoint);
-    vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
-    vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
     const send = vi.spyOn(S3Client.prototype, 'send');
-    const { handler } = await import('../../../lambdas/consumer/index');
+    const handler = await coldStart({ TALES_PREFIX: 'warm/' });
     const time = Date.UTC(2026, 6, 1, 8);
     const batch = (i: number) =>
       kinesisEvent(
@@ -69,13 +69,10 @@ describe('consumer Lambda entry point', () => {
     ['a year', String(366 * 86_400_000), false],
   ])("marks a day late by the deployment's close, TALES_CLOSE_AFTER_MS %s", async (_, closeAfterMs, marked) => {
     const prefix = `close-${marked}/`;
-    vi.stubEnv('TALES_BUCKET', s3.bucket);
-    vi.stubEnv('TALES_PREFIX', prefix);
-    vi.stubEnv('TALES_S3_ENDPOINT', s3.endpoint);
-    if (closeAfterMs !== undefined) vi.stubEnv('TALES_CLOSE_AFTER_MS', closeAfterMs);
-    vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
-    vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-    const { handler } = await import('../../../lambdas/consumer/index');
+    const handler = await coldStart({
+      TALES_PREFIX: prefix,
+      ...(closeAfterMs === undefined ? {} : { TALES_CLOSE_AFTER_MS: closeAfterMs }),
+    });
     // A July event reaching the consumer now: months after its day closed at 26 h, within a year's close.
     const time = Date.UTC(2026, 6, 1, 8);
 
